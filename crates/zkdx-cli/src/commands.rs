@@ -1,0 +1,176 @@
+//! The `zkdx` verbs and their argument parsing.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use zkdx_model::evaluate::evaluate;
+use zkdx_model::model::Outcome;
+use zkdx_model::{Model, Op};
+
+/// Private, provable medical diagnostics.
+#[derive(Parser)]
+#[command(name = "zkdx", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show a model's ops, shapes, parameters, scale and digest.
+    Inspect {
+        /// The ONNX file (or its model card).
+        model: PathBuf,
+    },
+    /// Print a model's digest (its commitment), reproducible from the ONNX file alone.
+    Digest {
+        /// The ONNX file.
+        model: PathBuf,
+    },
+    /// Run a model on a patient record: the result, quantised and float side by side.
+    Infer {
+        /// The ONNX file (or its model card).
+        model: PathBuf,
+        /// The record (.csv or .json).
+        record: PathBuf,
+    },
+    /// Measure the quantised model against the float model on a labelled test split.
+    Accuracy {
+        /// The ONNX file (or its model card).
+        model: PathBuf,
+        /// The split (default: models/data/<id>-test.csv beside the model).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Write the measured digest and accuracy into the model's card.
+    CardSync {
+        /// The ONNX file.
+        model: PathBuf,
+    },
+}
+
+/// Run one verb.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Inspect { model } => inspect(&load(&model)?),
+        Command::Digest { model } => {
+            println!("{}", Model::load_unchecked(&model)?.digest);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Infer { model, record } => infer(&load(&model)?, &record),
+        Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
+        Command::CardSync { model } => card_sync(&model),
+    }
+}
+
+fn load(path: &Path) -> Result<Model> {
+    Model::load(path).with_context(|| format!("cannot use model {}", path.display()))
+}
+
+fn inspect(m: &Model) -> Result<ExitCode> {
+    let g = &m.graph;
+    println!("model      {} ({}, version {})", m.name(), m.id, m.version());
+    println!("digest     {}", m.digest);
+    println!("scale      2^{} (values are integers / {})", g.scale_bits, 1u64 << g.scale_bits);
+    println!("input      {:?} ({} features)", g.input_shape, g.inputs.len());
+    println!("parameters {}", g.parameters());
+    println!("MACs       {}", g.macs());
+    println!("head       {:?} → {}", g.head, g.outputs.join(", "));
+    println!("ops:");
+    let mut len = g.input_len();
+    for (i, (op, bits)) in g.ops.iter().zip(&m.bounds.accumulator_bits).enumerate() {
+        let out = op.output_len(len);
+        let detail = match op {
+            Op::Dense { inputs, outputs, .. } => format!("{inputs} → {outputs}"),
+            Op::Conv2d { geometry: c, .. } => format!(
+                "{}×{:?} → {}×{:?}, kernel {:?}, stride {:?}, pad {:?}",
+                c.in_channels, c.in_hw, c.out_channels, c.out_hw, c.kernel, c.stride, c.pad
+            ),
+            Op::MaxPool { geometry: p } | Op::AvgPool { geometry: p, .. } => {
+                format!("{}×{:?} → {:?}, window {:?}", p.channels, p.in_hw, p.out_hw, p.kernel)
+            }
+            Op::Reshape { shape } => format!("{shape:?}"),
+            _ => format!("{len} values"),
+        };
+        println!("  #{i:<3} {:<9} {detail:<40} params {:<7} |acc| < 2^{bits}", op.kind(), op.parameters());
+        len = out;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn infer(m: &Model, record: &Path) -> Result<ExitCode> {
+    let values = m.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
+    let d = m.diagnose(&values)?;
+    println!("model      {} ({})", m.name(), m.digest);
+    print_outcome(m, "quantised", &d.quantised);
+    print_outcome(m, "float", &d.float);
+    println!("max |quantised − float| = {:.6}", d.max_error);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per outcome: the label with probabilities, or the score with its unit.
+pub fn describe(m: &Model, o: &Outcome) -> String {
+    let names = &m.graph.outputs;
+    match o.label {
+        Some(l) => {
+            let probs: Vec<String> =
+                names.iter().zip(&o.probabilities).map(|(n, p)| format!("{n} {:.1}%", 100.0 * p)).collect();
+            format!("{} ({})", names.get(l).map_or("?", String::as_str), probs.join(", "))
+        }
+        None => {
+            let unit = m.card.as_ref().and_then(|c| c.output.as_ref()).map_or("", |o| o.unit.as_str());
+            let scores: Vec<String> = names.iter().zip(&o.values).map(|(n, v)| format!("{n} = {v:.2} {unit}")).collect();
+            scores.join(", ")
+        }
+    }
+}
+
+fn print_outcome(m: &Model, what: &str, o: &Outcome) {
+    println!("{what:<10} {}", describe(m, o));
+}
+
+fn default_split(m: &Model) -> PathBuf {
+    m.path.with_file_name("data").join(format!("{}-test.csv", m.id))
+}
+
+fn accuracy(m: &Model, data: Option<PathBuf>) -> Result<ExitCode> {
+    let data = data.unwrap_or_else(|| default_split(m));
+    let e = evaluate(m, &data)?;
+    println!("model      {} ({})", m.name(), m.digest);
+    println!("records    {} ({})", e.records, data.display());
+    if let (Some(f), Some(q)) = (e.float_accuracy, e.quantised_accuracy) {
+        println!("accuracy   float {:.4}, quantised {:.4}", f, q);
+    }
+    if let (Some(f), Some(q)) = (e.float_mae, e.quantised_mae) {
+        println!("MAE        float {:.4}, quantised {:.4}", f, q);
+    }
+    println!("agreement  {}/{} records give the same result", e.agreeing, e.records);
+    println!("worst |quantised − float| logit/score error: {:.6}", e.worst_error);
+    Ok(if e.agreeing == e.records { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn card_sync(path: &Path) -> Result<ExitCode> {
+    let m = Model::load_unchecked(path)?;
+    let card_path = path.with_extension("json");
+    let mut card = m.card.clone().context("no model card next to the model")?;
+    let e = evaluate(&m, &default_split(&m))?;
+    card.digest = Some(m.digest.to_string());
+    let metrics = [
+        ("float_accuracy", e.float_accuracy),
+        ("quantised_accuracy", e.quantised_accuracy),
+        ("float_mae", e.float_mae),
+        ("quantised_mae", e.quantised_mae),
+        ("worst_quantisation_error", Some(e.worst_error)),
+    ];
+    for (k, v) in metrics {
+        if let Some(v) = v {
+            card.metrics.insert(k.into(), (v * 1e6).round() / 1e6);
+        }
+    }
+    let text = serde_json::to_string_pretty(&card)? + "\n";
+    std::fs::write(&card_path, text)?;
+    println!("{}: digest {}, metrics {:?}", card_path.display(), m.digest, card.metrics);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,168 @@
+//! Errors of the model engine, each with a message a user can act on.
+
+use thiserror::Error;
+
+/// Why a model could not be loaded, lowered or quantised.
+#[derive(Debug, Error)]
+pub enum ModelError {
+    /// The file could not be read at all.
+    #[error("cannot read model file {path}: {source}")]
+    Io {
+        /// The path given.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a valid ONNX model (truncated, corrupt, not ONNX).
+    #[error("{path} is not a readable ONNX model ({detail}); check that the file is complete and really is an .onnx export")]
+    NotOnnx {
+        /// The path given.
+        path: String,
+        /// What tract said.
+        detail: String,
+    },
+    /// tract could not type or simplify the graph.
+    #[error("the ONNX graph could not be analysed: {0}")]
+    Analysis(String),
+    /// The graph uses an op zkDx cannot prove.
+    #[error("unsupported ONNX op `{op}` at node `{node}`{}; zkDx supports Gemm/MatMul, Add/Sub/Mul/Div by constants, Relu, Conv (2-D), MaxPool, AveragePool, BatchNormalization, Flatten/Reshape, and Sigmoid or Softmax as the last op", detail_suffix(.detail))]
+    UnsupportedOp {
+        /// The op's name.
+        op: String,
+        /// The node's name.
+        node: String,
+        /// Why this use of the op is not supported, if the op itself is known.
+        detail: String,
+    },
+    /// The graph's shape is not something zkDx can handle.
+    #[error("unsupported model shape: {0}")]
+    Shape(String),
+    /// The model declares no input ranges, so no overflow bound can be proved.
+    #[error("model has no input ranges: add `zkdx.inputs` metadata to the ONNX file (see models/training/train.py) or a model card next to it")]
+    NoInputRanges,
+    /// Metadata in the ONNX file is malformed.
+    #[error("invalid zkDx metadata in the ONNX file: {0}")]
+    Metadata(String),
+    /// A quantised value could overflow the proof field.
+    #[error("model refused: at op #{op} ({kind}) a value can reach 2^{bits:.1}, beyond the 2^{limit} that the proof field allows; narrow the input ranges or use a smaller scale")]
+    Overflow {
+        /// Index of the op in the graph.
+        op: usize,
+        /// The op's kind.
+        kind: String,
+        /// log2 of the bound reached.
+        bits: f64,
+        /// The limit in bits.
+        limit: u32,
+    },
+    /// A weight is NaN or infinite.
+    #[error("op #{op} ({kind}) has a NaN or infinite constant; re-export the model")]
+    NonFinite {
+        /// Index of the op.
+        op: usize,
+        /// Its kind.
+        kind: String,
+    },
+    /// The model card is malformed or disagrees with the model.
+    #[error("model card {path}: {detail}")]
+    Card {
+        /// The card's path.
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// Float inference through tract failed.
+    #[error("float inference failed: {0}")]
+    Float(String),
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" ({detail})")
+    }
+}
+
+/// Why a patient record could not be read.
+#[derive(Debug, Error, PartialEq)]
+pub enum RecordError {
+    /// The file could not be read.
+    #[error("cannot read record {path}: {detail}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error text.
+        detail: String,
+    },
+    /// The file is too large to be a patient record.
+    #[error("record file is {size} bytes; a patient record is at most {limit} bytes. Is this the right file?")]
+    TooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The file is empty.
+    #[error("the record file is empty")]
+    Empty,
+    /// The format is not recognised.
+    #[error("cannot tell the record's format: use a .csv file (a header row of feature names and one row of values) or a .json object of feature name → value")]
+    UnknownFormat,
+    /// CSV syntax error.
+    #[error("malformed CSV: {0}")]
+    Csv(String),
+    /// JSON syntax or structure error.
+    #[error("malformed JSON: {0}")]
+    Json(String),
+    /// A feature the model needs is absent.
+    #[error("missing feature(s): {}; the record must give every feature listed in the model card", .0.join(", "))]
+    Missing(Vec<String>),
+    /// The record has features the model does not know.
+    #[error("unknown feature(s): {}; check the spelling against the model card", .0.join(", "))]
+    Unknown(Vec<String>),
+    /// A feature is given twice.
+    #[error("feature `{0}` is given more than once")]
+    Duplicate(String),
+    /// A value is not a number.
+    #[error("feature `{feature}`: `{value}` is not a number")]
+    NotANumber {
+        /// The feature.
+        feature: String,
+        /// The text found.
+        value: String,
+    },
+    /// NaN or infinite.
+    #[error("feature `{feature}`: {value} is not a finite number")]
+    NonFinite {
+        /// The feature.
+        feature: String,
+        /// The value as text.
+        value: String,
+    },
+    /// Outside the card's plausible range.
+    #[error("feature `{feature}` = {value} is outside the plausible range {min} to {max} {unit}; check the value and its unit")]
+    OutOfRange {
+        /// The feature.
+        feature: String,
+        /// The value.
+        value: f64,
+        /// Plausible minimum.
+        min: f64,
+        /// Plausible maximum.
+        max: f64,
+        /// Its unit.
+        unit: String,
+    },
+    /// The CSV holds more than one record.
+    #[error("the CSV holds {0} data rows; a patient record is one header row and one data row")]
+    ManyRows(usize),
+    /// The record names another model.
+    #[error("this record is for model `{found}`, not `{expected}`")]
+    WrongModel {
+        /// The model the record names.
+        found: String,
+        /// The model loaded.
+        expected: String,
+    },
+}

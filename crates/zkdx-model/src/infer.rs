@@ -1,0 +1,107 @@
+//! Reference integer inference: exactly what the circuit computes, in plain Rust.
+
+use crate::fixed::rescale;
+use crate::ir::{Graph, Op};
+
+/// Every activation of one run: `activations[0]` is the quantised input,
+/// `activations[i + 1]` the output of op `i`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    /// The activations, input first.
+    pub activations: Vec<Vec<i64>>,
+}
+
+impl Trace {
+    /// The final outputs (logits or scores), at the graph's scale.
+    pub fn outputs(&self) -> &[i64] {
+        self.activations.last().map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Run the integer graph on a quantised input. The input must satisfy the graph's
+/// input ranges (see [`crate::bounds`]) for the arithmetic to be exact in `i64`.
+pub fn run(graph: &Graph, input: &[i64]) -> Trace {
+    let k = graph.scale_bits;
+    let mut activations = vec![input.to_vec()];
+    for op in &graph.ops {
+        let x = activations.last().map(Vec::as_slice).unwrap_or(&[]);
+        let y = apply(op, x, k);
+        activations.push(y);
+    }
+    Trace { activations }
+}
+
+fn down(acc: i128, k: u32) -> i64 {
+    rescale(acc, k).0 as i64
+}
+
+/// One op on one activation vector.
+pub fn apply(op: &Op<i64>, x: &[i64], k: u32) -> Vec<i64> {
+    match op {
+        Op::Dense { inputs, weights, bias, .. } => weights
+            .chunks(*inputs)
+            .zip(bias)
+            .map(|(row, &b)| {
+                let acc = row.iter().zip(x).fold(i128::from(b), |a, (&w, &v)| a + i128::from(w) * i128::from(v));
+                down(acc, k)
+            })
+            .collect(),
+        Op::Conv2d { geometry: g, kernel, bias } => {
+            let mut y = Vec::with_capacity(g.output_len());
+            for (o, &b) in bias.iter().enumerate() {
+                for oy in 0..g.out_hw[0] {
+                    for ox in 0..g.out_hw[1] {
+                        let mut acc = i128::from(b);
+                        for (c, ky, kx, w) in conv_taps(g, kernel, o) {
+                            if let Some(i) = g.input_index(c, oy, ox, ky, kx) {
+                                acc += i128::from(w) * i128::from(x[i]);
+                            }
+                        }
+                        y.push(down(acc, k));
+                    }
+                }
+            }
+            y
+        }
+        Op::AddConst { values } => x.iter().zip(values).map(|(&v, &c)| v + c).collect(),
+        Op::MulConst { values } => {
+            x.iter().zip(values).map(|(&v, &c)| down(i128::from(v) * i128::from(c), k)).collect()
+        }
+        Op::Relu => x.iter().map(|&v| v.max(0)).collect(),
+        Op::MaxPool { geometry } => (0..geometry.output_len())
+            .map(|i| geometry.window(i).iter().map(|&j| x[j]).max().unwrap_or(0))
+            .collect(),
+        Op::AvgPool { geometry, factor } => (0..geometry.output_len())
+            .map(|i| {
+                let sum: i128 = geometry.window(i).iter().map(|&j| i128::from(x[j])).sum();
+                down(sum * i128::from(*factor), k)
+            })
+            .collect(),
+        Op::Reshape { .. } => x.to_vec(),
+    }
+}
+
+/// The kernel taps of output channel `o`: `(input channel, ky, kx, weight)`.
+pub fn conv_taps<'a>(
+    g: &'a crate::ir::ConvGeometry,
+    kernel: &'a [i64],
+    o: usize,
+) -> impl Iterator<Item = (usize, usize, usize, i64)> + 'a {
+    let per_out = g.in_channels * g.kernel[0] * g.kernel[1];
+    kernel[o * per_out..(o + 1) * per_out].iter().enumerate().map(move |(t, &w)| {
+        let c = t / (g.kernel[0] * g.kernel[1]);
+        let rest = t % (g.kernel[0] * g.kernel[1]);
+        (c, rest / g.kernel[1], rest % g.kernel[1], w)
+    })
+}
+
+/// Index of the largest output; the first one wins a tie (as the circuit's argmax).
+pub fn argmax(values: &[i64]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
+}

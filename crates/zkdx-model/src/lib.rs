@@ -1,0 +1,28 @@
+//! zkDx's model engine: turns an ONNX diagnostic model into an exact, quantised integer
+//! graph that a circuit can reproduce bit for bit.
+//!
+//! - [`onnx`] loads a model with tract-onnx and lowers it into zkDx's IR ([`ir`]).
+//! - [`quantise`] turns the float IR into integers at one fixed-point scale and
+//!   [`bounds`] proves, from the input ranges, that nothing overflows the field.
+//! - [`infer`] is the reference integer inference; [`float`] runs the float model.
+//! - [`digest`] hashes the quantised graph; [`card`] and [`record`] read model cards and
+//!   patient records.
+
+pub mod bounds;
+pub mod card;
+pub mod digest;
+pub mod error;
+pub mod evaluate;
+pub mod fixed;
+pub mod float;
+pub mod infer;
+pub mod ir;
+pub mod model;
+pub mod onnx;
+pub mod quantise;
+pub mod record;
+
+pub use card::ModelCard;
+pub use error::{ModelError, RecordError};
+pub use ir::{Graph, Head, Op};
+pub use model::{Diagnosis, Model};

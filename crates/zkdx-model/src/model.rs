@@ -1,0 +1,244 @@
+//! [`Model`]: an ONNX file (and its card, if any) loaded, lowered, quantised, bound-checked
+//! and digested; what every front end (CLI, app, circuit) starts from.
+
+use std::path::{Path, PathBuf};
+
+use crate::bounds::{self, Bounds};
+use crate::card::{ModelCard, ModelKind};
+use crate::digest::{self, ModelDigest};
+use crate::error::{ModelError, RecordError};
+use crate::fixed::dequantise;
+use crate::float::FloatModel;
+use crate::infer::{self, Trace};
+use crate::ir::{Graph, Head};
+use crate::quantise::{self, quantise_input, DEFAULT_SCALE_BITS};
+use crate::record::{self, Schema};
+
+/// Largest ONNX file accepted.
+pub const MAX_MODEL_BYTES: u64 = 1 << 30;
+
+/// A loaded, validated model.
+pub struct Model {
+    /// Identifier: the card's id, else the file's stem.
+    pub id: String,
+    /// Where the ONNX file is.
+    pub path: PathBuf,
+    /// The card, when one sits next to the ONNX file.
+    pub card: Option<ModelCard>,
+    /// The quantised graph.
+    pub graph: Graph,
+    /// Bounds of every value, from the input ranges.
+    pub bounds: Bounds,
+    /// The digest of `graph`.
+    pub digest: ModelDigest,
+    float: FloatModel,
+}
+
+/// How a model's outputs read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The raw outputs (logits or scores) as real numbers.
+    pub values: Vec<f64>,
+    /// For classifiers, the chosen class.
+    pub label: Option<usize>,
+    /// For classifiers, the class probabilities.
+    pub probabilities: Vec<f64>,
+}
+
+/// One inference, quantised and float side by side.
+#[derive(Debug, Clone)]
+pub struct Diagnosis {
+    /// The quantised input.
+    pub input: Vec<i64>,
+    /// The integer run (what the circuit proves).
+    pub trace: Trace,
+    /// The integer result.
+    pub quantised: Outcome,
+    /// The float (tract) result.
+    pub float: Outcome,
+    /// Largest |quantised − float| over the outputs (logits or scores).
+    pub max_error: f64,
+}
+
+impl Model {
+    /// Load an ONNX file, or a model card whose ONNX file sits next to it (`<id>.onnx`).
+    /// A card's digest, when present, must match the model.
+    pub fn load(path: &Path) -> Result<Model, ModelError> {
+        let model = Model::load_unchecked(path)?;
+        if let Some(expected) = model.card.as_ref().and_then(|c| c.digest.as_deref()) {
+            if expected != model.digest.to_string() {
+                return Err(ModelError::Card {
+                    path: model.path.with_extension("json").display().to_string(),
+                    detail: format!(
+                        "its digest {expected} does not match the model's {}: the ONNX file or the card was changed",
+                        model.digest
+                    ),
+                });
+            }
+        }
+        Ok(model)
+    }
+
+    /// Like [`Model::load`] but without comparing the card's digest (for `zkdx card-sync`).
+    pub fn load_unchecked(path: &Path) -> Result<Model, ModelError> {
+        let onnx_path = if path.extension().is_some_and(|e| e == "json") {
+            let card = ModelCard::load(path)?;
+            path.with_file_name(format!("{}.onnx", card.id))
+        } else {
+            path.to_path_buf()
+        };
+        let io = |source| ModelError::Io { path: onnx_path.display().to_string(), source };
+        let size = std::fs::metadata(&onnx_path).map_err(io)?.len();
+        if size > MAX_MODEL_BYTES {
+            return Err(ModelError::NotOnnx {
+                path: onnx_path.display().to_string(),
+                detail: format!("{size} bytes is larger than the {MAX_MODEL_BYTES}-byte limit"),
+            });
+        }
+        let bytes = std::fs::read(&onnx_path).map_err(io)?;
+        let card = match ModelCard::beside(&onnx_path) {
+            Some(p) => Some(ModelCard::load(&p)?),
+            None => None,
+        };
+        Model::from_bytes(&bytes, &onnx_path, card)
+    }
+
+    /// Build from ONNX bytes and an optional card.
+    pub fn from_bytes(bytes: &[u8], path: &Path, card: Option<ModelCard>) -> Result<Model, ModelError> {
+        let shown = path.display().to_string();
+        let lowered = crate::onnx::lower(bytes, &shown)?;
+        let mut float_graph = lowered.graph;
+        let card_err = |detail: String| ModelError::Card { path: path.with_extension("json").display().to_string(), detail };
+        if let Some(card) = &card {
+            let specs = card.input_specs();
+            if float_graph.inputs.is_empty() {
+                float_graph.inputs = specs;
+            } else if float_graph.inputs != specs {
+                return Err(card_err("its features or ranges differ from those in the ONNX file".into()));
+            }
+            let names = match (card.kind, &card.labels, &card.output) {
+                (ModelKind::Classification, Some(labels), _) => labels.clone(),
+                (ModelKind::Regression, _, Some(out)) => vec![out.name.clone()],
+                _ => return Err(card_err("a classifier needs `labels`, a regression `output`".into())),
+            };
+            if float_graph.outputs.is_empty() {
+                float_graph.outputs = names;
+            } else if float_graph.outputs != names {
+                return Err(card_err("its labels differ from those in the ONNX file".into()));
+            }
+        }
+        if float_graph.inputs.is_empty() {
+            return Err(ModelError::NoInputRanges);
+        }
+        let out_len = float_graph.output_len();
+        let names_len = if float_graph.head == Head::Sigmoid { 2 } else { out_len };
+        if float_graph.outputs.is_empty() {
+            float_graph.outputs = (0..names_len).map(|i| format!("output {i}")).collect();
+        }
+        if float_graph.outputs.len() != names_len {
+            return Err(ModelError::Shape(format!(
+                "the model has {names_len} outputs but names {}",
+                float_graph.outputs.len()
+            )));
+        }
+        if float_graph.head == Head::Softmax && out_len < 2 {
+            return Err(ModelError::Shape("a softmax classifier needs at least two outputs".into()));
+        }
+        let graph = quantise::quantise(&float_graph, lowered.scale_bits.unwrap_or(DEFAULT_SCALE_BITS))?;
+        let bounds = bounds::analyse(&graph)?;
+        let digest = digest::digest(&graph);
+        let float = FloatModel::new(lowered.typed, graph.input_shape.clone())?;
+        let id = match &card {
+            Some(c) => c.id.clone(),
+            None => path.file_stem().map_or("model".into(), |s| s.to_string_lossy().into_owned()),
+        };
+        Ok(Model { id, path: path.to_path_buf(), card, graph, bounds, digest, float })
+    }
+
+    /// What a record for this model must hold.
+    pub fn schema(&self) -> Schema<'_> {
+        let units = self
+            .graph
+            .inputs
+            .iter()
+            .map(|i| self.card.as_ref().map_or(String::new(), |c| c.unit(&i.name).to_string()))
+            .collect();
+        Schema { model_id: &self.id, features: &self.graph.inputs, units }
+    }
+
+    /// Read and check a patient record file.
+    pub fn read_record(&self, path: &Path) -> Result<Vec<f64>, RecordError> {
+        record::read_record(path, &self.schema())
+    }
+
+    /// Quantise checked feature values.
+    pub fn quantise_input(&self, values: &[f64]) -> Vec<i64> {
+        values.iter().map(|&v| quantise_input(v, self.graph.scale_bits)).collect()
+    }
+
+    /// Run the integer and the float model on checked feature values.
+    pub fn diagnose(&self, values: &[f64]) -> Result<Diagnosis, ModelError> {
+        let input = self.quantise_input(values);
+        let trace = infer::run(&self.graph, &input);
+        let quantised = self.interpret(trace.outputs());
+        let float_values = self.float.run(values)?;
+        let float = interpret_values(&self.graph, float_values);
+        let max_error = quantised
+            .values
+            .iter()
+            .zip(&float.values)
+            .map(|(q, f)| (q - f).abs())
+            .fold(0.0, f64::max);
+        Ok(Diagnosis { input, trace, quantised, float, max_error })
+    }
+
+    /// Read quantised outputs (from the reference run or a proof's public outputs).
+    pub fn interpret(&self, outputs: &[i64]) -> Outcome {
+        interpret_quantised(&self.graph, outputs)
+    }
+
+    /// The card's name, or the id.
+    pub fn name(&self) -> &str {
+        self.card.as_ref().map_or(&self.id, |c| c.name.as_str())
+    }
+
+    /// The card's version, or "unversioned".
+    pub fn version(&self) -> &str {
+        self.card.as_ref().map_or("unversioned", |c| c.version.as_str())
+    }
+}
+
+/// Outcome of quantised outputs of `graph`.
+pub fn interpret_quantised(graph: &Graph, outputs: &[i64]) -> Outcome {
+    let values = outputs.iter().map(|&q| dequantise(q, graph.scale_bits)).collect();
+    let mut outcome = interpret_values(graph, values);
+    if graph.head == Head::Softmax {
+        // the integer argmax, tie to the first, exactly as the circuit constrains it
+        outcome.label = Some(infer::argmax(outputs));
+    }
+    outcome
+}
+
+fn interpret_values(graph: &Graph, values: Vec<f64>) -> Outcome {
+    match graph.head {
+        Head::Identity => Outcome { values, label: None, probabilities: Vec::new() },
+        Head::Softmax => {
+            let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let exps: Vec<f64> = values.iter().map(|v| (v - max).exp()).collect();
+            let sum: f64 = exps.iter().sum();
+            let probabilities: Vec<f64> = exps.iter().map(|e| e / sum).collect();
+            let mut label = 0;
+            for (i, v) in values.iter().enumerate() {
+                if *v > values[label] {
+                    label = i;
+                }
+            }
+            Outcome { values, label: Some(label), probabilities }
+        }
+        Head::Sigmoid => {
+            let z = values.first().copied().unwrap_or(0.0);
+            let p = 1.0 / (1.0 + (-z).exp());
+            Outcome { values, label: Some(usize::from(z >= 0.0)), probabilities: vec![1.0 - p, p] }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Float IR → integer IR at one fixed-point scale (see [`crate::fixed`]).
+
+use crate::error::ModelError;
+use crate::fixed;
+use crate::ir::{Graph, Scale};
+
+/// Default scale bits when the ONNX file does not ask for another.
+pub const DEFAULT_SCALE_BITS: u32 = 16;
+
+/// Quantise every constant of `graph` at `2^scale_bits` (biases at `2^(2·scale_bits)`).
+pub fn quantise(graph: &Graph<f64>, scale_bits: u32) -> Result<Graph<i64>, ModelError> {
+    if !(1..=24).contains(&scale_bits) {
+        return Err(ModelError::Metadata(format!("scale bits must be 1 to 24, got {scale_bits}")));
+    }
+    let mut ops = Vec::with_capacity(graph.ops.len());
+    for (i, op) in graph.ops.iter().enumerate() {
+        let q = op.try_map(&mut |&w: &f64, scale| {
+            let bits = match scale {
+                Scale::Single => scale_bits,
+                Scale::Double => 2 * scale_bits,
+            };
+            let v = w * f64::from(bits).exp2();
+            if !v.is_finite() || v.abs() >= 2f64.powi(62) {
+                return Err(ModelError::NonFinite { op: i, kind: op.kind().to_string() });
+            }
+            Ok(fixed::quantise(w, bits))
+        })?;
+        ops.push(q);
+    }
+    Ok(Graph {
+        scale_bits,
+        inputs: graph.inputs.clone(),
+        input_shape: graph.input_shape.clone(),
+        ops,
+        head: graph.head,
+        outputs: graph.outputs.clone(),
+    })
+}
+
+/// Quantise one input value (a patient's feature) at the graph's scale.
+pub fn quantise_input(v: f64, scale_bits: u32) -> i64 {
+    fixed::quantise(v, scale_bits)
+}

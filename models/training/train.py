@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Train zkDx's shipped models and export them to ONNX with their model cards.
+
+Everything comes from scikit-learn's bundled data sets; nothing is downloaded.
+Run from the repository root:
+
+    python3 -m pip install -r models/training/requirements.txt
+    python3 models/training/train.py
+
+Writes, for each model:
+  models/<id>.onnx            the float model; standardisation is inside the graph
+  models/<id>.json            the model card (digest and quantised accuracy are filled in
+                              by `zkdx card-sync`, which is run afterwards)
+  models/data/<id>-test.csv   the held-out test split (features + reference label/target)
+  models/examples/*.csv|json  a few example patient records
+
+The ONNX graphs are written by hand with `onnx.helper` (Sub, Mul, Gemm, Relu, Softmax) so
+that they contain only the ops zkDx supports. Each ONNX file carries its feature names and
+plausible input ranges in `metadata_props` (key `zkdx.inputs`), so the model digest, which
+covers those ranges, is reproducible from the ONNX file alone.
+"""
+import json
+import os
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SEED = 20261125
+
+BC_UNITS = {
+    "radius": ("image units", "mean distance from the centre of the nucleus to its perimeter"),
+    "texture": ("grey levels", "standard deviation of grey-scale values"),
+    "perimeter": ("image units", "perimeter of the nucleus"),
+    "area": ("image units²", "area of the nucleus"),
+    "smoothness": ("1", "local variation in radius lengths"),
+    "compactness": ("1", "perimeter² / area − 1.0"),
+    "concavity": ("1", "severity of concave portions of the contour"),
+    "concave points": ("1", "number of concave portions of the contour (normalised)"),
+    "symmetry": ("1", "symmetry of the nucleus"),
+    "fractal dimension": ("1", "'coastline approximation' − 1"),
+}
+BC_STAT = {"mean": "mean over nuclei of", "error": "standard error over nuclei of", "worst": "mean of the three largest values of"}
+
+
+def bc_feature(name, lo, hi):
+    stat, base = ("mean", name[5:]) if name.startswith("mean ") else (
+        ("worst", name[6:]) if name.startswith("worst ") else ("error", name[:-6]))
+    unit, desc = BC_UNITS[base]
+    return {"name": name, "unit": unit, "description": f"{BC_STAT[stat]} {desc} (fine-needle aspirate image)",
+            "min": lo, "max": hi}
+
+
+DIABETES = [
+    ("age", "years", "age at baseline", 18, 100),
+    ("sex", "code", "sex as recorded in the study (1 or 2)", 1, 2),
+    ("bmi", "kg/m²", "body-mass index", 12, 60),
+    ("bp", "mm Hg", "average blood pressure", 50, 160),
+    ("s1", "mg/dL", "tc: total serum cholesterol", 80, 400),
+    ("s2", "mg/dL", "ldl: low-density lipoproteins", 20, 300),
+    ("s3", "mg/dL", "hdl: high-density lipoproteins", 15, 120),
+    ("s4", "ratio", "tch: total cholesterol / HDL", 1, 12),
+    ("s5", "log mmol/L", "ltg: log of serum triglycerides", 3, 7),
+    ("s6", "mg/dL", "glu: blood sugar level", 50, 160),
+]
+
+
+def dense_graph(model_id, features, mean, scale, layers, head, out_names, out_affine=None):
+    """A graph: x -> (x - mean) * scale -> [Gemm -> Relu]* -> Gemm -> head."""
+    n = len(features)
+    inits = [numpy_helper.from_array(mean.astype(np.float32), "standardise_mean"),
+             numpy_helper.from_array(scale.astype(np.float32), "standardise_scale")]
+    nodes = [helper.make_node("Sub", ["input", "standardise_mean"], ["centred"], name="standardise_sub"),
+             helper.make_node("Mul", ["centred", "standardise_scale"], ["standardised"], name="standardise_mul")]
+    prev = "standardised"
+    for i, (w, b) in enumerate(layers):
+        inits += [numpy_helper.from_array(w.T.astype(np.float32), f"dense{i}_weight"),
+                  numpy_helper.from_array(b.astype(np.float32), f"dense{i}_bias")]
+        nodes.append(helper.make_node("Gemm", [prev, f"dense{i}_weight", f"dense{i}_bias"], [f"dense{i}"],
+                                      name=f"dense{i}", transB=1))
+        prev = f"dense{i}"
+        if i + 1 < len(layers):
+            nodes.append(helper.make_node("Relu", [prev], [f"relu{i}"], name=f"relu{i}"))
+            prev = f"relu{i}"
+    if out_affine is not None:
+        mul, add = out_affine
+        inits += [numpy_helper.from_array(np.array([mul], np.float32), "output_scale"),
+                  numpy_helper.from_array(np.array([add], np.float32), "output_offset")]
+        nodes += [helper.make_node("Mul", [prev, "output_scale"], ["scaled"], name="output_mul"),
+                  helper.make_node("Add", ["scaled", "output_offset"], ["score"], name="output_add")]
+        prev = "score"
+    if head == "softmax":
+        nodes.append(helper.make_node("Softmax", [prev], ["probabilities"], name="softmax", axis=1))
+        prev = "probabilities"
+    out_dim = layers[-1][0].shape[1]
+    graph = helper.make_graph(nodes, model_id,
+                              [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, n])],
+                              [helper.make_tensor_value_info(prev, TensorProto.FLOAT, [1, out_dim])], inits)
+    model = helper.make_model(graph, producer_name="zkdx-train", opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    inputs = [{"name": f["name"], "min": f["min"], "max": f["max"]} for f in features]
+    helper.set_model_props(model, {"zkdx.inputs": json.dumps(inputs, separators=(",", ":")),
+                                   "zkdx.outputs": json.dumps(out_names)})
+    onnx.checker.check_model(model)
+    return model
+
+
+def run_onnx(path, x):
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    return np.concatenate([sess.run(None, {"input": row[None, :].astype(np.float32)})[0] for row in x])
+
+
+def write_csv(path, header, rows):
+    with open(path, "w") as f:
+        f.write(",".join(header) + "\n")
+        for r in rows:
+            f.write(",".join(fmt(v) for v in r) + "\n")
+
+
+def fmt(v):
+    return repr(float(v)) if not isinstance(v, str) else v
+
+
+def nice_max(v):
+    """Plausible upper bound: 1.5 × the data set's maximum, rounded up to 2 significant digits."""
+    v = 1.5 * v
+    e = 10 ** (np.floor(np.log10(v)) - 1)
+    return float(np.ceil(v / e) * e)
+
+
+def breast_cancer():
+    data = load_breast_cancer()
+    x, y = data.data, data.target  # target 0 = malignant, 1 = benign
+    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.25, random_state=SEED, stratify=y)
+    mean, std = xtr.mean(0), xtr.std(0)
+    clf = MLPClassifier(hidden_layer_sizes=(16, 8), activation="relu", max_iter=2000, random_state=SEED, alpha=1e-3)
+    clf.fit((xtr - mean) / std, ytr)
+    layers = list(zip(clf.coefs_, clf.intercepts_))
+    # sklearn's binary head is one logistic unit; export it as two logits [-z/2, z/2]
+    # so the graph ends in Softmax over (malignant, benign) with the same probabilities.
+    w, b = layers[-1]
+    layers[-1] = (np.concatenate([-w / 2, w / 2], axis=1), np.concatenate([-b / 2, b / 2]))
+    features = [bc_feature(name, 0.0, nice_max(x[:, i].max())) for i, name in enumerate(data.feature_names)]
+    labels = ["malignant", "benign"]
+    model = dense_graph("breast-cancer", features, mean, 1.0 / std, layers, "softmax", labels)
+    path = os.path.join(ROOT, "models", "breast-cancer.onnx")
+    onnx.save(model, path)
+    probs = run_onnx(path, xte)
+    pred = probs.argmax(1)
+    acc = float((pred == yte).mean())
+    assert (pred == clf.predict((xte - mean) / std)).all(), "ONNX export disagrees with scikit-learn"
+    names = list(data.feature_names)
+    write_csv(os.path.join(ROOT, "models", "data", "breast-cancer-test.csv"), names + ["label"],
+              [list(r) + [labels[t]] for r, t in zip(xte, yte)])
+    ex = os.path.join(ROOT, "models", "examples")
+    mal, ben = int(np.where(yte == 0)[0][0]), int(np.where(yte == 1)[0][0])
+    for tag, i in (("malignant", mal), ("benign", ben)):
+        rec = {n: float(v) for n, v in zip(names, xte[i])}
+        with open(os.path.join(ex, f"breast-cancer-{tag}.json"), "w") as f:
+            json.dump(rec, f, indent=2)
+            f.write("\n")
+        write_csv(os.path.join(ex, f"breast-cancer-{tag}.csv"), names, [xte[i]])
+    card = {
+        "id": "breast-cancer",
+        "name": "Breast mass malignancy (Wisconsin diagnostic)",
+        "version": "1.0.0",
+        "kind": "classification",
+        "intended_use": "Decision support: estimates whether a breast mass sampled by fine-needle aspiration is "
+                        "malignant or benign from 30 nuclear features measured on the digitised aspirate image.",
+        "limitations": "Trained on 426 records from one centre (University of Wisconsin, 1995). Not a diagnosis: "
+                       "a clinician must interpret the result with imaging and histology. Features must be "
+                       "measured the way the Wisconsin data set measured them.",
+        "features": features,
+        "labels": labels,
+        "training": {"data_set": "scikit-learn load_breast_cancer (Wisconsin diagnostic)", "train_records": len(ytr),
+                     "test_records": len(yte), "architecture": "standardise → 30×16 ReLU → 16×8 ReLU → 8×2 softmax",
+                     "seed": SEED},
+        "metrics": {"float_accuracy": acc},
+    }
+    return card
+
+
+def diabetes():
+    data = load_diabetes(scaled=False)
+    x, y = data.data, data.target
+    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.25, random_state=SEED)
+    mean, std = xtr.mean(0), xtr.std(0)
+    ymean, ystd = ytr.mean(), ytr.std()
+    reg = MLPRegressor(hidden_layer_sizes=(16,), activation="relu", max_iter=3000, random_state=SEED, alpha=1e-2)
+    reg.fit((xtr - mean) / std, (ytr - ymean) / ystd)
+    layers = list(zip(reg.coefs_, reg.intercepts_))
+    features = [{"name": n, "unit": u, "description": d, "min": float(lo), "max": float(hi)}
+                for n, u, d, lo, hi in DIABETES]
+    assert all(f["min"] <= x[:, i].min() and x[:, i].max() <= f["max"] for i, f in enumerate(features))
+    model = dense_graph("diabetes-progression", features, mean, 1.0 / std, layers, "none", ["progression"],
+                        out_affine=(ystd, ymean))
+    path = os.path.join(ROOT, "models", "diabetes-progression.onnx")
+    onnx.save(model, path)
+    pred = run_onnx(path, xte)[:, 0]
+    mae = float(np.abs(pred - yte).mean())
+    names = [f[0] for f in DIABETES]
+    write_csv(os.path.join(ROOT, "models", "data", "diabetes-progression-test.csv"), names + ["target"],
+              [list(r) + [t] for r, t in zip(xte, yte)])
+    rec = {n: float(v) for n, v in zip(names, xte[0])}
+    ex = os.path.join(ROOT, "models", "examples")
+    with open(os.path.join(ex, "diabetes-progression.json"), "w") as f:
+        json.dump(rec, f, indent=2)
+        f.write("\n")
+    write_csv(os.path.join(ex, "diabetes-progression.csv"), names, [xte[0]])
+    card = {
+        "id": "diabetes-progression",
+        "name": "Diabetes disease progression at one year",
+        "version": "1.0.0",
+        "kind": "regression",
+        "intended_use": "Research and decision support: predicts a quantitative measure of diabetes disease "
+                        "progression one year after baseline from age, sex, BMI, blood pressure and six blood serum "
+                        "measurements.",
+        "limitations": "Trained on 331 patients of one study (Efron et al., 2004). The score is a study-specific "
+                       "scale (about 25–346), not a clinical unit; use it to compare patients, not to diagnose.",
+        "features": features,
+        "output": {"name": "progression", "unit": "study score", "description":
+                   "disease progression one year after baseline (higher is worse)"},
+        "training": {"data_set": "scikit-learn load_diabetes(scaled=False)", "train_records": len(ytr),
+                     "test_records": len(yte), "architecture": "standardise → 10×16 ReLU → 16×1 → rescale",
+                     "seed": SEED},
+        "metrics": {"float_mae": mae},
+    }
+    return card
+
+
+def main():
+    for card in (breast_cancer(), diabetes()):
+        path = os.path.join(ROOT, "models", card["id"] + ".json")
+        old = {}
+        if os.path.exists(path):
+            with open(path) as f:
+                old = json.load(f)
+        # keep what `zkdx card-sync` measured if the model did not change
+        for key in ("digest",):
+            if key in old:
+                card[key] = old[key]
+        card["metrics"] = {**old.get("metrics", {}), **card["metrics"]}
+        with open(path, "w") as f:
+            json.dump(card, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        print(card["id"], card["metrics"])
+
+
+if __name__ == "__main__":
+    main()
