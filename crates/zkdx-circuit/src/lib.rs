@@ -1,1 +1,24 @@
-//! placeholder
+//! zkDx's plonky2 circuit: proves that a committed, quantised model (its weights are
+//! constants of the circuit, so the verifier data binds them) ran on a private input
+//! (committed to with Poseidon and a random salt) and gave the public outputs.
+//!
+//! - [`gadgets`]: one module per op; where each constraint lives.
+//! - [`circuit`]: the whole graph wired from the gadgets; [`public`] the public-input layout.
+//! - [`witness`]: the prover's hint values, taken from the reference integer run.
+//! - [`prove`] / [`verify`]: the real plonky2 prover and verifier (zero knowledge on).
+
+pub mod circuit;
+pub mod config;
+pub mod error;
+pub mod field;
+pub mod gadgets;
+pub mod prove;
+pub mod public;
+pub mod verify;
+pub mod witness;
+
+pub use circuit::ModelCircuit;
+pub use error::CircuitError;
+pub use prove::{prove, Proof, Salt};
+pub use public::PublicValues;
+pub use verify::verify;

@@ -9,6 +9,9 @@ use crate::ir::{Graph, Op};
 pub struct Trace {
     /// The activations, input first.
     pub activations: Vec<Vec<i64>>,
+    /// For each op that rescales, its accumulators before rescaling (scale `2^(2k)`, without
+    /// the rounding half); empty for the other ops.
+    pub accumulators: Vec<Vec<i128>>,
 }
 
 impl Trace {
@@ -23,28 +26,25 @@ impl Trace {
 pub fn run(graph: &Graph, input: &[i64]) -> Trace {
     let k = graph.scale_bits;
     let mut activations = vec![input.to_vec()];
+    let mut accumulators = Vec::with_capacity(graph.ops.len());
     for op in &graph.ops {
         let x = activations.last().map(Vec::as_slice).unwrap_or(&[]);
-        let y = apply(op, x, k);
+        let acc = accumulate(op, x);
+        let y = if op.rescales() { acc.iter().map(|&a| rescale(a, k).0 as i64).collect() } else { apply(op, x) };
         activations.push(y);
+        accumulators.push(if op.rescales() { acc } else { Vec::new() });
     }
-    Trace { activations }
+    Trace { activations, accumulators }
 }
 
-fn down(acc: i128, k: u32) -> i64 {
-    rescale(acc, k).0 as i64
-}
-
-/// One op on one activation vector.
-pub fn apply(op: &Op<i64>, x: &[i64], k: u32) -> Vec<i64> {
+/// The accumulators (before rescaling) of an op that rescales; empty for the others.
+pub fn accumulate(op: &Op<i64>, x: &[i64]) -> Vec<i128> {
+    let mac = |acc: i128, w: i64, v: i64| acc + i128::from(w) * i128::from(v);
     match op {
         Op::Dense { inputs, weights, bias, .. } => weights
             .chunks(*inputs)
             .zip(bias)
-            .map(|(row, &b)| {
-                let acc = row.iter().zip(x).fold(i128::from(b), |a, (&w, &v)| a + i128::from(w) * i128::from(v));
-                down(acc, k)
-            })
+            .map(|(row, &b)| row.iter().zip(x).fold(i128::from(b), |a, (&w, &v)| mac(a, w, v)))
             .collect(),
         Op::Conv2d { geometry: g, kernel, bias } => {
             let mut y = Vec::with_capacity(g.output_len());
@@ -54,30 +54,32 @@ pub fn apply(op: &Op<i64>, x: &[i64], k: u32) -> Vec<i64> {
                         let mut acc = i128::from(b);
                         for (c, ky, kx, w) in conv_taps(g, kernel, o) {
                             if let Some(i) = g.input_index(c, oy, ox, ky, kx) {
-                                acc += i128::from(w) * i128::from(x[i]);
+                                acc = mac(acc, w, x[i]);
                             }
                         }
-                        y.push(down(acc, k));
+                        y.push(acc);
                     }
                 }
             }
             y
         }
+        Op::MulConst { values } => x.iter().zip(values).map(|(&v, &c)| mac(0, c, v)).collect(),
+        Op::AvgPool { geometry, factor } => (0..geometry.output_len())
+            .map(|i| geometry.window(i).iter().fold(0, |a, &j| mac(a, *factor, x[j])))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One op that does not rescale, on one activation vector (`x` unchanged for the others).
+fn apply(op: &Op<i64>, x: &[i64]) -> Vec<i64> {
+    match op {
         Op::AddConst { values } => x.iter().zip(values).map(|(&v, &c)| v + c).collect(),
-        Op::MulConst { values } => {
-            x.iter().zip(values).map(|(&v, &c)| down(i128::from(v) * i128::from(c), k)).collect()
-        }
         Op::Relu => x.iter().map(|&v| v.max(0)).collect(),
         Op::MaxPool { geometry } => (0..geometry.output_len())
             .map(|i| geometry.window(i).iter().map(|&j| x[j]).max().unwrap_or(0))
             .collect(),
-        Op::AvgPool { geometry, factor } => (0..geometry.output_len())
-            .map(|i| {
-                let sum: i128 = geometry.window(i).iter().map(|&j| i128::from(x[j])).sum();
-                down(sum * i128::from(*factor), k)
-            })
-            .collect(),
-        Op::Reshape { .. } => x.to_vec(),
+        _ => x.to_vec(),
     }
 }
 

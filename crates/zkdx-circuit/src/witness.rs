@@ -1,0 +1,81 @@
+//! The prover's hints and how each is read off the reference integer run.
+
+use plonky2::field::types::Field;
+use plonky2::iop::target::Target;
+
+use crate::field::{to_field, F};
+use zkdx_model::infer::{argmax, Trace};
+
+/// What a hint target holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// Quantised input value `i`.
+    Input(usize),
+    /// Salt element `j`.
+    Salt(usize),
+    /// Rescale quotient of output `i` of op `op` (= the op's output).
+    Quotient {
+        /// Op index.
+        op: usize,
+        /// Output index.
+        i: usize,
+    },
+    /// Rescale remainder of output `i` of op `op`.
+    Remainder {
+        /// Op index.
+        op: usize,
+        /// Output index.
+        i: usize,
+    },
+    /// Whether ReLU input `i` of op `op` is positive.
+    ReluSign {
+        /// Op index.
+        op: usize,
+        /// Element index.
+        i: usize,
+    },
+    /// Max-pool output `i` of op `op`.
+    PoolMax {
+        /// Op index.
+        op: usize,
+        /// Output index.
+        i: usize,
+    },
+    /// Argmax one-hot element `j`.
+    OneHot(usize),
+    /// Whether the sigmoid head's logit is ≥ 0.
+    SigmoidSign,
+}
+
+/// The values every hint takes for one input.
+pub struct Assignment<'a> {
+    /// The reference run.
+    pub trace: &'a Trace,
+    /// The salt.
+    pub salt: [F; 4],
+    /// Scale bits.
+    pub k: u32,
+}
+
+impl Assignment<'_> {
+    /// The honest value of a hint.
+    pub fn value(&self, hint: Hint) -> F {
+        let t = self.trace;
+        match hint {
+            Hint::Input(i) => to_field(i128::from(t.activations[0][i])),
+            Hint::Salt(j) => self.salt[j],
+            Hint::Quotient { op, i } | Hint::PoolMax { op, i } => to_field(i128::from(t.activations[op + 1][i])),
+            Hint::Remainder { op, i } => {
+                let half = 1i128 << (self.k - 1);
+                let q = i128::from(t.activations[op + 1][i]);
+                to_field(t.accumulators[op][i] + half - (q << self.k))
+            }
+            Hint::ReluSign { op, i } => F::from_bool(t.activations[op][i] > 0),
+            Hint::OneHot(j) => F::from_bool(argmax(t.outputs()) == j),
+            Hint::SigmoidSign => F::from_bool(t.outputs().first().is_some_and(|&z| z >= 0)),
+        }
+    }
+}
+
+/// A hint target and what it holds.
+pub type HintTarget = (Target, Hint);
