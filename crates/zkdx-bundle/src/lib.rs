@@ -1,1 +1,10 @@
-//! placeholder
+//! The zkDx proof bundle: a versioned JSON document carrying one proof and the readable
+//! result it proves ([`format`]), and the verdict a clinician reads ([`verdict`]).
+//! A bundle never holds the patient's input, only a salted commitment to it.
+
+pub mod format;
+pub mod make;
+pub mod verdict;
+
+pub use format::{BundleError, ProofBundle};
+pub use verdict::{check_bundle, Verdict};

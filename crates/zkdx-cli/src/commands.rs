@@ -44,6 +44,49 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Prove a diagnosis: writes a proof bundle (no input inside) and prints the salt.
+    Prove {
+        /// The ONNX file (or its model card).
+        model: PathBuf,
+        /// The patient record (.csv or .json).
+        record: PathBuf,
+        /// Where to write the bundle (default: <model id>.zkdx.json).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Write the salt to this file instead of printing it.
+        #[arg(long)]
+        salt_out: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Verify a proof bundle: prints VALID or INVALID with the reason (exit 0 / 1).
+    Verify {
+        /// The bundle.
+        bundle: PathBuf,
+        /// The model (ONNX or card); default: the bundle's model id in --models.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Where shipped models live.
+        #[arg(long, default_value = "models")]
+        models: PathBuf,
+    },
+    /// Show that a record (with its salt) is the input a bundle committed to.
+    Open {
+        /// The bundle.
+        bundle: PathBuf,
+        /// The record.
+        record: PathBuf,
+        /// The salt printed by `zkdx prove` (64 hex digits).
+        #[arg(long)]
+        salt: String,
+        /// The model (ONNX or card); default: the bundle's model id in --models.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Where shipped models live.
+        #[arg(long, default_value = "models")]
+        models: PathBuf,
+    },
     /// Write the measured digest and accuracy into the model's card.
     CardSync {
         /// The ONNX file.
@@ -62,10 +105,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Infer { model, record } => infer(&load(&model)?, &record),
         Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
         Command::CardSync { model } => card_sync(&model),
+        Command::Prove { model, record, output, salt_out, quiet } => {
+            crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet)
+        }
+        Command::Verify { bundle, model, models } => crate::proofs::verify_cmd(&bundle, model.as_deref(), &models),
+        Command::Open { bundle, record, salt, model, models } => {
+            crate::proofs::open_cmd(&bundle, &record, &salt, model.as_deref(), &models)
+        }
     }
 }
 
-fn load(path: &Path) -> Result<Model> {
+/// Load a model, with the path in the error.
+pub fn load(path: &Path) -> Result<Model> {
     Model::load(path).with_context(|| format!("cannot use model {}", path.display()))
 }
 
@@ -110,25 +161,8 @@ fn infer(m: &Model, record: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One line per outcome: the label with probabilities, or the score with its unit.
-pub fn describe(m: &Model, o: &Outcome) -> String {
-    let names = &m.graph.outputs;
-    match o.label {
-        Some(l) => {
-            let probs: Vec<String> =
-                names.iter().zip(&o.probabilities).map(|(n, p)| format!("{n} {:.1}%", 100.0 * p)).collect();
-            format!("{} ({})", names.get(l).map_or("?", String::as_str), probs.join(", "))
-        }
-        None => {
-            let unit = m.card.as_ref().and_then(|c| c.output.as_ref()).map_or("", |o| o.unit.as_str());
-            let scores: Vec<String> = names.iter().zip(&o.values).map(|(n, v)| format!("{n} = {v:.2} {unit}")).collect();
-            scores.join(", ")
-        }
-    }
-}
-
 fn print_outcome(m: &Model, what: &str, o: &Outcome) {
-    println!("{what:<10} {}", describe(m, o));
+    println!("{what:<10} {}", m.describe(o));
 }
 
 fn default_split(m: &Model) -> PathBuf {

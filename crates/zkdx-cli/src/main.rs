@@ -2,6 +2,7 @@
 //! regulators. Errors are reported with `anyhow` here, at the binary's edge.
 
 mod commands;
+mod proofs;
 
 use std::process::ExitCode;
 

@@ -5,6 +5,7 @@ use tract_onnx::prelude::*;
 use crate::error::ModelError;
 
 /// The float model, runnable.
+#[derive(Clone)]
 pub struct FloatModel {
     plan: Arc<TypedRunnableModel>,
     shape: Vec<usize>,

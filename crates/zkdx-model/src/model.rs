@@ -18,6 +18,7 @@ use crate::record::{self, Schema};
 pub const MAX_MODEL_BYTES: u64 = 1 << 30;
 
 /// A loaded, validated model.
+#[derive(Clone)]
 pub struct Model {
     /// Identifier: the card's id, else the file's stem.
     pub id: String,
@@ -155,6 +156,14 @@ impl Model {
         Ok(Model { id, path: path.to_path_buf(), card, graph, bounds, digest, float })
     }
 
+    /// The same model with another quantised graph of the same shape (bounds and digest
+    /// recomputed). For tests and tools that study a modified model.
+    pub fn with_graph(&self, graph: Graph) -> Result<Model, ModelError> {
+        let bounds = bounds::analyse(&graph)?;
+        let digest = digest::digest(&graph);
+        Ok(Model { graph, bounds, digest, ..self.clone() })
+    }
+
     /// What a record for this model must hold.
     pub fn schema(&self) -> Schema<'_> {
         let units = self
@@ -195,6 +204,24 @@ impl Model {
     /// Read quantised outputs (from the reference run or a proof's public outputs).
     pub fn interpret(&self, outputs: &[i64]) -> Outcome {
         interpret_quantised(&self.graph, outputs)
+    }
+
+    /// One line for an outcome: the label with probabilities, or the scores with their unit.
+    pub fn describe(&self, o: &Outcome) -> String {
+        let names = &self.graph.outputs;
+        match o.label {
+            Some(l) => {
+                let probs: Vec<String> =
+                    names.iter().zip(&o.probabilities).map(|(n, p)| format!("{n} {:.1}%", 100.0 * p)).collect();
+                format!("{} ({})", names.get(l).map_or("?", String::as_str), probs.join(", "))
+            }
+            None => {
+                let unit = self.card.as_ref().and_then(|c| c.output.as_ref()).map_or("", |o| o.unit.as_str());
+                let scores: Vec<String> =
+                    names.iter().zip(&o.values).map(|(n, v)| format!("{n} = {v:.2} {unit}")).collect();
+                scores.join(", ")
+            }
+        }
     }
 
     /// The card's name, or the id.

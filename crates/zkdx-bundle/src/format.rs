@@ -1,0 +1,240 @@
+//! The bundle's JSON format (version 1) and its structural checks.
+//!
+//! ```json
+//! {
+//!   "format": "zkdx-proof-bundle",
+//!   "format_version": 1,
+//!   "zkdx_version": "0.1.0",
+//!   "created_at": "2026-11-25T21:00:00Z",
+//!   "model": { "id": "breast-cancer", "name": "…", "version": "1.0.0", "digest": "sha256:…" },
+//!   "result": {
+//!     "kind": "classification",
+//!     "label": "benign", "label_index": 1,
+//!     "probabilities": [0.02, 0.98],
+//!     "outputs": [-123456, 234567], "scale_bits": 16,
+//!     "output_names": ["malignant", "benign"], "unit": null
+//!   },
+//!   "input_commitment": "<64 hex digits: Poseidon(quantised input ‖ salt)>",
+//!   "proof": { "system": "plonky2-1.1 goldilocks poseidon zk", "data": "<base64>" }
+//! }
+//! ```
+//! Reading checks the format name and version, every field's type, and sizes; unknown
+//! fields are refused so that nothing is silently ignored.
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The `format` field's value.
+pub const FORMAT: &str = "zkdx-proof-bundle";
+/// The version this code writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// The proof system named in bundles.
+pub const PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk";
+/// Largest bundle file accepted.
+pub const MAX_BUNDLE_BYTES: usize = 16 << 20;
+
+/// Why a bundle cannot be read.
+#[derive(Debug, Error, PartialEq)]
+pub enum BundleError {
+    /// Too large to be a bundle.
+    #[error("the file is {0} bytes, larger than any zkDx bundle ({MAX_BUNDLE_BYTES} bytes)")]
+    TooLarge(usize),
+    /// Not JSON or not the bundle structure (truncated files land here).
+    #[error("not a readable zkDx bundle: {0}")]
+    Malformed(String),
+    /// Another document type.
+    #[error("not a zkDx proof bundle (format `{0}`)")]
+    WrongFormat(String),
+    /// A version this zkDx cannot read.
+    #[error("bundle format version {0} is not supported (this zkDx reads version {FORMAT_VERSION}); update zkDx")]
+    UnsupportedVersion(u32),
+    /// A field has a bad value.
+    #[error("bundle field `{field}` is invalid: {detail}")]
+    Field {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+/// Which model a bundle speaks of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelRef {
+    /// The card's id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Model version.
+    pub version: String,
+    /// The model digest, `sha256:…`.
+    pub digest: String,
+}
+
+/// The result, readable and as proven.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultClaim {
+    /// `classification` or `regression`.
+    pub kind: String,
+    /// The label (classifiers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The label's index (classifiers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_index: Option<usize>,
+    /// Class probabilities (classifiers), in `output_names` order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probabilities: Vec<f64>,
+    /// The proven outputs (logits or scores) as integers at scale `2^scale_bits`.
+    pub outputs: Vec<i64>,
+    /// Fixed-point scale bits.
+    pub scale_bits: u32,
+    /// Names of the outputs (labels, or the score's name).
+    pub output_names: Vec<String>,
+    /// The score's unit (regressions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+/// The proof itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProofData {
+    /// The proof system.
+    pub system: String,
+    /// plonky2's serialised proof with public inputs, base64.
+    pub data: String,
+}
+
+/// A proof bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProofBundle {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`FORMAT_VERSION`] for bundles this code writes.
+    pub format_version: u32,
+    /// The zkDx that wrote it.
+    pub zkdx_version: String,
+    /// When the proof was made (RFC 3339, UTC).
+    pub created_at: String,
+    /// The model.
+    pub model: ModelRef,
+    /// The result.
+    pub result: ResultClaim,
+    /// Poseidon(quantised input ‖ salt), 64 hex digits (4 field elements, big-endian each).
+    pub input_commitment: String,
+    /// The proof.
+    pub proof: ProofData,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: Option<serde_json::Value>,
+    format_version: Option<serde_json::Value>,
+}
+
+impl ProofBundle {
+    /// Parse and check a bundle's bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<ProofBundle, BundleError> {
+        if bytes.len() > MAX_BUNDLE_BYTES {
+            return Err(BundleError::TooLarge(bytes.len()));
+        }
+        let header: Header = serde_json::from_slice(bytes).map_err(|e| BundleError::Malformed(e.to_string()))?;
+        match header.format {
+            Some(serde_json::Value::String(f)) if f == FORMAT => {}
+            Some(other) => return Err(BundleError::WrongFormat(other.to_string())),
+            None => return Err(BundleError::Malformed("no `format` field".into())),
+        }
+        match header.format_version.as_ref().and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) => return Err(BundleError::UnsupportedVersion(u32::try_from(v).unwrap_or(u32::MAX))),
+            None => return Err(BundleError::Malformed("`format_version` is missing or not a number".into())),
+        }
+        let bundle: ProofBundle = serde_json::from_slice(bytes).map_err(|e| BundleError::Malformed(e.to_string()))?;
+        bundle.check()?;
+        Ok(bundle)
+    }
+
+    /// Serialise (pretty JSON, newline-terminated).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s.into_bytes()
+    }
+
+    /// The proof bytes.
+    pub fn proof_bytes(&self) -> Result<Vec<u8>, BundleError> {
+        base64::engine::general_purpose::STANDARD
+            .decode(self.proof.data.as_bytes())
+            .map_err(|e| BundleError::Field { field: "proof.data", detail: format!("not base64: {e}") })
+    }
+
+    /// The input commitment as four field elements.
+    pub fn commitment(&self) -> Result<[u64; 4], BundleError> {
+        parse_commitment(&self.input_commitment)
+    }
+
+    /// Structural checks of every field.
+    pub fn check(&self) -> Result<(), BundleError> {
+        let field = |field: &'static str, detail: &str| Err(BundleError::Field { field, detail: detail.into() });
+        if self.proof.system != PROOF_SYSTEM {
+            return field("proof.system", "unknown proof system");
+        }
+        if time::OffsetDateTime::parse(&self.created_at, &time::format_description::well_known::Rfc3339).is_err() {
+            return field("created_at", "not an RFC 3339 time");
+        }
+        if !self.model.digest.starts_with("sha256:") || self.model.digest.len() != 71 || hex::decode(&self.model.digest[7..]).is_err() {
+            return field("model.digest", "not `sha256:` and 64 hex digits");
+        }
+        self.commitment()?;
+        let r = &self.result;
+        if !(1..=24).contains(&r.scale_bits) {
+            return field("result.scale_bits", "out of range");
+        }
+        match r.kind.as_str() {
+            "classification" => {
+                let (Some(label), Some(index)) = (&r.label, r.label_index) else {
+                    return field("result", "a classification needs `label` and `label_index`");
+                };
+                if r.output_names.get(index) != Some(label) {
+                    return field("result.label", "does not match `output_names[label_index]`");
+                }
+                if r.probabilities.len() != r.output_names.len()
+                    || r.probabilities.iter().any(|p| !p.is_finite() || !(0.0..=1.0).contains(p))
+                {
+                    return field("result.probabilities", "one probability in [0, 1] per class");
+                }
+            }
+            "regression" => {
+                if r.outputs.len() != r.output_names.len() {
+                    return field("result.outputs", "one output per name");
+                }
+            }
+            _ => return field("result.kind", "must be `classification` or `regression`"),
+        }
+        self.proof_bytes()?;
+        Ok(())
+    }
+}
+
+/// Parse 64 hex digits into four field elements.
+pub fn parse_commitment(s: &str) -> Result<[u64; 4], BundleError> {
+    let bad = || BundleError::Field { field: "input_commitment", detail: "not 64 hex digits".into() };
+    if s.len() != 64 || !s.is_ascii() {
+        return Err(bad());
+    }
+    let mut out = [0u64; 4];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u64::from_str_radix(&s[16 * i..16 * (i + 1)], 16).map_err(|_| bad())?;
+    }
+    Ok(out)
+}
+
+/// Four field elements as 64 hex digits.
+pub fn format_commitment(c: &[u64; 4]) -> String {
+    c.iter().map(|v| format!("{v:016x}")).collect()
+}
