@@ -158,8 +158,11 @@ fn check(pairs: Pairs, schema: &Schema<'_>) -> Result<Vec<f64>, RecordError> {
         .filter(|(_, v)| v.is_none())
         .map(|(f, _)| f.name.clone())
         .collect();
-    if !missing.is_empty() && !unknown.is_empty() && unknown.len() >= schema.features.len() / 2 {
-        return Err(RecordError::WrongModel { found: "another model (its features do not match)".into(), expected: schema.model_id.into() });
+    if !unknown.is_empty() && values.iter().all(Option::is_none) {
+        return Err(RecordError::WrongModel {
+            found: "another model (none of its features are this model's)".into(),
+            expected: schema.model_id.into(),
+        });
     }
     if !unknown.is_empty() {
         return Err(RecordError::Unknown(unknown));

@@ -1,0 +1,133 @@
+//! Bundles: a real one is VALID; every tampered variant is INVALID or unreadable.
+
+use std::path::PathBuf;
+
+use base64::Engine;
+use zkdx_bundle::format::{format_commitment, BundleError};
+use zkdx_bundle::make::{make_bundle, now_rfc3339};
+use zkdx_bundle::{check_bundle, ProofBundle};
+use zkdx_circuit::{prove, ModelCircuit, Salt};
+use zkdx_model::{Model, Op};
+
+fn path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+}
+
+struct Setup {
+    model: Model,
+    circuit: ModelCircuit,
+    bundle: ProofBundle,
+}
+
+fn setup() -> Setup {
+    let model = Model::load(&path("models/breast-cancer.onnx")).unwrap();
+    let x = model.read_record(&path("models/examples/breast-cancer-benign.csv")).unwrap();
+    let circuit = ModelCircuit::build(&model).unwrap();
+    let proof = prove(&circuit, &model, &model.quantise_input(&x), &Salt::random()).unwrap();
+    let bundle = make_bundle(&model, &proof, now_rfc3339());
+    Setup { model, circuit, bundle }
+}
+
+fn reason(s: &Setup, b: &ProofBundle) -> String {
+    let v = check_bundle(b, &s.model, &s.circuit);
+    assert!(!v.valid, "a tampered bundle was VALID");
+    v.reason.unwrap()
+}
+
+#[test]
+fn tampered_bundles_are_invalid() {
+    let s = setup();
+    let bytes = s.bundle.to_bytes();
+    let read = ProofBundle::from_bytes(&bytes).unwrap();
+    assert_eq!(read, s.bundle);
+    assert!(check_bundle(&read, &s.model, &s.circuit).valid);
+    assert_eq!(read.result.label.as_deref(), Some("benign"));
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(!text.contains("mean radius"), "no feature name, let alone a value, is in the bundle");
+
+    // one proof byte flipped
+    let mut b = s.bundle.clone();
+    let mut proof = b.proof_bytes().unwrap();
+    let mid = proof.len() / 2;
+    proof[mid] ^= 0x01;
+    b.proof.data = base64::engine::general_purpose::STANDARD.encode(&proof);
+    println!("flipped byte: {}", reason(&s, &b));
+
+    // the label changed (consistently with names, so the structure check passes)
+    let mut b = s.bundle.clone();
+    b.result.label_index = Some(0);
+    b.result.label = Some("malignant".into());
+    b.result.probabilities.reverse();
+    assert!(reason(&s, &b).contains("result"));
+
+    // the outputs changed
+    let mut b = s.bundle.clone();
+    b.result.outputs[1] += 1;
+    assert!(reason(&s, &b).contains("result"));
+
+    // probabilities edited
+    let mut b = s.bundle.clone();
+    b.result.probabilities = vec![0.5, 0.5];
+    assert!(reason(&s, &b).contains("probabilities"));
+
+    // the input commitment changed
+    let mut b = s.bundle.clone();
+    let mut c = b.commitment().unwrap();
+    c[0] ^= 1;
+    b.input_commitment = format_commitment(&c);
+    assert!(reason(&s, &b).contains("commitment"));
+
+    // the digest field edited to another model's
+    let mut b = s.bundle.clone();
+    b.model.digest = format!("sha256:{}", "ab".repeat(32));
+    assert!(reason(&s, &b).contains("not for"));
+}
+
+#[test]
+fn a_bundle_checked_against_another_model_is_invalid() {
+    let s = setup();
+    let mut g = s.model.graph.clone();
+    if let Op::Dense { bias, .. } = &mut g.ops[4] {
+        bias[0] += 1;
+    }
+    let other = s.model.with_graph(g).unwrap();
+    let other_circuit = ModelCircuit::build(&other).unwrap();
+    // even with the digest field rewritten to the other model's, the proof does not verify
+    let mut b = s.bundle.clone();
+    b.model.digest = other.digest.to_string();
+    let v = check_bundle(&b, &other, &other_circuit);
+    assert!(!v.valid);
+    println!("other model: {:?}", v.reason);
+}
+
+#[test]
+fn unreadable_bundles_give_clear_errors() {
+    let s = setup();
+    let bytes = s.bundle.to_bytes();
+    assert!(matches!(ProofBundle::from_bytes(&bytes[..bytes.len() / 2]), Err(BundleError::Malformed(_))));
+    assert!(matches!(ProofBundle::from_bytes(b"not json"), Err(BundleError::Malformed(_))));
+    let text = String::from_utf8(bytes).unwrap();
+    let v2 = text.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
+    assert_eq!(ProofBundle::from_bytes(v2.as_bytes()), Err(BundleError::UnsupportedVersion(2)));
+    let other = text.replacen("zkdx-proof-bundle", "something-else", 1);
+    assert!(matches!(ProofBundle::from_bytes(other.as_bytes()), Err(BundleError::WrongFormat(_))));
+    let typed = text.replacen("\"scale_bits\": 16", "\"scale_bits\": \"16\"", 1);
+    assert!(matches!(ProofBundle::from_bytes(typed.as_bytes()), Err(BundleError::Malformed(_))));
+    let extra = text.replacen("\"format\":", "\"input\": [1, 2, 3],\n  \"format\":", 1);
+    assert!(matches!(ProofBundle::from_bytes(extra.as_bytes()), Err(BundleError::Malformed(_))));
+    let date = text.replacen(&s.bundle.created_at, "yesterday", 1);
+    assert!(matches!(ProofBundle::from_bytes(date.as_bytes()), Err(BundleError::Field { field: "created_at", .. })));
+    let b64 = text.replacen(&s.bundle.proof.data[..8], "!!!!!!!!", 1);
+    assert!(matches!(ProofBundle::from_bytes(b64.as_bytes()), Err(BundleError::Field { field: "proof.data", .. })));
+}
+
+#[test]
+fn random_proof_bytes_are_invalid_not_a_crash() {
+    let s = setup();
+    let mut b = s.bundle.clone();
+    let junk: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
+    b.proof.data = base64::engine::general_purpose::STANDARD.encode(junk);
+    println!("junk proof: {}", reason(&s, &b));
+    b.proof.data = String::new();
+    println!("empty proof: {}", reason(&s, &b));
+}

@@ -1,0 +1,126 @@
+//! Whole-model proofs: honest proofs verify and match the reference run; every kind of
+//! dishonest hint is refused; a proof never verifies as another model.
+
+use std::path::PathBuf;
+
+use plonky2::field::types::Field;
+use zkdx_circuit::field::F;
+use zkdx_circuit::prove::prove_with;
+use zkdx_circuit::witness::Hint;
+use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
+use zkdx_model::infer::run;
+use zkdx_model::{Model, Op};
+
+fn path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+}
+
+fn breast_cancer() -> (Model, Vec<i64>) {
+    let m = Model::load(&path("models/breast-cancer.onnx")).unwrap();
+    let x = m.read_record(&path("models/examples/breast-cancer-malignant.json")).unwrap();
+    let input = m.quantise_input(&x);
+    (m, input)
+}
+
+fn refused(circuit: &ModelCircuit, m: &Model, input: &[i64], target: Hint, change: impl Fn(F) -> F) {
+    let mut hit = false;
+    let result = prove_with(circuit, m, input, &Salt([1, 2, 3, 4]), |h, v| {
+        if h == target {
+            *v = change(*v);
+            hit = true;
+        }
+    });
+    assert!(hit, "hint {target:?} not found in the circuit");
+    if let Ok(proof) = result {
+        assert!(verify(circuit, &proof.bytes).is_err(), "a proof with a dishonest {target:?} verified");
+    }
+}
+
+#[test]
+fn honest_proof_verifies_and_matches_the_reference() {
+    let (m, input) = breast_cancer();
+    let circuit = ModelCircuit::build(&m).unwrap();
+    let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
+    let public = verify(&circuit, &proof.bytes).unwrap();
+    let trace = run(&m.graph, &input);
+    assert_eq!(public.outputs, trace.outputs());
+    assert_eq!(public.label, Some(0), "the example is malignant");
+    assert_eq!(public.digest_limbs, m.digest.limbs());
+    assert_eq!(public, proof.public);
+}
+
+#[test]
+fn the_same_record_gives_unlinkable_commitments() {
+    let (m, input) = breast_cancer();
+    let a = zkdx_circuit::prove::input_commitment(&input, &Salt::random());
+    let b = zkdx_circuit::prove::input_commitment(&input, &Salt::random());
+    assert_ne!(a, b);
+    let _ = m;
+}
+
+#[test]
+fn circuit_is_deterministic() {
+    let (m, _) = breast_cancer();
+    let a = ModelCircuit::build(&m).unwrap().verifier_fingerprint();
+    let b = ModelCircuit::build(&m).unwrap().verifier_fingerprint();
+    assert_eq!(a, b, "the verifier data must be reproducible from the model alone");
+}
+
+#[test]
+fn dishonest_hints_are_refused() {
+    let (m, input) = breast_cancer();
+    let circuit = ModelCircuit::build(&m).unwrap();
+    let trace = run(&m.graph, &input);
+    // a wrong rescale of the standardisation, of each dense layer
+    refused(&circuit, &m, &input, Hint::Quotient { op: 1, i: 0 }, |v| v + F::ONE);
+    refused(&circuit, &m, &input, Hint::Remainder { op: 2, i: 3 }, |v| v + F::ONE);
+    refused(&circuit, &m, &input, Hint::Quotient { op: 6, i: 1 }, |v| v - F::ONE);
+    // a negative value passed through a ReLU, or a positive one zeroed
+    let relu_in = &trace.activations[3];
+    let neg = relu_in.iter().position(|&v| v < 0).unwrap();
+    let pos = relu_in.iter().position(|&v| v > 0).unwrap();
+    refused(&circuit, &m, &input, Hint::ReluSign { op: 3, i: neg }, |_| F::ONE);
+    refused(&circuit, &m, &input, Hint::ReluSign { op: 3, i: pos }, |_| F::ZERO);
+    // a changed label
+    refused(&circuit, &m, &input, Hint::OneHot(0), |_| F::ZERO);
+    refused(&circuit, &m, &input, Hint::OneHot(1), |_| F::ONE);
+    // an input outside the model's ranges
+    refused(&circuit, &m, &input, Hint::Input(3), |_| F::from_canonical_u64(1 << 40));
+}
+
+#[test]
+fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
+    let m = Model::load(&path("tests/fixtures/tiny-cnn.onnx")).unwrap();
+    let input: Vec<i64> = (0..64).map(|i| ((i * 7919) % 65536) as i64).collect();
+    let circuit = ModelCircuit::build(&m).unwrap();
+    let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
+    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
+    refused(&circuit, &m, &input, Hint::PoolMax { op: 2, i: 0 }, |v| v + F::ONE);
+    refused(&circuit, &m, &input, Hint::Quotient { op: 5, i: 0 }, |v| v + F::ONE);
+    refused(&circuit, &m, &input, Hint::Quotient { op: 0, i: 9 }, |v| v - F::ONE);
+
+    let s = Model::load(&path("tests/fixtures/sigmoid-head.onnx")).unwrap();
+    let input = s.quantise_input(&[1.0, -2.0, 0.5, 2.5]);
+    let circuit = ModelCircuit::build(&s).unwrap();
+    let proof = prove(&circuit, &s, &input, &Salt::random()).unwrap();
+    let public = verify(&circuit, &proof.bytes).unwrap();
+    assert_eq!(public.label, Some(usize::from(run(&s.graph, &input).outputs()[0] >= 0)));
+    refused(&circuit, &s, &input, Hint::SigmoidSign, |v| F::ONE - v);
+}
+
+#[test]
+fn a_proof_never_verifies_as_another_model_of_the_same_shape() {
+    let (a, input) = breast_cancer();
+    let mut g = a.graph.clone();
+    if let Op::Dense { weights, .. } = &mut g.ops[2] {
+        weights[0] += 1;
+    }
+    let b = a.with_graph(g).unwrap();
+    assert_ne!(a.digest, b.digest);
+    let circuit_a = ModelCircuit::build(&a).unwrap();
+    let circuit_b = ModelCircuit::build(&b).unwrap();
+    let proof = prove(&circuit_a, &a, &input, &Salt::random()).unwrap();
+    assert!(verify(&circuit_b, &proof.bytes).is_err(), "model A's proof verified as model B");
+    let proof_b = prove(&circuit_b, &b, &input, &Salt::random()).unwrap();
+    assert!(verify(&circuit_a, &proof_b.bytes).is_err(), "model B's proof verified as model A");
+}

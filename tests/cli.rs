@@ -1,0 +1,132 @@
+//! End-to-end tests of the `zkdx` binary: what a patient, a clinician and a regulator type.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn zkdx(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkdx")).args(args).current_dir(root()).output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zkdx-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn infer_prints_the_diagnosis() {
+    let o = zkdx(&["infer", "models/breast-cancer.onnx", "models/examples/breast-cancer-malignant.json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("quantised  malignant"), "{}", text(&o));
+    let o = zkdx(&["infer", "models/diabetes-progression.onnx", "models/examples/diabetes-progression.csv"]);
+    assert!(o.status.success() && text(&o).contains("progression ="), "{}", text(&o));
+}
+
+#[test]
+fn digest_and_inspect_reproduce_the_cards_digest() {
+    let card = std::fs::read_to_string(root().join("models/breast-cancer.json")).unwrap();
+    let o = zkdx(&["digest", "models/breast-cancer.onnx"]);
+    let digest = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(digest.starts_with("sha256:") && card.contains(&digest), "{digest}");
+    let o = zkdx(&["inspect", "models/breast-cancer.onnx"]);
+    assert!(text(&o).contains(&digest) && text(&o).contains("parameters 710"), "{}", text(&o));
+}
+
+#[test]
+fn bad_inputs_give_clear_errors_not_panics() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["infer", "tests/fixtures/unsupported-tanh.onnx", "models/examples/diabetes-progression.json"], "unsupported ONNX op `Tanh` at node `squash`"),
+        (&["inspect", "tests/fixtures/unknown-op.onnx"], "`FancyOp` at node `mystery`"),
+        (&["inspect", "models/breast-cancer.json.missing"], "cannot read"),
+        (&["infer", "models/breast-cancer.onnx", "models/examples/diabetes-progression.json"], "another model"),
+        (&["infer", "models/breast-cancer.onnx", "tests/cli.rs"], "malformed CSV"),
+    ];
+    for (args, expected) in cases {
+        let o = zkdx(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(expected), "{args:?}: {}", text(&o));
+        assert!(!text(&o).contains("panicked"), "{args:?}: {}", text(&o));
+    }
+    let bad = tmp("bad.csv");
+    std::fs::write(&bad, "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n61,1,24.6,101,209,106.8,77,3,NaN,88\n").unwrap();
+    let o = zkdx(&["infer", "models/diabetes-progression.onnx", s(&bad)]);
+    assert!(text(&o).contains("`s5`: NaN is not a finite number"), "{}", text(&o));
+    std::fs::write(&bad, "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n61,1,240,101,209,106.8,77,3,4.8,88\n").unwrap();
+    let o = zkdx(&["infer", "models/diabetes-progression.onnx", s(&bad)]);
+    assert!(text(&o).contains("`bmi` = 240 is outside the plausible range 12 to 60 kg/m²"), "{}", text(&o));
+    let truncated = tmp("truncated.onnx");
+    let bytes = std::fs::read(root().join("models/breast-cancer.onnx")).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let o = zkdx(&["inspect", s(&truncated)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("not a readable ONNX model"), "{}", text(&o));
+}
+
+#[test]
+fn prove_verify_open_and_tampering() {
+    let bundle = tmp("bc.zkdx.json");
+    let salt = tmp("bc.salt");
+    let record = "models/examples/breast-cancer-benign.json";
+    let o = zkdx(&["prove", "models/breast-cancer.onnx", record, "-o", s(&bundle), "--salt-out", s(&salt), "-q"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let infer = zkdx(&["infer", "models/breast-cancer.onnx", record]);
+    let quantised_line = text(&infer).lines().find(|l| l.starts_with("quantised")).unwrap().replace("quantised", "").trim().to_string();
+
+    let o = zkdx(&["verify", s(&bundle)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).starts_with("VALID"), "{}", text(&o));
+    assert!(text(&o).contains(&quantised_line), "the bundle's result is `zkdx infer`'s: {}", text(&o));
+
+    let contents = std::fs::read_to_string(&bundle).unwrap();
+    let salt_hex = std::fs::read_to_string(&salt).unwrap();
+    assert!(!contents.contains(salt_hex.trim()), "the salt is never in the bundle");
+    let o = zkdx(&["open", s(&bundle), record, "--salt", salt_hex.trim()]);
+    assert!(o.status.success() && text(&o).contains("MATCHES"), "{}", text(&o));
+    let o = zkdx(&["open", s(&bundle), "models/examples/breast-cancer-malignant.json", "--salt", salt_hex.trim()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+
+    let json: serde_json::Value = serde_json::from_str(&contents).unwrap();
+    let variants: Vec<(&str, String)> = vec![
+        ("label", contents.replacen("\"label_index\": 1", "\"label_index\": 0", 1).replacen("\"label\": \"benign\"", "\"label\": \"malignant\"", 1)),
+        ("commitment", contents.replacen(json["input_commitment"].as_str().unwrap(), &"0".repeat(64), 1)),
+        ("proof byte", {
+            let data = json["proof"]["data"].as_str().unwrap();
+            let mid = data.len() / 2;
+            let flipped = if &data[mid..mid + 1] == "A" { "B" } else { "A" };
+            contents.replacen(data, &format!("{}{}{}", &data[..mid], flipped, &data[mid + 1..]), 1)
+        }),
+        ("truncated", contents[..contents.len() / 2].to_string()),
+        ("version", contents.replacen("\"format_version\": 1", "\"format_version\": 9", 1)),
+    ];
+    for (what, text_variant) in variants {
+        let p = tmp(&format!("tampered-{}.zkdx.json", what.replace(' ', "-")));
+        std::fs::write(&p, text_variant).unwrap();
+        let o = zkdx(&["verify", s(&p)]);
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", text(&o));
+        assert!(text(&o).starts_with("INVALID") && text(&o).contains("reason"), "{what}: {}", text(&o));
+    }
+    let o = zkdx(&["verify", s(&bundle), "--model", "models/diabetes-progression.onnx"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("not for diabetes-progression"), "{}", text(&o));
+}
+
+#[test]
+fn regression_model_proves_and_verifies() {
+    let bundle = tmp("dp.zkdx.json");
+    let o = zkdx(&["prove", "models/diabetes-progression.onnx", "models/examples/diabetes-progression.csv", "-o", s(&bundle), "-q"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = zkdx(&["verify", s(&bundle)]);
+    assert!(o.status.success() && text(&o).contains("study score"), "{}", text(&o));
+}
