@@ -1,4 +1,5 @@
 //! End-to-end tests of the `zkdx` binary: what a patient, a clinician and a regulator type.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -47,7 +48,10 @@ fn digest_and_inspect_reproduce_the_cards_digest() {
 #[test]
 fn bad_inputs_give_clear_errors_not_panics() {
     let cases: &[(&[&str], &str)] = &[
-        (&["infer", "tests/fixtures/unsupported-tanh.onnx", "models/examples/diabetes-progression.json"], "unsupported ONNX op `Tanh` at node `squash`"),
+        (
+            &["infer", "tests/fixtures/unsupported-tanh.onnx", "models/examples/diabetes-progression.json"],
+            "unsupported ONNX op `Tanh` at node `squash`",
+        ),
         (&["inspect", "tests/fixtures/unknown-op.onnx"], "`FancyOp` at node `mystery`"),
         (&["inspect", "models/breast-cancer.json.missing"], "cannot read"),
         (&["infer", "models/breast-cancer.onnx", "models/examples/diabetes-progression.json"], "another model"),
@@ -82,7 +86,8 @@ fn prove_verify_open_and_tampering() {
     let o = zkdx(&["prove", "models/breast-cancer.onnx", record, "-o", s(&bundle), "--salt-out", s(&salt), "-q"]);
     assert!(o.status.success(), "{}", text(&o));
     let infer = zkdx(&["infer", "models/breast-cancer.onnx", record]);
-    let quantised_line = text(&infer).lines().find(|l| l.starts_with("quantised")).unwrap().replace("quantised", "").trim().to_string();
+    let quantised_line =
+        text(&infer).lines().find(|l| l.starts_with("quantised")).unwrap().replace("quantised", "").trim().to_string();
 
     let o = zkdx(&["verify", s(&bundle)]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -99,7 +104,14 @@ fn prove_verify_open_and_tampering() {
 
     let json: serde_json::Value = serde_json::from_str(&contents).unwrap();
     let variants: Vec<(&str, String)> = vec![
-        ("label", contents.replacen("\"label_index\": 1", "\"label_index\": 0", 1).replacen("\"label\": \"benign\"", "\"label\": \"malignant\"", 1)),
+        (
+            "label",
+            contents.replacen("\"label_index\": 1", "\"label_index\": 0", 1).replacen(
+                "\"label\": \"benign\"",
+                "\"label\": \"malignant\"",
+                1,
+            ),
+        ),
         ("commitment", contents.replacen(json["input_commitment"].as_str().unwrap(), &"0".repeat(64), 1)),
         ("proof byte", {
             let data = json["proof"]["data"].as_str().unwrap();
@@ -125,7 +137,14 @@ fn prove_verify_open_and_tampering() {
 #[test]
 fn regression_model_proves_and_verifies() {
     let bundle = tmp("dp.zkdx.json");
-    let o = zkdx(&["prove", "models/diabetes-progression.onnx", "models/examples/diabetes-progression.csv", "-o", s(&bundle), "-q"]);
+    let o = zkdx(&[
+        "prove",
+        "models/diabetes-progression.onnx",
+        "models/examples/diabetes-progression.csv",
+        "-o",
+        s(&bundle),
+        "-q",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let o = zkdx(&["verify", s(&bundle)]);
     assert!(o.status.success() && text(&o).contains("study score"), "{}", text(&o));

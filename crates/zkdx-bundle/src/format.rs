@@ -187,7 +187,10 @@ impl ProofBundle {
         if time::OffsetDateTime::parse(&self.created_at, &time::format_description::well_known::Rfc3339).is_err() {
             return field("created_at", "not an RFC 3339 time");
         }
-        if !self.model.digest.starts_with("sha256:") || self.model.digest.len() != 71 || hex::decode(&self.model.digest[7..]).is_err() {
+        if !self.model.digest.starts_with("sha256:")
+            || self.model.digest.len() != 71
+            || hex::decode(&self.model.digest[7..]).is_err()
+        {
             return field("model.digest", "not `sha256:` and 64 hex digits");
         }
         self.commitment()?;

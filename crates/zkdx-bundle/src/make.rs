@@ -2,7 +2,9 @@
 
 use base64::Engine;
 
-use crate::format::{format_commitment, ModelRef, ProofBundle, ProofData, ResultClaim, FORMAT, FORMAT_VERSION, PROOF_SYSTEM};
+use crate::format::{
+    format_commitment, ModelRef, ProofBundle, ProofData, ResultClaim, FORMAT, FORMAT_VERSION, PROOF_SYSTEM,
+};
 use zkdx_circuit::Proof;
 use zkdx_model::Model;
 

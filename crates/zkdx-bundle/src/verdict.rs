@@ -52,7 +52,10 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
     if claimed.outputs != proven.outputs || claimed.label_index != proven.label_index || claimed.kind != proven.kind {
         return Verdict::invalid("the result in the bundle is not the result the proof proves");
     }
-    if claimed.label != proven.label || claimed.output_names != proven.output_names || claimed.scale_bits != proven.scale_bits {
+    if claimed.label != proven.label
+        || claimed.output_names != proven.output_names
+        || claimed.scale_bits != proven.scale_bits
+    {
         return Verdict::invalid("the label or output names in the bundle do not match the model's");
     }
     let close = claimed.probabilities.len() == proven.probabilities.len()

@@ -140,10 +140,10 @@ impl ModelCircuit {
                 }
                 Op::MaxPool { geometry } => {
                     let mut y = Vec::with_capacity(geometry.output_len());
-                    for i in 0..geometry.output_len() {
+                    for (i, out) in y_iv.iter().enumerate().take(geometry.output_len()) {
                         let window = geometry.window(i);
                         let xs: Vec<Target> = window.iter().map(|&j| cur[j]).collect();
-                        let spread = window.iter().map(|&j| y_iv[i].hi - x_iv[j].lo).max().unwrap_or(0);
+                        let spread = window.iter().map(|&j| out.hi - x_iv[j].lo).max().unwrap_or(0);
                         let t = pool::max(&mut b, &xs, bits(spread));
                         hints.push((t, Hint::PoolMax { op: op_index, i }));
                         y.push(t);

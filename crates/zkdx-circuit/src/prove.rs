@@ -87,7 +87,11 @@ pub fn prove_with(
     mut tamper: impl FnMut(Hint, &mut F),
 ) -> Result<Proof, CircuitError> {
     if input.len() != model.graph.input_len() {
-        return Err(CircuitError::Prove(format!("{} input values for a model of {}", input.len(), model.graph.input_len())));
+        return Err(CircuitError::Prove(format!(
+            "{} input values for a model of {}",
+            input.len(),
+            model.graph.input_len()
+        )));
     }
     let trace = infer::run(&model.graph, input);
     let assignment = Assignment { trace: &trace, salt: salt.field(), k: circuit.scale_bits };

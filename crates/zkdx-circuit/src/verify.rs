@@ -21,8 +21,8 @@ pub fn verify(circuit: &ModelCircuit, bytes: &[u8]) -> Result<PublicValues, Circ
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         ProofWithPublicInputs::<F, C, D>::from_bytes(bytes.to_vec(), common)
     }))
-        .map_err(|_| CircuitError::Malformed("the proof could not be parsed".into()))?
-        .map_err(|e| CircuitError::Malformed(e.to_string()))?;
+    .map_err(|_| CircuitError::Malformed("the proof could not be parsed".into()))?
+    .map_err(|e| CircuitError::Malformed(e.to_string()))?;
     let public = circuit.layout.decode(&parsed.public_inputs)?;
     let verifier = circuit.data.verifier_data();
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verifier.verify(parsed)))

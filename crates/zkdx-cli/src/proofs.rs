@@ -12,7 +12,8 @@ use zkdx_circuit::prove::input_commitment;
 use zkdx_circuit::{prove, ModelCircuit, Salt};
 use zkdx_model::Model;
 
-const STAGES: [&str; 5] = ["reading the record", "building the circuit", "proving", "checking the proof", "writing the bundle"];
+const STAGES: [&str; 5] =
+    ["reading the record", "building the circuit", "proving", "checking the proof", "writing the bundle"];
 
 fn progress(quiet: bool) -> ProgressBar {
     if quiet {
@@ -28,7 +29,13 @@ fn progress(quiet: bool) -> ProgressBar {
 }
 
 /// `zkdx prove`.
-pub fn prove_cmd(model_path: &Path, record: &Path, out: Option<PathBuf>, salt_out: Option<PathBuf>, quiet: bool) -> Result<ExitCode> {
+pub fn prove_cmd(
+    model_path: &Path,
+    record: &Path,
+    out: Option<PathBuf>,
+    salt_out: Option<PathBuf>,
+    quiet: bool,
+) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id)));
     let bar = progress(quiet);
@@ -141,7 +148,13 @@ fn invalid(reason: &str) -> ExitCode {
 }
 
 /// `zkdx open`: does this record, with this salt, open the bundle's input commitment?
-pub fn open_cmd(bundle_path: &Path, record: &Path, salt: &str, model: Option<&Path>, models_dir: &Path) -> Result<ExitCode> {
+pub fn open_cmd(
+    bundle_path: &Path,
+    record: &Path,
+    salt: &str,
+    model: Option<&Path>,
+    models_dir: &Path,
+) -> Result<ExitCode> {
     let bundle = read_bundle(bundle_path)?;
     let model = resolve_model(&bundle, model, models_dir)?;
     if bundle.model.digest != model.digest.to_string() {

@@ -118,7 +118,9 @@ pub fn analyse(graph: &Graph) -> Result<Bounds, ModelError> {
                 }
                 y
             }
-            Op::AddConst { values } => x.iter().zip(values).map(|(v, &c)| track(v.add(Interval::point(c.into())))).collect(),
+            Op::AddConst { values } => {
+                x.iter().zip(values).map(|(v, &c)| track(v.add(Interval::point(c.into())))).collect()
+            }
             Op::MulConst { values } => x.iter().zip(values).map(|(v, &c)| down(track(v.mul(c.into())))).collect(),
             Op::Relu => x.iter().map(|v| Interval { lo: v.lo.max(0), hi: v.hi.max(0) }).collect(),
             Op::MaxPool { geometry } => (0..geometry.output_len())
@@ -141,7 +143,12 @@ pub fn analyse(graph: &Graph) -> Result<Bounds, ModelError> {
         let out_bits = y.iter().map(Interval::magnitude_bits).max().unwrap_or(0);
         let worst = acc_bits.max(out_bits);
         if worst > LIMIT_BITS {
-            return Err(ModelError::Overflow { op: i, kind: op.kind().into(), bits: f64::from(worst), limit: LIMIT_BITS });
+            return Err(ModelError::Overflow {
+                op: i,
+                kind: op.kind().into(),
+                bits: f64::from(worst),
+                limit: LIMIT_BITS,
+            });
         }
         accumulator_bits.push(acc_bits);
         activations.push(y);

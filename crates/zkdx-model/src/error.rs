@@ -14,7 +14,9 @@ pub enum ModelError {
         source: std::io::Error,
     },
     /// The file is not a valid ONNX model (truncated, corrupt, not ONNX).
-    #[error("{path} is not a readable ONNX model ({detail}); check that the file is complete and really is an .onnx export")]
+    #[error(
+        "{path} is not a readable ONNX model ({detail}); check that the file is complete and really is an .onnx export"
+    )]
     NotOnnx {
         /// The path given.
         path: String,

@@ -57,7 +57,8 @@ pub fn evaluate(model: &Model, data: &Path) -> Result<Evaluation, ModelError> {
         e.records += 1;
         e.worst_error = e.worst_error.max(d.max_error);
         if classifier {
-            let truth = labels.iter().position(|l| l == truth).ok_or_else(|| bad(format!("unknown label `{truth}`")))?;
+            let truth =
+                labels.iter().position(|l| l == truth).ok_or_else(|| bad(format!("unknown label `{truth}`")))?;
             e.agreeing += usize::from(d.quantised.label == d.float.label);
             float_hits += usize::from(d.float.label == Some(truth));
             quant_hits += usize::from(d.quantised.label == Some(truth));

@@ -76,9 +76,9 @@ fn apply(op: &Op<i64>, x: &[i64]) -> Vec<i64> {
     match op {
         Op::AddConst { values } => x.iter().zip(values).map(|(&v, &c)| v + c).collect(),
         Op::Relu => x.iter().map(|&v| v.max(0)).collect(),
-        Op::MaxPool { geometry } => (0..geometry.output_len())
-            .map(|i| geometry.window(i).iter().map(|&j| x[j]).max().unwrap_or(0))
-            .collect(),
+        Op::MaxPool { geometry } => {
+            (0..geometry.output_len()).map(|i| geometry.window(i).iter().map(|&j| x[j]).max().unwrap_or(0)).collect()
+        }
         _ => x.to_vec(),
     }
 }

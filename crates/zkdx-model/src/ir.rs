@@ -215,7 +215,9 @@ impl<W> Op<W> {
             Op::MulConst { values } => Op::MulConst { values: map_all(values, Scale::Single, f)? },
             Op::Relu => Op::Relu,
             Op::MaxPool { geometry } => Op::MaxPool { geometry: geometry.clone() },
-            Op::AvgPool { geometry, factor } => Op::AvgPool { geometry: geometry.clone(), factor: f(factor, Scale::Single)? },
+            Op::AvgPool { geometry, factor } => {
+                Op::AvgPool { geometry: geometry.clone(), factor: f(factor, Scale::Single)? }
+            }
             Op::Reshape { shape } => Op::Reshape { shape: shape.clone() },
         })
     }

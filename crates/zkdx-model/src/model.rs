@@ -109,7 +109,8 @@ impl Model {
         let shown = path.display().to_string();
         let lowered = crate::onnx::lower(bytes, &shown)?;
         let mut float_graph = lowered.graph;
-        let card_err = |detail: String| ModelError::Card { path: path.with_extension("json").display().to_string(), detail };
+        let card_err =
+            |detail: String| ModelError::Card { path: path.with_extension("json").display().to_string(), detail };
         if let Some(card) = &card {
             let specs = card.input_specs();
             if float_graph.inputs.is_empty() {
@@ -192,12 +193,7 @@ impl Model {
         let quantised = self.interpret(trace.outputs());
         let float_values = self.float.run(values)?;
         let float = interpret_values(&self.graph, float_values);
-        let max_error = quantised
-            .values
-            .iter()
-            .zip(&float.values)
-            .map(|(q, f)| (q - f).abs())
-            .fold(0.0, f64::max);
+        let max_error = quantised.values.iter().zip(&float.values).map(|(q, f)| (q - f).abs()).fold(0.0, f64::max);
         Ok(Diagnosis { input, trace, quantised, float, max_error })
     }
 

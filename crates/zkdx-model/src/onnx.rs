@@ -42,8 +42,7 @@ pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
     let proto = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| onnx.proto_model_for_read(&mut &*bytes)))
         .map_err(|_| ModelError::NotOnnx { path: path.to_string(), detail: "the parser crashed".into() })?
         .map_err(not_onnx)?;
-    let meta: HashMap<String, String> =
-        proto.metadata_props.iter().map(|p| (p.key.clone(), p.value.clone())).collect();
+    let meta: HashMap<String, String> = proto.metadata_props.iter().map(|p| (p.key.clone(), p.value.clone())).collect();
     let graph_proto = proto
         .graph
         .as_ref()
@@ -86,12 +85,7 @@ fn first_line(e: &TractError) -> String {
 fn translate_error(e: &TractError) -> ModelError {
     let full = format!("{e:?}");
     if let Some(op) = full.split("Unimplemented(").nth(1).and_then(|s| s.split(')').next()) {
-        let node = full
-            .split("Translating node")
-            .nth(1)
-            .and_then(|s| s.split('"').nth(1))
-            .unwrap_or("?")
-            .to_string();
+        let node = full.split("Translating node").nth(1).and_then(|s| s.split('"').nth(1)).unwrap_or("?").to_string();
         return ModelError::UnsupportedOp { op: op.to_string(), node, detail: String::new() };
     }
     ModelError::Analysis(first_line(e))
@@ -103,8 +97,8 @@ fn input_shape(g: &tract_onnx::pb::GraphProto) -> Result<Vec<usize>, ModelError>
     let [input] = inputs.as_slice() else {
         return Err(ModelError::Shape(format!("the model must have exactly one input, it has {}", inputs.len())));
     };
-    use tract_onnx::pb::type_proto::Value;
     use tract_onnx::pb::tensor_shape_proto::dimension::Value as Dim;
+    use tract_onnx::pb::type_proto::Value;
     let Some(Value::TensorType(tensor)) = input.r#type.as_ref().and_then(|t| t.value.as_ref()) else {
         return Err(ModelError::Shape(format!("input `{}` is not a tensor", input.name)));
     };
@@ -146,7 +140,10 @@ enum Value {
     Activation(Vec<usize>),
 }
 
-fn lower_typed(model: &TypedModel) -> Result<(Vec<Op<f64>>, Head, Option<OutletId>), ModelError> {
+/// The lowered chain, its head, and the outlet feeding the head (if any).
+type Lowered = (Vec<Op<f64>>, Head, Option<OutletId>);
+
+fn lower_typed(model: &TypedModel) -> Result<Lowered, ModelError> {
     let order = model.eval_order().map_err(|e| ModelError::Analysis(first_line(&e)))?;
     let outputs = model.output_outlets().map_err(|e| ModelError::Analysis(first_line(&e)))?;
     if outputs.len() != 1 {
@@ -190,7 +187,9 @@ fn lower_typed(model: &TypedModel) -> Result<(Vec<Op<f64>>, Head, Option<OutletI
             ops.extend(lower_binary(b.0.name(), &inputs, &out_shape).map_err(|d| unsupported(&d))?);
             Value::Activation(out_shape)
         } else if let Some(a) = node.op_as::<AxisOp>() {
-            let Value::Activation(in_shape) = &inputs[0] else { return Err(unsupported("reshape of a constant")) };
+            let Value::Activation(in_shape) = &inputs[0] else {
+                return Err(unsupported("reshape of a constant"));
+            };
             if let AxisOp::Move(from, to) = a {
                 if !move_keeps_order(in_shape, *from, *to) {
                     return Err(unsupported("a transpose that reorders data"));
@@ -249,10 +248,9 @@ fn lower_typed(model: &TypedModel) -> Result<(Vec<Op<f64>>, Head, Option<OutletI
 
 fn output_shape(model: &TypedModel, id: usize) -> Result<Vec<usize>, ModelError> {
     let fact = model.outlet_fact(OutletId::new(id, 0)).map_err(|e| ModelError::Analysis(first_line(&e)))?;
-    fact.shape
-        .as_concrete()
-        .map(|s| s.to_vec())
-        .ok_or_else(|| ModelError::Shape(format!("node `{}` has a dynamic shape {:?}", model.node(id).name, fact.shape)))
+    fact.shape.as_concrete().map(|s| s.to_vec()).ok_or_else(|| {
+        ModelError::Shape(format!("node `{}` has a dynamic shape {:?}", model.node(id).name, fact.shape))
+    })
 }
 
 fn move_keeps_order(shape: &[usize], from: usize, to: usize) -> bool {
@@ -286,7 +284,9 @@ fn lower_einsum(e: &EinSum, inputs: &[Value], out_shape: &[usize]) -> Result<Op<
         (Value::Const(w), Value::Activation(_)) => (1, w),
         _ => return Err("a product of two activations".into()),
     };
-    let Value::Activation(act_shape) = &inputs[act_slot] else { return Err("internal".into()) };
+    let Value::Activation(act_shape) = &inputs[act_slot] else {
+        return Err("internal".into());
+    };
     let (act_axes, w_axes) = (&operands[act_slot], &operands[1 - act_slot]);
     if act_axes.len() != act_shape.len() || w_axes.len() != w.rank() {
         return Err(format!("unexpected einsum {formula}"));
@@ -395,7 +395,9 @@ fn check_conv_output(g: &ConvGeometry) -> Result<(), String> {
 }
 
 fn pool_geometry(spec: &PoolSpec, inputs: &[Value], out_shape: &[usize]) -> Result<PoolGeometry, String> {
-    let Value::Activation(in_shape) = &inputs[0] else { return Err("pooling a constant".into()) };
+    let Value::Activation(in_shape) = &inputs[0] else {
+        return Err("pooling a constant".into());
+    };
     let (channels, in_hw) = nchw(spec, in_shape)?;
     let (_, out_hw) = nchw_out(out_shape)?;
     let kernel = two(&spec.kernel_shape)?;

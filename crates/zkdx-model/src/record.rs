@@ -84,18 +84,12 @@ fn csv_pairs(text: &str) -> Result<Pairs, RecordError> {
             return Err(RecordError::Csv("the columns are separated by `;` or tabs; zkDx reads commas".into()));
         }
     }
-    let rows: Vec<csv::StringRecord> = reader
-        .records()
-        .collect::<Result<_, _>>()
-        .map_err(|e| RecordError::Csv(e.to_string()))?;
+    let rows: Vec<csv::StringRecord> =
+        reader.records().collect::<Result<_, _>>().map_err(|e| RecordError::Csv(e.to_string()))?;
     let rows: Vec<_> = rows.into_iter().filter(|r| r.iter().any(|f| !f.is_empty())).collect();
     match rows.len() {
         0 => Err(RecordError::Csv("a header row but no values".into())),
-        1 => Ok(headers
-            .iter()
-            .zip(rows[0].iter())
-            .map(|(h, v)| (h.to_string(), parse_text(v)))
-            .collect()),
+        1 => Ok(headers.iter().zip(rows[0].iter()).map(|(h, v)| (h.to_string(), parse_text(v))).collect()),
         n => Err(RecordError::ManyRows(n)),
     }
 }
@@ -151,13 +145,8 @@ fn check(pairs: Pairs, schema: &Schema<'_>) -> Result<Vec<f64>, RecordError> {
         }
         values[i] = Some(v);
     }
-    let missing: Vec<String> = schema
-        .features
-        .iter()
-        .zip(&values)
-        .filter(|(_, v)| v.is_none())
-        .map(|(f, _)| f.name.clone())
-        .collect();
+    let missing: Vec<String> =
+        schema.features.iter().zip(&values).filter(|(_, v)| v.is_none()).map(|(f, _)| f.name.clone()).collect();
     if !unknown.is_empty() && values.iter().all(Option::is_none) {
         return Err(RecordError::WrongModel {
             found: "another model (none of its features are this model's)".into(),
@@ -221,11 +210,18 @@ mod tests {
         assert!(matches!(parse("age,bmi\ninf,22\n", Some(Format::Csv)), Err(RecordError::NonFinite { .. })));
         assert!(matches!(parse("age,bmi\n140,22\n", Some(Format::Csv)), Err(RecordError::OutOfRange { .. })));
         assert_eq!(parse("age,bmi\n40,22\n41,23\n", Some(Format::Csv)), Err(RecordError::ManyRows(2)));
-        assert!(matches!(parse(r#"{"age": 40, "bmi": 22, "model": "other"}"#, None), Err(RecordError::WrongModel { .. })));
+        assert!(matches!(
+            parse(r#"{"age": 40, "bmi": 22, "model": "other"}"#, None),
+            Err(RecordError::WrongModel { .. })
+        ));
         assert!(matches!(parse(r#"{"radius": 1, "texture": 2}"#, None), Err(RecordError::WrongModel { .. })));
         assert!(matches!(parse("[1, 2]", Some(Format::Json)), Err(RecordError::Json(_))));
         assert!(matches!(parse("{\"age\": 4", Some(Format::Json)), Err(RecordError::Json(_))));
         let msg = parse("age,bmi\n140,22\n", None).map_err(|e| e.to_string());
-        assert_eq!(msg, Err("feature `age` = 140 is outside the plausible range 0 to 120 years; check the value and its unit".into()));
+        assert_eq!(
+            msg,
+            Err("feature `age` = 140 is outside the plausible range 0 to 120 years; check the value and its unit"
+                .into())
+        );
     }
 }

@@ -1,4 +1,5 @@
 //! The quantised models against the float models (tract) on every held-out record.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

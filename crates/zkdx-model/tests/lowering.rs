@@ -1,4 +1,5 @@
 //! Conformance of ONNX lowering: what loads, what is refused and with which error.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -45,11 +46,15 @@ fn sigmoid_head_and_dynamic_batch_load() {
 #[test]
 fn unsupported_ops_are_named_with_their_node() {
     match load_err(&fixture("unsupported-tanh.onnx")) {
-        ModelError::UnsupportedOp { op, node, .. } => assert_eq!((op.as_str(), node.as_str()), ("Tanh", "squash")),
+        ModelError::UnsupportedOp { op, node, .. } => {
+            assert_eq!((op.as_str(), node.as_str()), ("Tanh", "squash"))
+        }
         e => panic!("wrong error {e}"),
     }
     match load_err(&fixture("unknown-op.onnx")) {
-        ModelError::UnsupportedOp { op, node, .. } => assert_eq!((op.as_str(), node.as_str()), ("FancyOp", "mystery")),
+        ModelError::UnsupportedOp { op, node, .. } => {
+            assert_eq!((op.as_str(), node.as_str()), ("FancyOp", "mystery"))
+        }
         e => panic!("wrong error {e}"),
     }
     let e = load_err(&fixture("residual.onnx"));
@@ -98,7 +103,8 @@ fn a_card_whose_digest_does_not_match_is_refused() {
     std::fs::copy(model("breast-cancer"), dir.join("breast-cancer.onnx")).unwrap();
     let card = std::fs::read_to_string(common::root().join("models/breast-cancer.json")).unwrap();
     let digest = Model::load(&model("breast-cancer")).unwrap().digest.to_string();
-    std::fs::write(dir.join("breast-cancer.json"), card.replace(&digest, &format!("sha256:{}", "0".repeat(64)))).unwrap();
+    std::fs::write(dir.join("breast-cancer.json"), card.replace(&digest, &format!("sha256:{}", "0".repeat(64))))
+        .unwrap();
     let e = load_err(&dir.join("breast-cancer.onnx"));
     assert!(matches!(e, ModelError::Card { .. }) && e.to_string().contains("does not match"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();

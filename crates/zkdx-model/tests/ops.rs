@@ -1,6 +1,7 @@
 //! Per-op checks: each op's integer output against an f64 evaluation of the same float op,
 //! within the error the fixed-point scheme allows (half a unit per rounding, plus the
 //! weights' rounding times the inputs' size).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use zkdx_model::bounds::analyse;
 use zkdx_model::fixed::dequantise;
@@ -52,7 +53,14 @@ fn float_apply(op: &Op<f64>, x: &[f64]) -> Vec<f64> {
 /// Run one op both ways on inputs in [-4, 4]; return the worst error.
 fn check(op: Op<f64>, n: usize, tolerance: f64) {
     let inputs: Vec<InputSpec> = (0..n).map(|i| InputSpec { name: format!("x{i}"), min: -4.0, max: 4.0 }).collect();
-    let g = Graph { scale_bits: 0, inputs, input_shape: vec![1, n], ops: vec![op.clone()], head: Head::Identity, outputs: vec![] };
+    let g = Graph {
+        scale_bits: 0,
+        inputs,
+        input_shape: vec![1, n],
+        ops: vec![op.clone()],
+        head: Head::Identity,
+        outputs: vec![],
+    };
     let q = quantise(&g, K).unwrap();
     analyse(&q).unwrap();
     let mut worst: f64 = 0.0;
@@ -84,7 +92,15 @@ fn dense_within_bound() {
 
 #[test]
 fn conv2d_within_bound() {
-    let g = ConvGeometry { in_channels: 1, out_channels: 2, in_hw: [4, 4], kernel: [3, 3], stride: [1, 1], pad: [1, 1], out_hw: [4, 4] };
+    let g = ConvGeometry {
+        in_channels: 1,
+        out_channels: 2,
+        in_hw: [4, 4],
+        kernel: [3, 3],
+        stride: [1, 1],
+        pad: [1, 1],
+        out_hw: [4, 4],
+    };
     let kernel: Vec<f64> = (0..18).map(|i| ((i * 13 % 11) as f64 - 5.0) / 3.1).collect();
     check(Op::Conv2d { geometry: g, kernel, bias: vec![0.1, -0.2] }, 16, (9.0 * 4.0 + 2.0) * ulp());
 }
