@@ -87,6 +87,18 @@ enum Command {
         #[arg(long, default_value = "models")]
         models: PathBuf,
     },
+    /// Measure prove time, verify time, proof size and peak memory (medians).
+    Bench {
+        /// The models (ONNX files).
+        #[arg(required = true)]
+        models: Vec<PathBuf>,
+        /// Runs per model.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Also write the results as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Write the measured digest and accuracy into the model's card.
     CardSync {
         /// The ONNX file.
@@ -105,6 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Infer { model, record } => infer(&load(&model)?, &record),
         Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
         Command::CardSync { model } => card_sync(&model),
+        Command::Bench { models, runs, json } => crate::bench::bench_cmd(&models, runs, json),
         Command::Prove { model, record, output, salt_out, quiet } => {
             crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet)
         }

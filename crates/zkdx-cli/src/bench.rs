@@ -1,0 +1,115 @@
+//! `zkdx bench`: prove time, verify time, proof size and peak memory per model, medians
+//! over several runs. A benchmark, not a test: run it on a release build.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Result;
+use serde::Serialize;
+use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
+
+/// One model's measurements.
+#[derive(Debug, Serialize)]
+pub struct BenchRow {
+    model: String,
+    parameters: usize,
+    macs: usize,
+    degree_bits: usize,
+    build_s: f64,
+    prove_s: f64,
+    verify_ms: f64,
+    proof_bytes: usize,
+    peak_rss_mb: f64,
+    runs: usize,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// Peak resident memory of this process (MB), from /proc; 0 where unavailable.
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Reset the peak-RSS mark so each model is measured on its own (Linux ≥ 4.0).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// `zkdx bench`.
+pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Result<ExitCode> {
+    let runs = runs.max(1);
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is a debug build; benchmark a release build (cargo build --release)");
+    }
+    let mut rows = Vec::new();
+    println!(
+        "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8} {:>10} {:>11} {:>9}",
+        "model", "params", "MACs", "rows", "build s", "prove s", "verify ms", "proof bytes", "peak MB"
+    );
+    for path in models {
+        reset_peak_rss();
+        let model = crate::commands::load(path)?;
+        // a deterministic input in the middle of every range
+        let values: Vec<f64> = model.graph.inputs.iter().map(|i| (i.min + i.max) / 2.0).collect();
+        let input = model.quantise_input(&values);
+        let (mut build, mut proving, mut verifying) = (Vec::new(), Vec::new(), Vec::new());
+        let mut proof_bytes = 0;
+        let mut degree_bits = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let circuit = ModelCircuit::build(&model)?;
+            build.push(t.elapsed().as_secs_f64());
+            degree_bits = circuit.stats().degree_bits;
+            let t = Instant::now();
+            let proof = prove(&circuit, &model, &input, &Salt::random())?;
+            proving.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            verify(&circuit, &proof.bytes)?;
+            verifying.push(t.elapsed().as_secs_f64() * 1000.0);
+            proof_bytes = proof.bytes.len();
+        }
+        let row = BenchRow {
+            model: model.id.clone(),
+            parameters: model.graph.parameters(),
+            macs: model.graph.macs(),
+            degree_bits,
+            build_s: median(build),
+            prove_s: median(proving),
+            verify_ms: median(verifying),
+            proof_bytes,
+            peak_rss_mb: peak_rss_mb(),
+            runs,
+        };
+        println!(
+            "{:<24} {:>9} {:>9} {:>6} {:>8.2} {:>8.2} {:>10.1} {:>11} {:>9.0}",
+            row.model,
+            row.parameters,
+            row.macs,
+            format!("2^{}", row.degree_bits),
+            row.build_s,
+            row.prove_s,
+            row.verify_ms,
+            row.proof_bytes,
+            row.peak_rss_mb
+        );
+        rows.push(row);
+    }
+    println!("(medians of {runs} runs; peak MB is the process's peak resident memory while that model ran)");
+    if let Some(p) = json {
+        crate::proofs::write_atomically(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
