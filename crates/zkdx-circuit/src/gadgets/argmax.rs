@@ -87,4 +87,16 @@ mod tests {
         h.set(t.one_hot[1].target, 1);
         rejects(h);
     }
+
+    #[test]
+    fn non_boolean_one_hot_is_rejected() {
+        // (2, −1) sums to 1 and passes every difference check; only booleanity stops it
+        let mut h = Harness::new();
+        let ts: Vec<Target> = [40i128, 3].iter().map(|&v| h.private(v)).collect();
+        let t = argmax(&mut h.b, &ts, 10);
+        h.set(t.one_hot[0].target, 2);
+        h.set(t.one_hot[1].target, -1);
+        h.public(t.label);
+        rejects(h);
+    }
 }

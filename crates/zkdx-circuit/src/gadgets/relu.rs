@@ -62,10 +62,13 @@ mod tests {
 
     #[test]
     fn non_boolean_sign_is_rejected() {
+        // s = (1/7 + 1)/2 makes y = s·7 = 4 and 2y − x = 1 ≥ 0: only s ∈ {0, 1} stops it
         let mut h = Harness::new();
-        let xt = h.private(-5);
+        let xt = h.private(7);
         let t = relu(&mut h.b, xt, 20);
-        h.set(t.positive.target, 2);
+        let s = (F::from_canonical_u64(7).inverse() + F::ONE) * F::TWO.inverse();
+        h.set_field(t.positive.target, s);
+        h.public(t.y);
         rejects(h);
     }
 }
