@@ -69,6 +69,14 @@ def main():
                           helper.make_node("Sigmoid", ["z"], ["p"], name="sigmoid")],
          [t("w", w), t("b", b)], [1, 4], [1, 1], features(4, -3.0, 3.0), ["negative", "positive"])
 
+    # A sigmoid hidden layer: Gemm → Sigmoid → Gemm → Softmax
+    save("sigmoid-hidden", [helper.make_node("Gemm", ["input", "w1", "b1"], ["h"], name="dense1", transB=1),
+                            helper.make_node("Sigmoid", ["h"], ["s"], name="sigmoid"),
+                            helper.make_node("Gemm", ["s", "w2", "b2"], ["z"], name="dense2", transB=1),
+                            helper.make_node("Softmax", ["z"], ["p"], name="softmax", axis=1)],
+         [t("w1", rng.normal(0, 2, (5, 3))), t("b1", rng.normal(0, 1, 5)), t("w2", rng.normal(0, 1, (2, 5))),
+          t("b2", [0.1, -0.1])], [1, 3], [1, 2], features(3, -4.0, 4.0), ["no", "yes"])
+
     # Unsupported: Tanh after a dense layer
     save("unsupported-tanh", [helper.make_node("Gemm", ["input", "w", "b"], ["z"], name="dense", transB=1),
                               helper.make_node("Tanh", ["z"], ["y"], name="squash")],

@@ -10,7 +10,7 @@ use crate::config;
 use crate::error::CircuitError;
 use crate::field::{to_field, C, D, F};
 use crate::gadgets::range::{assert_between, assert_range};
-use crate::gadgets::{argmax, dense, pool, relu, rescale, Builder};
+use crate::gadgets::{argmax, dense, pool, relu, rescale, sigmoid, Builder};
 use crate::public::PublicLayout;
 use crate::witness::{Hint, HintTarget};
 use zkdx_model::bounds::{bits, Interval};
@@ -69,6 +69,7 @@ impl ModelCircuit {
         b.register_public_inputs(&commitment.elements);
 
         let half = 1i128 << (k - 1);
+        let mut sigmoid_table: Option<usize> = None;
         for (op_index, op) in graph.ops.iter().enumerate() {
             let (x_iv, y_iv) = (&bounds[op_index], &bounds[op_index + 1]);
             let mut down = |b: &mut Builder, acc: Target, i: usize| -> Result<Target, CircuitError> {
@@ -147,6 +148,28 @@ impl ModelCircuit {
                         let t = pool::max(&mut b, &xs, bits(spread));
                         hints.push((t, Hint::PoolMax { op: op_index, i }));
                         y.push(t);
+                    }
+                    y
+                }
+                Op::Sigmoid => {
+                    let lut = match sigmoid_table {
+                        Some(l) => l,
+                        None => *sigmoid_table.insert(sigmoid::add_table(&mut b, k)),
+                    };
+                    let mut y = Vec::with_capacity(cur.len());
+                    for (i, (&x, &iv)) in cur.iter().zip(x_iv).enumerate() {
+                        let s = sigmoid::sigmoid_gadget(&mut b, x, iv, k, lut).map_err(CircuitError::Build)?;
+                        if let Some(step) = s.step {
+                            hints.push((step.q, Hint::SigmoidStep { op: op_index, i }));
+                            hints.push((step.r, Hint::SigmoidStepRemainder { op: op_index, i }));
+                        }
+                        if let Some(low) = s.low {
+                            hints.push((low.target, Hint::SigmoidLow { op: op_index, i }));
+                        }
+                        if let Some(high) = s.high {
+                            hints.push((high.target, Hint::SigmoidHigh { op: op_index, i }));
+                        }
+                        y.push(s.y);
                     }
                     y
                 }

@@ -5,6 +5,7 @@ use plonky2::iop::target::Target;
 
 use crate::field::{to_field, F};
 use zkdx_model::infer::{argmax, Trace};
+use zkdx_model::sigmoid;
 
 /// What a hint target holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +42,34 @@ pub enum Hint {
         /// Output index.
         i: usize,
     },
+    /// Sigmoid input `i` of op `op` in steps of 1/256.
+    SigmoidStep {
+        /// Op index.
+        op: usize,
+        /// Element index.
+        i: usize,
+    },
+    /// The remainder of that step.
+    SigmoidStepRemainder {
+        /// Op index.
+        op: usize,
+        /// Element index.
+        i: usize,
+    },
+    /// Whether the step plus 2048 is positive (the low clamp is not taken).
+    SigmoidLow {
+        /// Op index.
+        op: usize,
+        /// Element index.
+        i: usize,
+    },
+    /// Whether 4095 minus the low-clamped index is positive (the high clamp is not taken).
+    SigmoidHigh {
+        /// Op index.
+        op: usize,
+        /// Element index.
+        i: usize,
+    },
     /// Argmax one-hot element `j`.
     OneHot(usize),
     /// Whether the sigmoid head's logit is ≥ 0.
@@ -71,6 +100,15 @@ impl Assignment<'_> {
                 to_field(t.accumulators[op][i] + half - (q << self.k))
             }
             Hint::ReluSign { op, i } => F::from_bool(t.activations[op][i] > 0),
+            Hint::SigmoidStep { op, i } => to_field(sigmoid::step(t.activations[op][i], self.k).0.into()),
+            Hint::SigmoidStepRemainder { op, i } => to_field(sigmoid::step(t.activations[op][i], self.k).1.into()),
+            Hint::SigmoidLow { op, i } => {
+                F::from_bool(sigmoid::step(t.activations[op][i], self.k).0 + sigmoid::OFFSET > 0)
+            }
+            Hint::SigmoidHigh { op, i } => {
+                let u = (sigmoid::step(t.activations[op][i], self.k).0 + sigmoid::OFFSET).max(0);
+                F::from_bool(sigmoid::TABLE_LEN as i64 - 1 - u > 0)
+            }
             Hint::OneHot(j) => F::from_bool(argmax(t.outputs()) == j),
             Hint::SigmoidSign => F::from_bool(t.outputs().first().is_some_and(|&z| z >= 0)),
         }

@@ -110,6 +110,16 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
 }
 
 #[test]
+fn hidden_sigmoid_model_proves_and_refuses_a_wrong_lookup_index() {
+    let m = Model::load(&path("tests/fixtures/sigmoid-hidden.onnx")).unwrap();
+    let input = m.quantise_input(&[1.0, -2.0, 0.5]);
+    let circuit = ModelCircuit::build(&m).unwrap();
+    let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
+    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
+    refused(&circuit, &m, &input, Hint::SigmoidStep { op: 1, i: 2 }, |v| v + F::ONE);
+}
+
+#[test]
 fn a_proof_never_verifies_as_another_model_of_the_same_shape() {
     let (a, input) = breast_cancer();
     let mut g = a.graph.clone();

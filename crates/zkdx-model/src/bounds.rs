@@ -8,6 +8,7 @@ use crate::fixed::rescale;
 use crate::infer::conv_taps;
 use crate::ir::{Graph, Op};
 use crate::quantise::quantise_input;
+use crate::sigmoid;
 
 /// Largest magnitude, in bits, that any intermediate value may reach.
 pub const LIMIT_BITS: u32 = 61;
@@ -138,6 +139,17 @@ pub fn analyse(graph: &Graph) -> Result<Bounds, ModelError> {
                     down(track(sum.mul(i128::from(*factor))))
                 })
                 .collect(),
+            Op::Sigmoid => {
+                let table = sigmoid::table(k);
+                let f = |v: i128| {
+                    i128::from(sigmoid::sigmoid(
+                        v.clamp(i128::from(i64::MIN / 2), i128::from(i64::MAX / 2)) as i64,
+                        k,
+                        &table,
+                    ))
+                };
+                x.iter().map(|v| Interval { lo: f(v.lo), hi: f(v.hi) }).collect()
+            }
             Op::Reshape { .. } => x.to_vec(),
         };
         let out_bits = y.iter().map(Interval::magnitude_bits).max().unwrap_or(0);

@@ -99,7 +99,7 @@ pub fn digest(graph: &Graph) -> ModelDigest {
                 e.ints(bias);
             }
             Op::AddConst { values } | Op::MulConst { values } => e.ints(values),
-            Op::Relu => {}
+            Op::Relu | Op::Sigmoid => {}
             Op::MaxPool { geometry: g } | Op::AvgPool { geometry: g, .. } => {
                 e.usize(g.channels);
                 for pair in [g.in_hw, g.kernel, g.stride, g.out_hw] {

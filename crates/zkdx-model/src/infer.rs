@@ -2,6 +2,7 @@
 
 use crate::fixed::rescale;
 use crate::ir::{Graph, Op};
+use crate::sigmoid;
 
 /// Every activation of one run: `activations[0]` is the quantised input,
 /// `activations[i + 1]` the output of op `i`.
@@ -25,12 +26,17 @@ impl Trace {
 /// input ranges (see [`crate::bounds`]) for the arithmetic to be exact in `i64`.
 pub fn run(graph: &Graph, input: &[i64]) -> Trace {
     let k = graph.scale_bits;
+    let table = graph.ops.iter().any(|op| matches!(op, Op::Sigmoid)).then(|| sigmoid::table(k)).unwrap_or_default();
     let mut activations = vec![input.to_vec()];
     let mut accumulators = Vec::with_capacity(graph.ops.len());
     for op in &graph.ops {
         let x = activations.last().map(Vec::as_slice).unwrap_or(&[]);
         let acc = accumulate(op, x);
-        let y = if op.rescales() { acc.iter().map(|&a| rescale(a, k).0 as i64).collect() } else { apply(op, x) };
+        let y = match op {
+            _ if op.rescales() => acc.iter().map(|&a| rescale(a, k).0 as i64).collect(),
+            Op::Sigmoid => x.iter().map(|&v| sigmoid::sigmoid(v, k, &table)).collect(),
+            _ => apply(op, x),
+        };
         activations.push(y);
         accumulators.push(if op.rescales() { acc } else { Vec::new() });
     }

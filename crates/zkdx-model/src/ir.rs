@@ -137,6 +137,8 @@ pub enum Op<W> {
         /// The averaging factor.
         factor: W,
     },
+    /// `y = σ(x)` element-wise, by the table in [`crate::sigmoid`].
+    Sigmoid,
     /// A change of shape only; the flat vector is unchanged.
     Reshape {
         /// The new shape.
@@ -156,6 +158,7 @@ impl<W> Op<W> {
             Op::MaxPool { .. } => "MaxPool",
             Op::AvgPool { .. } => "AvgPool",
             Op::Reshape { .. } => "Reshape",
+            Op::Sigmoid => "Sigmoid",
         }
     }
 
@@ -219,6 +222,7 @@ impl<W> Op<W> {
                 Op::AvgPool { geometry: geometry.clone(), factor: f(factor, Scale::Single)? }
             }
             Op::Reshape { shape } => Op::Reshape { shape: shape.clone() },
+            Op::Sigmoid => Op::Sigmoid,
         })
     }
 }

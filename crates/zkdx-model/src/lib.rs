@@ -21,6 +21,7 @@ pub mod model;
 pub mod onnx;
 pub mod quantise;
 pub mod record;
+pub mod sigmoid;
 
 pub use card::ModelCard;
 pub use error::{ModelError, RecordError};

@@ -153,6 +153,7 @@ fn lower_typed(model: &TypedModel) -> Result<Lowered, ModelError> {
     let mut ops: Vec<Op<f64>> = Vec::new();
     let mut head: Option<Head> = None;
     let mut head_input: Option<OutletId> = None;
+    let mut last_sigmoid_input: Option<OutletId> = None;
     let mut activations = 0;
     for &id in &order {
         let node = model.node(id);
@@ -162,7 +163,7 @@ fn lower_typed(model: &TypedModel) -> Result<Lowered, ModelError> {
             detail: detail.to_string(),
         };
         if head.is_some() {
-            return Err(unsupported("Sigmoid and Softmax are supported only as the model's last op"));
+            return Err(unsupported("Softmax is supported only as the model's last op"));
         }
         let inputs: Vec<Value> = node
             .inputs
@@ -216,11 +217,8 @@ fn lower_typed(model: &TypedModel) -> Result<Lowered, ModelError> {
         } else if let Some(e) = node.op_as::<ElementWiseOp>() {
             match e.0.name().as_ref() {
                 "Sigmoid" => {
-                    if out_shape.iter().product::<usize>() != 1 {
-                        return Err(unsupported("Sigmoid is supported only on a single output logit"));
-                    }
-                    head = Some(Head::Sigmoid);
-                    head_input = Some(node.inputs[0]);
+                    ops.push(Op::Sigmoid);
+                    last_sigmoid_input = Some(node.inputs[0]);
                 }
                 _ => return Err(unsupported("")),
             }
@@ -243,7 +241,17 @@ fn lower_typed(model: &TypedModel) -> Result<Lowered, ModelError> {
     if !matches!(values.get(&outputs[0]), Some(Value::Activation(_))) {
         return Err(ModelError::Shape("the model's output does not depend on its input".into()));
     }
-    Ok((fuse_bias(ops), head.unwrap_or(Head::Identity), head_input))
+    let mut ops = fuse_bias(ops);
+    // a sigmoid on one final logit is a binary classifier's head, not an op to prove
+    let sigmoid_head = head.is_none()
+        && matches!(ops.last(), Some(Op::Sigmoid))
+        && model.outlet_fact(outputs[0]).ok().and_then(|f| f.shape.as_concrete().map(|s| s.iter().product::<usize>()))
+            == Some(1);
+    if sigmoid_head {
+        ops.pop();
+        return Ok((ops, Head::Sigmoid, last_sigmoid_input));
+    }
+    Ok((ops, head.unwrap_or(Head::Identity), head_input))
 }
 
 fn output_shape(model: &TypedModel, id: usize) -> Result<Vec<usize>, ModelError> {

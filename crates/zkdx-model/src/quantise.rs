@@ -12,6 +12,12 @@ pub fn quantise(graph: &Graph<f64>, scale_bits: u32) -> Result<Graph<i64>, Model
     if !(1..=24).contains(&scale_bits) {
         return Err(ModelError::Metadata(format!("scale bits must be 1 to 24, got {scale_bits}")));
     }
+    if scale_bits < crate::sigmoid::MIN_SCALE_BITS && graph.ops.iter().any(|op| matches!(op, crate::ir::Op::Sigmoid)) {
+        return Err(ModelError::Metadata(format!(
+            "a model with a sigmoid needs at least {} scale bits",
+            crate::sigmoid::MIN_SCALE_BITS
+        )));
+    }
     let mut ops = Vec::with_capacity(graph.ops.len());
     for (i, op) in graph.ops.iter().enumerate() {
         let q = op.try_map(&mut |&w: &f64, scale| {

@@ -44,6 +44,18 @@ fn sigmoid_head_and_dynamic_batch_load() {
 }
 
 #[test]
+fn hidden_sigmoid_is_an_op() {
+    let m = Model::load(&fixture("sigmoid-hidden.onnx")).unwrap();
+    let kinds: Vec<&str> = m.graph.ops.iter().map(Op::kind).collect();
+    assert_eq!(kinds, ["Dense", "Sigmoid", "Dense"]);
+    assert_eq!(m.graph.head, Head::Softmax);
+    for x in [[-4.0, 0.0, 4.0], [1.0, -2.0, 0.5], [3.9, 3.9, -3.9]] {
+        let d = m.diagnose(&x).unwrap();
+        assert!(d.max_error < 0.05, "{}", d.max_error);
+    }
+}
+
+#[test]
 fn unsupported_ops_are_named_with_their_node() {
     match load_err(&fixture("unsupported-tanh.onnx")) {
         ModelError::UnsupportedOp { op, node, .. } => {

@@ -46,6 +46,7 @@ fn float_apply(op: &Op<f64>, x: &[f64]) -> Vec<f64> {
         Op::AvgPool { geometry, factor } => {
             (0..geometry.output_len()).map(|i| factor * geometry.window(i).iter().map(|&j| x[j]).sum::<f64>()).collect()
         }
+        Op::Sigmoid => x.iter().map(|v| 1.0 / (1.0 + (-v).exp())).collect(),
         Op::Reshape { .. } => x.to_vec(),
     }
 }
@@ -109,6 +110,13 @@ fn conv2d_within_bound() {
 fn constant_ops_within_bound() {
     check(Op::AddConst { values: vec![0.123, -3.5, 1e-3, 2.0] }, 4, ulp());
     check(Op::MulConst { values: vec![0.123, -3.5, 1e-3, 2.0] }, 4, 5.0 * ulp());
+}
+
+#[test]
+fn sigmoid_within_bound() {
+    // the table's step is 1/256 (slope ≤ 1/4 → ≤ 1/2048 after rounding the index) plus the
+    // table's own rounding
+    check(Op::Sigmoid, 8, 1.0 / 2048.0 + ulp() * 2.0);
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod pool;
 pub mod range;
 pub mod relu;
 pub mod rescale;
+pub mod sigmoid;
 
 /// The builder type every gadget extends.
 pub type Builder = plonky2::plonk::circuit_builder::CircuitBuilder<crate::field::F, { crate::field::D }>;
