@@ -26,7 +26,7 @@ impl Trace {
 /// input ranges (see [`crate::bounds`]) for the arithmetic to be exact in `i64`.
 pub fn run(graph: &Graph, input: &[i64]) -> Trace {
     let k = graph.scale_bits;
-    let table = graph.ops.iter().any(|op| matches!(op, Op::Sigmoid)).then(|| sigmoid::table(k)).unwrap_or_default();
+    let table = if graph.ops.iter().any(|op| matches!(op, Op::Sigmoid)) { sigmoid::table(k) } else { Vec::new() };
     let mut activations = vec![input.to_vec()];
     let mut accumulators = Vec::with_capacity(graph.ops.len());
     for op in &graph.ops {
