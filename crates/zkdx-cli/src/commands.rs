@@ -142,6 +142,12 @@ fn inspect(m: &Model) -> Result<ExitCode> {
     println!("parameters {}", g.parameters());
     println!("MACs       {}", g.macs());
     println!("head       {:?} → {}", g.head, g.outputs.join(", "));
+    let circuit = zkdx_circuit::ModelCircuit::build(m)?;
+    println!(
+        "circuit    2^{} rows, verifier-data fingerprint {}",
+        circuit.stats().degree_bits,
+        circuit.verifier_fingerprint()
+    );
     println!("ops:");
     let mut len = g.input_len();
     for (i, (op, bits)) in g.ops.iter().zip(&m.bounds.accumulator_bits).enumerate() {
