@@ -5,6 +5,7 @@
 pub mod format;
 pub mod make;
 pub mod verdict;
+pub mod workflow;
 
 pub use format::{BundleError, ProofBundle};
 pub use verdict::{check_bundle, Verdict};

@@ -6,21 +6,18 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use zkdx_bundle::make::{make_bundle, now_rfc3339};
-use zkdx_bundle::{check_bundle, ProofBundle};
+use zkdx_bundle::workflow::{check_bundle_bytes, prove_diagnosis, shipped_model_path, Stage};
+use zkdx_bundle::ProofBundle;
 use zkdx_circuit::prove::input_commitment;
-use zkdx_circuit::{prove, ModelCircuit, Salt};
+use zkdx_circuit::Salt;
 use zkdx_model::Model;
-
-const STAGES: [&str; 5] =
-    ["reading the record", "building the circuit", "proving", "checking the proof", "writing the bundle"];
 
 fn progress(quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(STAGES.len() as u64);
-    let style = ProgressStyle::with_template("{spinner} [{bar:20}] {pos}/{len} {msg} ({elapsed})")
+    let bar = ProgressBar::new(100);
+    let style = ProgressStyle::with_template("{spinner} [{bar:20}] {msg} ({elapsed})")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
     bar.set_style(style);
@@ -38,35 +35,25 @@ pub fn prove_cmd(
 ) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id)));
-    let bar = progress(quiet);
-    bar.set_message(STAGES[0]);
     let values = model.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
-    let input = model.quantise_input(&values);
-    bar.inc(1);
-    bar.set_message(STAGES[1]);
-    let circuit = ModelCircuit::build(&model)?;
-    bar.inc(1);
-    bar.set_message(STAGES[2]);
-    let salt = Salt::random();
-    let proof = prove(&circuit, &model, &input, &salt)?;
-    bar.inc(1);
-    bar.set_message(STAGES[3]);
-    zkdx_circuit::verify(&circuit, &proof.bytes).context("the fresh proof does not verify; this is a bug")?;
-    bar.inc(1);
-    bar.set_message(STAGES[4]);
-    let bundle = make_bundle(&model, &proof, now_rfc3339());
-    write_atomically(&out, &bundle.to_bytes())?;
+    let bar = progress(quiet);
+    let on_stage = |s: Stage| {
+        bar.set_position((s.fraction() * 100.0) as u64);
+        bar.set_message(s.label());
+    };
+    let proven = prove_diagnosis(&model, &values, on_stage, || false)?.context("proving was cancelled")?;
+    bar.set_message("writing the bundle");
+    write_atomically(&out, &proven.bundle.to_bytes())?;
     if let Some(p) = &salt_out {
-        write_atomically(p, format!("{}\n", salt.to_hex()).as_bytes())?;
+        write_atomically(p, format!("{}\n", proven.salt.to_hex()).as_bytes())?;
     }
-    bar.inc(1);
     bar.finish_and_clear();
-    let outcome = model.interpret(&proof.public.outputs);
+    let outcome = model.interpret(&proven.bundle.result.outputs);
     println!("result     {}", model.describe(&outcome));
-    println!("bundle     {} ({} byte proof)", out.display(), proof.bytes.len());
+    println!("bundle     {}", out.display());
     match &salt_out {
         Some(p) => println!("salt       written to {} (keep it private; it opens the input commitment)", p.display()),
-        None => println!("salt       {} (keep it private; it opens the input commitment)", salt.to_hex()),
+        None => println!("salt       {} (keep it private; it opens the input commitment)", proven.salt.to_hex()),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -89,49 +76,37 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     result.with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn read_bundle(path: &Path) -> Result<ProofBundle> {
+fn read_limited(path: &Path) -> Result<Vec<u8>> {
     let len = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
     if len > zkdx_bundle::format::MAX_BUNDLE_BYTES as u64 {
         bail!("{} is {len} bytes, larger than any zkDx bundle", path.display());
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(ProofBundle::from_bytes(&bytes)?)
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn read_bundle(path: &Path) -> Result<ProofBundle> {
+    Ok(ProofBundle::from_bytes(&read_limited(path)?)?)
 }
 
 /// The model a bundle names, from `--model` or the models folder.
 fn resolve_model(bundle: &ProofBundle, model: Option<&Path>, models_dir: &Path) -> Result<Model> {
     let path = match model {
         Some(p) => p.to_path_buf(),
-        None => {
-            let id = &bundle.model.id;
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                bail!("the bundle names an invalid model id; give the model with --model");
-            }
-            let p = models_dir.join(format!("{id}.onnx"));
-            if !p.is_file() {
-                bail!("model `{id}` is not in {}; give the model with --model", models_dir.display());
-            }
-            p
-        }
+        None => shipped_model_path(bundle, models_dir).map_err(anyhow::Error::msg)?,
     };
     crate::commands::load(&path)
 }
 
 /// `zkdx verify`: VALID (exit 0) or INVALID with the reason (exit 1).
 pub fn verify_cmd(bundle_path: &Path, model: Option<&Path>, models_dir: &Path) -> Result<ExitCode> {
-    let bundle = match read_bundle(bundle_path) {
+    let bytes = match read_limited(bundle_path) {
         Ok(b) => b,
         Err(e) => return Ok(invalid(&format!("{e:#}"))),
     };
-    let model = match resolve_model(&bundle, model, models_dir) {
-        Ok(m) => m,
-        Err(e) => return Ok(invalid(&format!("{e:#}"))),
+    let checked = check_bundle_bytes(&bytes, model, models_dir);
+    let (Some(bundle), Some(model), true) = (&checked.bundle, &checked.model, checked.verdict.valid) else {
+        return Ok(invalid(checked.verdict.reason.as_deref().unwrap_or("unknown")));
     };
-    let circuit = ModelCircuit::build(&model)?;
-    let verdict = check_bundle(&bundle, &model, &circuit);
-    if !verdict.valid {
-        return Ok(invalid(verdict.reason.as_deref().unwrap_or("unknown")));
-    }
     let outcome = model.interpret(&bundle.result.outputs);
     println!("VALID");
     println!("model      {} (version {}, {})", model.name(), model.version(), model.digest);

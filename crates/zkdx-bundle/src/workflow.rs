@@ -1,0 +1,133 @@
+//! The patient's and the clinician's workflows, shared by the CLI and the desktop app so
+//! that neither holds logic the other lacks.
+
+use std::path::{Path, PathBuf};
+
+use crate::format::ProofBundle;
+use crate::make::{make_bundle, now_rfc3339};
+use crate::verdict::{check_bundle, Verdict};
+use zkdx_circuit::{prove, verify, CircuitError, ModelCircuit, Salt};
+use zkdx_model::Model;
+
+/// The stages of making a proof, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Building the model's circuit.
+    BuildCircuit,
+    /// Proving.
+    Prove,
+    /// Checking the fresh proof with the verifier.
+    SelfCheck,
+    /// Done.
+    Done,
+}
+
+impl Stage {
+    /// Human label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Stage::BuildCircuit => "building the circuit",
+            Stage::Prove => "proving",
+            Stage::SelfCheck => "checking the proof",
+            Stage::Done => "done",
+        }
+    }
+
+    /// Fraction of the work done when this stage starts.
+    pub fn fraction(&self) -> f64 {
+        match self {
+            Stage::BuildCircuit => 0.05,
+            Stage::Prove => 0.2,
+            Stage::SelfCheck => 0.95,
+            Stage::Done => 1.0,
+        }
+    }
+}
+
+/// A proven diagnosis: the bundle to share and the salt the patient keeps.
+pub struct ProvenDiagnosis {
+    /// The bundle (no input inside).
+    pub bundle: ProofBundle,
+    /// The salt opening the bundle's input commitment; never put it in the bundle.
+    pub salt: Salt,
+}
+
+/// Prove `model` on checked feature `values` (from [`Model::read_record`] or a form),
+/// reporting each stage. `cancelled` is polled between stages.
+pub fn prove_diagnosis(
+    model: &Model,
+    values: &[f64],
+    mut on_stage: impl FnMut(Stage),
+    cancelled: impl Fn() -> bool,
+) -> Result<Option<ProvenDiagnosis>, CircuitError> {
+    let input = model.quantise_input(values);
+    on_stage(Stage::BuildCircuit);
+    let circuit = ModelCircuit::build(model)?;
+    if cancelled() {
+        return Ok(None);
+    }
+    on_stage(Stage::Prove);
+    let salt = Salt::random();
+    let proof = prove(&circuit, model, &input, &salt)?;
+    if cancelled() {
+        return Ok(None);
+    }
+    on_stage(Stage::SelfCheck);
+    verify(&circuit, &proof.bytes).map_err(|e| CircuitError::Prove(format!("the fresh proof does not verify: {e}")))?;
+    on_stage(Stage::Done);
+    Ok(Some(ProvenDiagnosis { bundle: make_bundle(model, &proof, now_rfc3339()), salt }))
+}
+
+/// The outcome of checking a bundle file.
+pub struct Checked {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The bundle, when it could be read.
+    pub bundle: Option<ProofBundle>,
+    /// The model it was checked against, when one was found.
+    pub model: Option<Model>,
+}
+
+fn invalid(reason: String, bundle: Option<ProofBundle>) -> Checked {
+    Checked { verdict: Verdict { valid: false, reason: Some(reason) }, bundle, model: None }
+}
+
+/// The shipped model a bundle names: `<models_dir>/<id>.onnx`.
+pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<PathBuf, String> {
+    let id = &bundle.model.id;
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err("the bundle names an invalid model id; choose the model file yourself".into());
+    }
+    let p = models_dir.join(format!("{id}.onnx"));
+    if p.is_file() {
+        Ok(p)
+    } else {
+        Err(format!("model `{id}` is not among the models in {}; choose the model file yourself", models_dir.display()))
+    }
+}
+
+/// Check bundle bytes against `model` (a path to an ONNX file or card), or else the shipped
+/// model the bundle names in `models_dir`.
+pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path) -> Checked {
+    let bundle = match ProofBundle::from_bytes(bytes) {
+        Ok(b) => b,
+        Err(e) => return invalid(e.to_string(), None),
+    };
+    let path = match model {
+        Some(p) => p.to_path_buf(),
+        None => match shipped_model_path(&bundle, models_dir) {
+            Ok(p) => p,
+            Err(e) => return invalid(e, Some(bundle)),
+        },
+    };
+    let model = match Model::load(&path) {
+        Ok(m) => m,
+        Err(e) => return invalid(format!("cannot use model {}: {e}", path.display()), Some(bundle)),
+    };
+    let circuit = match ModelCircuit::build(&model) {
+        Ok(c) => c,
+        Err(e) => return invalid(e.to_string(), Some(bundle)),
+    };
+    let verdict = check_bundle(&bundle, &model, &circuit);
+    Checked { verdict, bundle: Some(bundle), model: Some(model) }
+}
