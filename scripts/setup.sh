@@ -4,7 +4,11 @@
 set -euo pipefail
 
 # Engine and CLI: a C toolchain for crates that build C code, pkg-config.
-packages=(build-essential pkg-config ca-certificates)
+# Desktop app (Tauri 2): WebKitGTK 4.1 and its GTK stack.
+# App end-to-end tests: a virtual display, WebKit's WebDriver, ImageMagick for screenshots,
+# Node.js and npm for the WebDriver client.
+packages=(build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
+  xvfb xauth webkit2gtk-driver imagemagick)
 
 missing=()
 for p in "${packages[@]}"; do

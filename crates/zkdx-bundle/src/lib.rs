@@ -3,6 +3,7 @@
 //! A bundle never holds the patient's input, only a salted commitment to it.
 
 pub mod format;
+pub mod io;
 pub mod make;
 pub mod verdict;
 pub mod workflow;

@@ -109,7 +109,7 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
     }
     println!("(medians of {runs} runs; peak MB is the process's peak resident memory while that model ran)");
     if let Some(p) = json {
-        crate::proofs::write_atomically(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
+        zkdx_bundle::io::write_atomically(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use zkdx_model::evaluate::evaluate;
 use zkdx_model::model::Outcome;
-use zkdx_model::{Model, Op};
+use zkdx_model::Model;
 
 /// Private, provable medical diagnostics.
 #[derive(Parser)]
@@ -152,18 +152,7 @@ fn inspect(m: &Model) -> Result<ExitCode> {
     let mut len = g.input_len();
     for (i, (op, bits)) in g.ops.iter().zip(&m.bounds.accumulator_bits).enumerate() {
         let out = op.output_len(len);
-        let detail = match op {
-            Op::Dense { inputs, outputs, .. } => format!("{inputs} → {outputs}"),
-            Op::Conv2d { geometry: c, .. } => format!(
-                "{}×{:?} → {}×{:?}, kernel {:?}, stride {:?}, pad {:?}",
-                c.in_channels, c.in_hw, c.out_channels, c.out_hw, c.kernel, c.stride, c.pad
-            ),
-            Op::MaxPool { geometry: p } | Op::AvgPool { geometry: p, .. } => {
-                format!("{}×{:?} → {:?}, window {:?}", p.channels, p.in_hw, p.out_hw, p.kernel)
-            }
-            Op::Reshape { shape } => format!("{shape:?}"),
-            _ => format!("{len} values"),
-        };
+        let detail = op.detail(len);
         println!("  #{i:<3} {:<9} {detail:<40} params {:<7} |acc| < 2^{bits}", op.kind(), op.parameters());
         len = out;
     }

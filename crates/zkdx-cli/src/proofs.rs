@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
+use zkdx_bundle::io::write_atomically;
 use zkdx_bundle::workflow::{check_bundle_bytes, prove_diagnosis, shipped_model_path, Stage};
 use zkdx_bundle::ProofBundle;
 use zkdx_circuit::prove::input_commitment;
@@ -43,9 +44,10 @@ pub fn prove_cmd(
     };
     let proven = prove_diagnosis(&model, &values, on_stage, || false)?.context("proving was cancelled")?;
     bar.set_message("writing the bundle");
-    write_atomically(&out, &proven.bundle.to_bytes())?;
+    write_atomically(&out, &proven.bundle.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
     if let Some(p) = &salt_out {
-        write_atomically(p, format!("{}\n", proven.salt.to_hex()).as_bytes())?;
+        write_atomically(p, format!("{}\n", proven.salt.to_hex()).as_bytes())
+            .with_context(|| format!("cannot write {}", p.display()))?;
     }
     bar.finish_and_clear();
     let outcome = model.interpret(&proven.bundle.result.outputs);
@@ -56,24 +58,6 @@ pub fn prove_cmd(
         None => println!("salt       {} (keep it private; it opens the input commitment)", proven.salt.to_hex()),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Write a file through a temporary file in the same folder, synced, then renamed.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().context("the output path has no file name")?.to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>> {

@@ -162,6 +162,22 @@ impl<W> Op<W> {
         }
     }
 
+    /// Shapes and windows in words, for `zkdx inspect` and the app.
+    pub fn detail(&self, input_len: usize) -> String {
+        match self {
+            Op::Dense { inputs, outputs, .. } => format!("{inputs} → {outputs}"),
+            Op::Conv2d { geometry: c, .. } => format!(
+                "{}×{:?} → {}×{:?}, kernel {:?}, stride {:?}, pad {:?}",
+                c.in_channels, c.in_hw, c.out_channels, c.out_hw, c.kernel, c.stride, c.pad
+            ),
+            Op::MaxPool { geometry: p } | Op::AvgPool { geometry: p, .. } => {
+                format!("{}×{:?} → {:?}, window {:?}", p.channels, p.in_hw, p.out_hw, p.kernel)
+            }
+            Op::Reshape { shape } => format!("{shape:?}"),
+            _ => format!("{input_len} values"),
+        }
+    }
+
     /// Output length given the input length.
     pub fn output_len(&self, input_len: usize) -> usize {
         match self {

@@ -1,0 +1,311 @@
+//! The commands the UI calls. Each is a thin adapter: it turns UI values into engine calls
+//! and engine results into what the UI shows.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_dialog::DialogExt;
+use zkdx_bundle::io::write_atomically;
+use zkdx_bundle::workflow::{check_bundle_bytes, prove_diagnosis};
+use zkdx_model::error::RecordError;
+use zkdx_model::model::Outcome;
+use zkdx_model::record::{parse_record, read_record, Format};
+use zkdx_model::Model;
+
+use crate::models::{self, ModelSummary};
+use crate::state::AppState;
+
+/// An error as the UI shows it: the message, and the feature it belongs next to.
+#[derive(Debug, Serialize)]
+pub struct UiError {
+    message: String,
+    feature: Option<String>,
+}
+
+impl From<String> for UiError {
+    fn from(message: String) -> Self {
+        UiError { message, feature: None }
+    }
+}
+
+impl From<RecordError> for UiError {
+    fn from(e: RecordError) -> Self {
+        let feature = match &e {
+            RecordError::NotANumber { feature, .. }
+            | RecordError::NonFinite { feature, .. }
+            | RecordError::OutOfRange { feature, .. }
+            | RecordError::Duplicate(feature) => Some(feature.clone()),
+            RecordError::Missing(list) => list.first().cloned(),
+            _ => None,
+        };
+        UiError { message: e.to_string(), feature }
+    }
+}
+
+type UiResult<T> = Result<T, UiError>;
+
+/// The shipped models.
+#[tauri::command]
+pub fn list_models() -> UiResult<Vec<ModelSummary>> {
+    Ok(models::summaries()?)
+}
+
+/// A result as the UI shows it.
+#[derive(Debug, Serialize)]
+pub struct OutcomeView {
+    text: String,
+    label: Option<String>,
+    bars: Vec<(String, f64)>,
+    scores: Vec<(String, f64)>,
+    unit: Option<String>,
+}
+
+fn outcome_view(model: &Model, o: &Outcome) -> OutcomeView {
+    let names = &model.graph.outputs;
+    OutcomeView {
+        text: model.describe(o),
+        label: o.label.and_then(|l| names.get(l).cloned()),
+        bars: names.iter().cloned().zip(o.probabilities.iter().copied()).collect(),
+        scores: if o.label.is_none() { names.iter().cloned().zip(o.values.iter().copied()).collect() } else { vec![] },
+        unit: model.card.as_ref().and_then(|c| c.output.as_ref()).map(|u| u.unit.clone()),
+    }
+}
+
+/// Form values → checked feature values, through the engine's record reader.
+fn checked_values(model: &Model, values: &BTreeMap<String, String>) -> UiResult<Vec<f64>> {
+    let json = serde_json::to_vec(values).map_err(|e| e.to_string())?;
+    Ok(parse_record(&json, Some(Format::Json), &model.schema())?)
+}
+
+/// A diagnosis: the quantised result (what will be proven) and the float one.
+#[derive(Debug, Serialize)]
+pub struct DiagnosisView {
+    quantised: OutcomeView,
+    float: OutcomeView,
+    max_error: f64,
+}
+
+/// Diagnose a record entered in the form.
+#[tauri::command]
+pub fn diagnose(model_id: String, values: BTreeMap<String, String>) -> UiResult<DiagnosisView> {
+    let model = models::load(&model_id)?;
+    let x = checked_values(&model, &values)?;
+    let d = model.diagnose(&x).map_err(|e| e.to_string())?;
+    Ok(DiagnosisView {
+        quantised: outcome_view(&model, &d.quantised),
+        float: outcome_view(&model, &d.float),
+        max_error: d.max_error,
+    })
+}
+
+/// Read a record file (CSV or JSON) into form values.
+#[tauri::command]
+pub fn load_record(model_id: String, path: String) -> UiResult<BTreeMap<String, String>> {
+    let model = models::load(&model_id)?;
+    let values = read_record(Path::new(&path), &model.schema())?;
+    Ok(model.graph.inputs.iter().zip(values).map(|(i, v)| (i.name.clone(), v.to_string())).collect())
+}
+
+/// Ask for a file with the native dialog; `kind` is `record`, `bundle` or `model`.
+#[tauri::command]
+pub async fn pick_file(app: AppHandle, kind: String) -> UiResult<Option<String>> {
+    let (name, ext): (&str, &[&str]) = match kind.as_str() {
+        "record" => ("Patient record", &["csv", "json"]),
+        "bundle" => ("zkDx proof bundle", &["json"]),
+        "model" => ("ONNX model", &["onnx"]),
+        _ => return Err(format!("unknown file kind `{kind}`").into()),
+    };
+    let picked = app.dialog().file().add_filter(name, ext).blocking_pick_file();
+    Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
+}
+
+/// Progress of a proof, sent as the `prove-progress` event.
+#[derive(Debug, Clone, Serialize)]
+struct Progress {
+    stage: &'static str,
+    fraction: f64,
+}
+
+/// A finished proof, as the UI shows it.
+#[derive(Debug, Serialize)]
+pub struct ProofView {
+    result: OutcomeView,
+    salt: String,
+    created_at: String,
+    proof_bytes: usize,
+    input_commitment: String,
+}
+
+/// Prove the diagnosis in the background; the window stays responsive and receives
+/// `prove-progress` events.
+#[tauri::command]
+pub async fn prove(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    model_id: String,
+    values: BTreeMap<String, String>,
+) -> UiResult<ProofView> {
+    let model = models::load(&model_id)?;
+    let x = checked_values(&model, &values)?;
+    state.cancel.store(false, Ordering::SeqCst);
+    let cancel = state.cancel.clone();
+    let emitter = app.clone();
+    let task = tauri::async_runtime::spawn_blocking(move || {
+        let proven = prove_diagnosis(
+            &model,
+            &x,
+            |s| {
+                let _ = emitter.emit("prove-progress", Progress { stage: s.label(), fraction: s.fraction() });
+            },
+            || cancel.load(Ordering::SeqCst),
+        );
+        (model, proven)
+    });
+    let (model, proven) = task.await.map_err(|e| format!("the proof task failed: {e}"))?;
+    let proven = proven.map_err(|e| e.to_string())?.ok_or_else(|| "proving was cancelled".to_string())?;
+    let bundle = proven.bundle;
+    let view = ProofView {
+        result: outcome_view(&model, &model.interpret(&bundle.result.outputs)),
+        salt: proven.salt.to_hex(),
+        created_at: bundle.created_at.clone(),
+        proof_bytes: bundle.proof_bytes().map(|b| b.len()).unwrap_or(0),
+        input_commitment: bundle.input_commitment.clone(),
+    };
+    *state.last_bundle.lock().map_err(|_| "internal state poisoned".to_string())? = Some(bundle);
+    Ok(view)
+}
+
+/// Cancel the proof in progress (its result is dropped; nothing is written).
+#[tauri::command]
+pub fn cancel_prove(state: State<'_, AppState>) {
+    state.cancel.store(true, Ordering::SeqCst);
+}
+
+/// Save the last proof's bundle to `path`, or where the native save dialog says.
+#[tauri::command]
+pub async fn save_bundle(app: AppHandle, state: State<'_, AppState>, path: Option<String>) -> UiResult<Option<String>> {
+    let bundle = state
+        .last_bundle
+        .lock()
+        .map_err(|_| "internal state poisoned".to_string())?
+        .clone()
+        .ok_or_else(|| "there is no proof to save yet".to_string())?;
+    let path = match path {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let chosen = app
+                .dialog()
+                .file()
+                .add_filter("zkDx proof bundle", &["json"])
+                .set_file_name(format!("{}.zkdx.json", bundle.model.id))
+                .blocking_save_file();
+            match chosen.and_then(|p| p.into_path().ok()) {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    write_atomically(&path, &bundle.to_bytes()).map_err(|e| format!("cannot save {}: {e}", path.display()))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The verdict panel.
+#[derive(Debug, Serialize)]
+pub struct VerdictView {
+    valid: bool,
+    reason: Option<String>,
+    model_name: Option<String>,
+    model_version: Option<String>,
+    model_digest: Option<String>,
+    result: Option<OutcomeView>,
+    created_at: Option<String>,
+    input_commitment: Option<String>,
+}
+
+/// Verify a bundle file against the shipped model it names (or `model_path`).
+#[tauri::command]
+pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult<VerdictView> {
+    let task = tauri::async_runtime::spawn_blocking(move || {
+        let bytes = read_limited(Path::new(&path), zkdx_bundle::format::MAX_BUNDLE_BYTES as u64)?;
+        let checked = check_bundle_bytes(&bytes, model_path.as_deref().map(Path::new), &models::models_dir());
+        let result = match (&checked.model, &checked.bundle) {
+            (Some(m), Some(b)) if checked.verdict.valid => Some(outcome_view(m, &m.interpret(&b.result.outputs))),
+            _ => None,
+        };
+        Ok::<_, UiError>(VerdictView {
+            valid: checked.verdict.valid,
+            reason: checked.verdict.reason,
+            model_name: checked.bundle.as_ref().map(|b| b.model.name.clone()),
+            model_version: checked.bundle.as_ref().map(|b| b.model.version.clone()),
+            model_digest: checked.bundle.as_ref().map(|b| b.model.digest.clone()),
+            result,
+            created_at: checked.bundle.as_ref().map(|b| b.created_at.clone()),
+            input_commitment: checked.bundle.as_ref().map(|b| b.input_commitment.clone()),
+        })
+    });
+    task.await.map_err(|e| format!("the verification task failed: {e}"))?
+}
+
+fn read_limited(path: &Path, limit: u64) -> UiResult<Vec<u8>> {
+    let len = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
+    if len > limit {
+        return Err(format!("{} is {len} bytes, larger than any zkDx bundle", path.display()).into());
+    }
+    Ok(std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?)
+}
+
+/// One op for the regulator's table.
+#[derive(Debug, Serialize)]
+pub struct OpView {
+    kind: String,
+    detail: String,
+    parameters: usize,
+}
+
+/// What a regulator sees of a model file.
+#[derive(Debug, Serialize)]
+pub struct InspectView {
+    id: String,
+    name: String,
+    digest: String,
+    parameters: usize,
+    macs: usize,
+    scale_bits: u32,
+    ops: Vec<OpView>,
+    shipped_match: Option<String>,
+}
+
+/// Inspect a model file: ops, parameters, digest, and which shipped model (if any) has the
+/// same digest.
+#[tauri::command]
+pub async fn inspect_model(path: String) -> UiResult<InspectView> {
+    let task = tauri::async_runtime::spawn_blocking(move || {
+        let m = Model::load(Path::new(&path)).map_err(|e| e.to_string())?;
+        let mut len = m.graph.input_len();
+        let mut ops = Vec::new();
+        for op in &m.graph.ops {
+            ops.push(OpView { kind: op.kind().into(), detail: op.detail(len), parameters: op.parameters() });
+            len = op.output_len(len);
+        }
+        let digest = m.digest.to_string();
+        let shipped_match = models::summaries()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|s| s.digest == digest)
+            .map(|s| format!("{} (version {})", s.name, s.version));
+        Ok::<_, UiError>(InspectView {
+            id: m.id.clone(),
+            name: m.name().into(),
+            digest,
+            parameters: m.graph.parameters(),
+            macs: m.graph.macs(),
+            scale_bits: m.graph.scale_bits,
+            ops,
+            shipped_match,
+        })
+    });
+    task.await.map_err(|e| format!("the inspection failed: {e}"))?
+}

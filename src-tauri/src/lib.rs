@@ -1,0 +1,30 @@
+//! The zkDx desktop app: a thin layer of Tauri commands over the engine crates. Every
+//! computation (reading records, diagnosing, proving, verifying, digests) is the engine's;
+//! this crate only adds windows, dialogs and progress events.
+
+mod commands;
+mod models;
+mod state;
+
+/// Start the app.
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state::AppState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::list_models,
+            commands::diagnose,
+            commands::load_record,
+            commands::pick_file,
+            commands::prove,
+            commands::cancel_prove,
+            commands::save_bundle,
+            commands::verify_bundle,
+            commands::inspect_model,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("zkDx could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,78 @@
+//! Where the shipped models are, and what the UI is told about them.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use zkdx_model::card::Feature;
+use zkdx_model::Model;
+
+/// The shipped models' folder: `$ZKDX_MODELS`, else the repository's `models/`.
+pub fn models_dir() -> PathBuf {
+    match std::env::var_os("ZKDX_MODELS") {
+        Some(p) => PathBuf::from(p),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models")),
+    }
+}
+
+/// A shipped model as the UI shows it (from its card).
+#[derive(Debug, Serialize)]
+pub struct ModelSummary {
+    /// Card id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// Classification or regression.
+    pub kind: String,
+    /// Intended use.
+    pub intended_use: String,
+    /// Limits.
+    pub limitations: String,
+    /// Digest.
+    pub digest: String,
+    /// Measured metrics.
+    pub metrics: std::collections::BTreeMap<String, f64>,
+    /// Features, for the form.
+    pub features: Vec<Feature>,
+    /// Output names (labels or the score's name).
+    pub outputs: Vec<String>,
+    /// The score's unit (regressions).
+    pub unit: Option<String>,
+}
+
+/// Load a shipped model by id.
+pub fn load(id: &str) -> Result<Model, String> {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err("invalid model id".into());
+    }
+    Model::load(&models_dir().join(format!("{id}.onnx"))).map_err(|e| e.to_string())
+}
+
+/// Summaries of every shipped model (those with a card).
+pub fn summaries() -> Result<Vec<ModelSummary>, String> {
+    let dir = models_dir();
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> =
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "onnx")).collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let m = Model::load(&p).map_err(|e| e.to_string())?;
+        let Some(card) = m.card.clone() else { continue };
+        out.push(ModelSummary {
+            id: m.id.clone(),
+            name: card.name,
+            version: card.version,
+            kind: format!("{:?}", card.kind).to_lowercase(),
+            intended_use: card.intended_use,
+            limitations: card.limitations,
+            digest: m.digest.to_string(),
+            metrics: card.metrics,
+            features: card.features,
+            outputs: m.graph.outputs.clone(),
+            unit: card.output.map(|o| o.unit),
+        });
+    }
+    Ok(out)
+}

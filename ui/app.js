@@ -1,0 +1,296 @@
+// zkDx front end: talks to the Rust commands only (window.__TAURI__), no network.
+"use strict";
+
+const { invoke } = window.__TAURI__.core;
+const { listen } = window.__TAURI__.event;
+const $ = (id) => document.getElementById(id);
+
+let models = [];
+let current = null;
+
+function el(tag, attrs = {}, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function showError(target, err) {
+  target.textContent = err && err.message ? err.message : String(err);
+}
+
+// ---- tabs
+for (const tab of document.querySelectorAll(".tab")) {
+  tab.addEventListener("click", () => selectTab(tab.dataset.tab));
+}
+function selectTab(name) {
+  for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === name);
+  for (const p of document.querySelectorAll(".panel")) p.classList.toggle("active", p.id === name);
+}
+
+// ---- patient
+async function init() {
+  try {
+    models = await invoke("list_models");
+  } catch (e) {
+    showError($("form-error"), e);
+    return;
+  }
+  const select = $("model-select");
+  for (const m of models) select.appendChild(el("option", { value: m.id }, `${m.name} (v${m.version})`));
+  select.addEventListener("change", () => chooseModel(select.value));
+  if (models.length) chooseModel(models[0].id);
+}
+
+function chooseModel(id) {
+  current = models.find((m) => m.id === id);
+  const card = $("model-card");
+  card.replaceChildren();
+  card.appendChild(el("p", {}, current.intended_use));
+  card.appendChild(el("p", { class: "note" }, "Limits: " + current.limitations));
+  const m = current.metrics;
+  const acc = m.quantised_accuracy !== undefined
+    ? `accuracy ${(100 * m.quantised_accuracy).toFixed(1)} % on the held-out split (float ${(100 * m.float_accuracy).toFixed(1)} %)`
+    : `mean absolute error ${m.quantised_mae?.toFixed(1)} ${current.unit || ""} on the held-out split`;
+  card.appendChild(el("p", { class: "note" }, acc));
+  card.appendChild(el("p", { class: "note", id: "model-digest" }, "Digest " + current.digest));
+  const form = $("record-form");
+  form.replaceChildren();
+  for (const f of current.features) {
+    const div = el("div", { class: "field", id: "field-" + f.name });
+    const input = el("input", { type: "text", inputmode: "decimal", name: f.name, id: "input-" + f.name });
+    input.addEventListener("input", () => validateField(f, input));
+    div.append(el("label", { for: input.id, title: f.description }, f.name),
+      input,
+      el("div", { class: "hint" }, `${f.min} – ${f.max} ${f.unit === "1" ? "" : f.unit}`),
+      el("div", { class: "field-error" }));
+    form.appendChild(div);
+  }
+  resetResult();
+}
+
+function validateField(f, input) {
+  const v = input.value.trim();
+  let msg = "";
+  if (v !== "") {
+    const x = Number(v);
+    if (!Number.isFinite(x)) msg = "not a number";
+    else if (x < f.min || x > f.max) msg = `outside ${f.min} – ${f.max}`;
+  }
+  setFieldError(f.name, msg);
+}
+
+function setFieldError(name, msg) {
+  const div = $("field-" + name);
+  if (!div) return;
+  div.classList.toggle("invalid", !!msg);
+  div.querySelector(".field-error").textContent = msg;
+}
+
+function formValues() {
+  const values = {};
+  for (const f of current.features) {
+    const v = $("input-" + f.name).value.trim();
+    if (v !== "") values[f.name] = v;
+  }
+  return values;
+}
+
+function resetResult() {
+  $("diagnosis").classList.add("hidden");
+  $("proof").classList.add("hidden");
+  $("progress").classList.add("hidden");
+  $("form-error").textContent = "";
+}
+
+function showUiError(e) {
+  showError($("form-error"), e);
+  if (e && e.feature) setFieldError(e.feature, e.message);
+}
+
+async function loadRecord(path) {
+  resetResult();
+  try {
+    if (!path) path = await invoke("pick_file", { kind: "record" });
+    if (!path) return;
+    const values = await invoke("load_record", { modelId: current.id, path });
+    for (const [k, v] of Object.entries(values)) {
+      const input = $("input-" + k);
+      if (input) input.value = v;
+      setFieldError(k, "");
+    }
+  } catch (e) {
+    showUiError(e);
+  }
+}
+$("load-record").addEventListener("click", () => loadRecord());
+
+function drawChart(view) {
+  const chart = $("chart");
+  chart.replaceChildren();
+  for (const [name, p] of view.bars) {
+    const row = el("div", { class: "bar-row" });
+    const track = el("div", { class: "bar-track" });
+    const fill = el("div", { class: "bar-fill" });
+    fill.style.width = (100 * p).toFixed(1) + "%";
+    track.appendChild(fill);
+    row.append(el("span", {}, name), track, el("span", {}, (100 * p).toFixed(1) + " %"));
+    chart.appendChild(row);
+  }
+  for (const [name, v] of view.scores) {
+    chart.appendChild(el("p", {}, `${name}: ${v.toFixed(1)} ${view.unit || ""}`));
+  }
+}
+
+async function diagnose() {
+  resetResult();
+  for (const f of current.features) setFieldError(f.name, "");
+  try {
+    const d = await invoke("diagnose", { modelId: current.id, values: formValues() });
+    $("diagnosis-text").textContent = d.quantised.label ?? d.quantised.text;
+    drawChart(d.quantised);
+    $("diagnosis-note").textContent = `Float model: ${d.float.text}. Largest difference ${d.max_error.toExponential(2)}.`;
+    $("diagnosis").classList.remove("hidden");
+  } catch (e) {
+    showUiError(e);
+  }
+}
+$("diagnose").addEventListener("click", diagnose);
+
+let ticker = null;
+async function prove() {
+  $("proof").classList.add("hidden");
+  $("progress").classList.remove("hidden");
+  $("prove").disabled = true;
+  $("cancel").classList.remove("hidden");
+  setProgress(0.02, "starting");
+  try {
+    const p = await invoke("prove", { modelId: current.id, values: formValues() });
+    $("proof-text").textContent = `Proof made ${p.created_at}: ${p.result.text} (${p.proof_bytes.toLocaleString()} bytes). The bundle holds no input, only the commitment ${p.input_commitment.slice(0, 16)}…`;
+    $("salt").textContent = p.salt;
+    $("saved").textContent = "";
+    $("proof").classList.remove("hidden");
+    setProgress(1, "done");
+  } catch (e) {
+    showUiError(e);
+    $("progress").classList.add("hidden");
+  } finally {
+    clearInterval(ticker);
+    $("prove").disabled = false;
+    $("cancel").classList.add("hidden");
+  }
+}
+function setProgress(fraction, label) {
+  $("progress-fill").style.width = (100 * fraction).toFixed(0) + "%";
+  $("progress-label").textContent = label;
+  $("progress").dataset.fraction = fraction;
+}
+listen("prove-progress", (event) => {
+  const { stage, fraction } = event.payload;
+  setProgress(fraction, stage);
+  clearInterval(ticker);
+  if (stage === "proving") {
+    // the prover reports no progress inside its stage: creep towards the next one
+    let f = fraction;
+    ticker = setInterval(() => { f = Math.min(0.9, f + 0.01); setProgress(f, stage); }, 150);
+  }
+});
+$("prove").addEventListener("click", prove);
+$("cancel").addEventListener("click", () => invoke("cancel_prove"));
+
+async function saveBundle(path) {
+  try {
+    const saved = await invoke("save_bundle", { path: path ?? null });
+    if (saved) $("saved").textContent = "Saved to " + saved;
+  } catch (e) {
+    showUiError(e);
+  }
+}
+$("save").addEventListener("click", () => saveBundle());
+
+// ---- clinician
+async function openBundle(path) {
+  try {
+    if (!path) path = await invoke("pick_file", { kind: "bundle" });
+    if (!path) return;
+    const v = await invoke("verify_bundle", { path, modelPath: null });
+    const badge = $("verdict-badge");
+    badge.textContent = v.valid ? "VALID" : "INVALID";
+    badge.className = "badge " + (v.valid ? "valid" : "invalid");
+    $("verdict-reason").textContent = v.reason || "";
+    const table = $("verdict-table");
+    table.replaceChildren();
+    const rows = [
+      ["Result", v.result ? v.result.text : "—"],
+      ["Model", v.model_name ? `${v.model_name} (version ${v.model_version})` : "—"],
+      ["Model digest", v.model_digest || "—"],
+      ["Made", v.created_at || "—"],
+      ["Input", v.input_commitment ? "not disclosed; committed as " + v.input_commitment : "—"],
+    ];
+    for (const [k, val] of rows) {
+      const tr = el("tr");
+      tr.append(el("th", {}, k), el("td", { class: k.includes("digest") || k === "Input" ? "mono" : "" }, val));
+      table.appendChild(tr);
+    }
+    $("verdict").classList.remove("hidden");
+  } catch (e) {
+    $("verdict-badge").textContent = "INVALID";
+    $("verdict-badge").className = "badge invalid";
+    showError($("verdict-reason"), e);
+    $("verdict-table").replaceChildren();
+    $("verdict").classList.remove("hidden");
+  }
+}
+$("open-bundle").addEventListener("click", () => openBundle());
+listen("tauri://drag-drop", (event) => {
+  const paths = event.payload && event.payload.paths;
+  if (paths && paths.length) {
+    selectTab("clinician");
+    openBundle(paths[0]);
+  }
+});
+
+// ---- regulator
+async function openModel(path) {
+  $("inspect-error").textContent = "";
+  try {
+    if (!path) path = await invoke("pick_file", { kind: "model" });
+    if (!path) return;
+    const m = await invoke("inspect_model", { path });
+    const t = $("inspect-table");
+    t.replaceChildren();
+    const rows = [
+      ["Model", `${m.name} (${m.id})`],
+      ["Digest", m.digest],
+      ["Shipped model with this digest", m.shipped_match || "none"],
+      ["Parameters", m.parameters.toLocaleString()],
+      ["Multiply-accumulates", m.macs.toLocaleString()],
+      ["Fixed-point scale", "2^" + m.scale_bits],
+    ];
+    for (const [k, v] of rows) {
+      const tr = el("tr");
+      tr.append(el("th", {}, k), el("td", { class: k === "Digest" ? "mono" : "" }, v));
+      t.appendChild(tr);
+    }
+    const ops = $("ops-table");
+    ops.replaceChildren();
+    const head = el("tr");
+    head.append(el("th", {}, "#"), el("th", {}, "op"), el("th", {}, "shape"), el("th", {}, "parameters"));
+    ops.appendChild(head);
+    m.ops.forEach((op, i) => {
+      const tr = el("tr");
+      tr.append(el("td", {}, String(i)), el("td", {}, op.kind), el("td", {}, op.detail), el("td", {}, String(op.parameters)));
+      ops.appendChild(tr);
+    });
+    $("inspect").classList.remove("hidden");
+  } catch (e) {
+    $("inspect").classList.add("hidden");
+    showError($("inspect-error"), e);
+  }
+}
+$("open-model").addEventListener("click", () => openModel());
+
+// entry points for end-to-end tests, which cannot drive native file dialogs
+window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab };
+
+init();
