@@ -8,7 +8,8 @@ set -euo pipefail
 # App end-to-end tests: a virtual display, WebKit's WebDriver, ImageMagick for screenshots,
 # Node.js and npm for the WebDriver client.
 packages=(build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
-  xvfb xauth webkit2gtk-driver imagemagick)
+  xvfb xauth webkit2gtk-driver imagemagick strace)
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+# the desktop app, end to end, headless (Xvfb + tauri-driver)
+tests/app/run.sh

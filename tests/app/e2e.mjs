@@ -1,0 +1,141 @@
+// End-to-end test of the zkDx desktop app: the real binary, driven through tauri-driver and
+// WebKitWebDriver under Xvfb. Patient flow (form → diagnosis → proof → saved bundle), then
+// the clinician verifying it, a tampered bundle, bad input, the regulator's view, and a
+// check of every connect() the app made. Screenshots go to docs/screenshots/.
+import { remote } from "webdriverio";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import assert from "node:assert/strict";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const shots = path.join(root, "docs/screenshots");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "zkdx-e2e-"));
+const trace = process.env.ZKDX_TRACE;
+fs.mkdirSync(shots, { recursive: true });
+
+const results = [];
+async function step(name, fn) {
+  try {
+    await fn();
+    results.push([name, true]);
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    results.push([name, false]);
+    console.log(`FAIL ${name}: ${e.stack || e}`);
+  }
+}
+
+const driver = spawn("tauri-driver", [], { stdio: ["ignore", "inherit", "inherit"] });
+await new Promise((r) => setTimeout(r, 1500));
+
+let browser;
+try {
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: 4444,
+    logLevel: "error",
+    capabilities: { "tauri:options": { application: path.join(root, "tests/app/traced-app.sh") } },
+  });
+  const $ = (sel) => browser.$(sel);
+  const waitText = async (sel, pred, timeout = 60000) =>
+    browser.waitUntil(async () => pred(await (await $(sel)).getText()), { timeout, interval: 100 });
+  const call = (fn, ...args) => browser.execute((fn, args) => window.zkdx[fn](...args), fn, args);
+
+  await browser.waitUntil(async () => (await (await $("#model-select")).getValue()) === "breast-cancer", { timeout: 30000 });
+  const bundlePath = path.join(work, "result.zkdx.json");
+
+  await step("patient: load a record, see the diagnosis with its chart", async () => {
+    await call("loadRecord", path.join(root, "models/examples/breast-cancer-malignant.csv"));
+    await browser.waitUntil(async () => (await (await $('[id="input-mean radius"]')).getValue()) !== "", { timeout: 10000 });
+    await (await $("#diagnose")).click();
+    await waitText("#diagnosis-text", (t) => t === "malignant");
+    assert.equal((await browser.$$("#chart .bar-row")).length, 2);
+    await (await $("#diagnosis")).scrollIntoView();
+    await browser.saveScreenshot(path.join(shots, "1-patient-result.png"));
+  });
+
+  await step("patient: prove with a progress bar, then save the bundle", async () => {
+    await (await $("#prove")).click();
+    await browser.waitUntil(async () => (await (await $("#progress")).isDisplayed()), { timeout: 10000 });
+    await (await $("#progress")).scrollIntoView();
+    await browser.waitUntil(async () => (await (await $("#progress-label")).getText()) === "proving", { timeout: 30000, interval: 20 });
+    await browser.saveScreenshot(path.join(shots, "2-patient-proving.png"));
+    await browser.waitUntil(async () => (await (await $("#proof")).isDisplayed()), { timeout: 120000 });
+    assert.match(await (await $("#salt")).getText(), /^[0-9a-f]{64}$/);
+    await call("saveBundle", bundlePath);
+    await waitText("#saved", (t) => t.includes(bundlePath));
+    await (await $("#saved")).scrollIntoView();
+    await browser.saveScreenshot(path.join(shots, "3-patient-proof.png"));
+    const bundle = fs.readFileSync(bundlePath, "utf8");
+    assert.ok(!bundle.includes("mean radius"), "no feature in the bundle");
+    assert.ok(!bundle.includes(await (await $("#salt")).getText()), "no salt in the bundle");
+  });
+
+  await step("clinician: the saved bundle is VALID", async () => {
+    await call("selectTab", "clinician");
+    await call("openBundle", bundlePath);
+    await waitText("#verdict-badge", (t) => t === "VALID");
+    assert.match(await (await $("#verdict-table")).getText(), /malignant/);
+    await browser.saveScreenshot(path.join(shots, "4-clinician-valid.png"));
+  });
+
+  await step("clinician: a tampered bundle is INVALID with its reason", async () => {
+    const tampered = path.join(work, "tampered.zkdx.json");
+    const b = JSON.parse(fs.readFileSync(bundlePath, "utf8"));
+    b.result.label_index = 1;
+    b.result.label = "benign";
+    b.result.probabilities.reverse();
+    fs.writeFileSync(tampered, JSON.stringify(b, null, 2));
+    await call("openBundle", tampered);
+    await waitText("#verdict-badge", (t) => t === "INVALID");
+    await waitText("#verdict-reason", (t) => t.includes("not the result the proof proves"));
+    await browser.saveScreenshot(path.join(shots, "5-clinician-invalid.png"));
+  });
+
+  await step("patient: an out-of-range value shows its error next to the field", async () => {
+    await call("selectTab", "patient");
+    const input = await $('[id="input-mean area"]');
+    await input.setValue("99999");
+    await (await $("#diagnose")).click();
+    await browser.waitUntil(async () => (await (await $('[id="field-mean area"] .field-error')).getText()).includes("outside"), { timeout: 10000 });
+    await (await $('[id="field-mean area"]')).scrollIntoView();
+    await browser.saveScreenshot(path.join(shots, "6-patient-bad-value.png"));
+  });
+
+  await step("patient: a malformed CSV gives a clear error", async () => {
+    const bad = path.join(work, "bad.csv");
+    fs.writeFileSync(bad, "mean radius;mean texture\n1;2\n");
+    await call("loadRecord", bad);
+    await waitText("#form-error", (t) => t.includes("malformed CSV"));
+    await (await $("#form-error")).scrollIntoView();
+    await browser.saveScreenshot(path.join(shots, "7-patient-bad-csv.png"));
+  });
+
+  await step("regulator: a model's digest and its shipped match", async () => {
+    await call("selectTab", "regulator");
+    await call("openModel", path.join(root, "models/breast-cancer.onnx"));
+    await waitText("#inspect-table", (t) => t.includes("sha256:") && t.includes("Breast mass malignancy"));
+    await browser.saveScreenshot(path.join(shots, "8-regulator.png"));
+  });
+} catch (e) {
+  results.push(["session", false]);
+  console.log(`FAIL session: ${e.stack || e}`);
+} finally {
+  if (browser) await browser.deleteSession().catch(() => {});
+  driver.kill();
+}
+
+await step("privacy: the app opened no socket to a network address", async () => {
+  const lines = fs.existsSync(trace) ? fs.readFileSync(trace, "utf8").split("\n") : [];
+  assert.ok(lines.some((l) => l.includes("connect(")), "the trace recorded the app's connect() calls");
+  const network = lines.filter((l) => /sa_family=AF_INET6?\b/.test(l) && !/127\.0\.0\.1|::1|::ffff:127/.test(l));
+  assert.deepEqual(network, [], "connect() to a network address");
+});
+
+fs.rmSync(work, { recursive: true, force: true });
+const passed = results.filter(([, ok]) => ok).length;
+const failed = results.length - passed;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

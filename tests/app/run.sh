@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run the app's end-to-end tests headless: Xvfb, tauri-driver, the WebDriver client.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+cargo build --locked -p zkdx-app
+command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked --version 2.1.0
+(cd tests/app && npm ci --no-audit --no-fund --loglevel=error)
+display=:97
+Xvfb $display -screen 0 1280x900x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+export DISPLAY=$display
+export ZKDX_APP="$root/target/debug/zkdx-app"
+export ZKDX_TRACE
+ZKDX_TRACE=$(mktemp)
+node tests/app/e2e.mjs
