@@ -120,7 +120,7 @@ fn prove_verify_open_and_tampering() {
             contents.replacen(data, &format!("{}{}{}", &data[..mid], flipped, &data[mid + 1..]), 1)
         }),
         ("truncated", contents[..contents.len() / 2].to_string()),
-        ("version", contents.replacen("\"format_version\": 1", "\"format_version\": 9", 1)),
+        ("version", contents.replacen("\"format_version\": 2", "\"format_version\": 9", 1)),
     ];
     for (what, text_variant) in variants {
         let p = tmp(&format!("tampered-{}.zkdx.json", what.replace(' ', "-")));

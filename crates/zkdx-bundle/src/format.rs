@@ -3,7 +3,7 @@
 //! ```json
 //! {
 //!   "format": "zkdx-proof-bundle",
-//!   "format_version": 1,
+//!   "format_version": 2,
 //!   "zkdx_version": "0.1.0",
 //!   "created_at": "2026-11-25T21:00:00Z",
 //!   "model": { "id": "breast-cancer", "name": "…", "version": "1.0.0", "digest": "sha256:…" },
@@ -15,9 +15,11 @@
 //!     "output_names": ["malignant", "benign"], "unit": null
 //!   },
 //!   "input_commitment": "<64 hex digits: Poseidon(quantised input ‖ salt)>",
-//!   "proof": { "system": "plonky2-1.1 goldilocks poseidon zk", "data": "<base64>" }
+//!   "proof": { "system": "plonky2-1.1 goldilocks poseidon zk", "data": "<base64>" },
+//!   "signature": { "algorithm": "ed25519", "public_key": "<hex>", "signature": "<hex>" }
 //! }
 //! ```
+//! `signature` is optional (see [`crate::signature`]); version-1 bundles have none.
 //! Reading checks the format name and version, every field's type, and sizes; unknown
 //! fields are refused so that nothing is silently ignored.
 
@@ -27,8 +29,10 @@ use thiserror::Error;
 
 /// The `format` field's value.
 pub const FORMAT: &str = "zkdx-proof-bundle";
-/// The version this code writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version this code writes: 2 adds the optional device `signature`.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version this code reads (version 1 has no signature).
+pub const MIN_FORMAT_VERSION: u32 = 1;
 /// The proof system named in bundles.
 pub const PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk";
 /// Largest bundle file accepted.
@@ -47,7 +51,7 @@ pub enum BundleError {
     #[error("not a zkDx proof bundle (format `{0}`)")]
     WrongFormat(String),
     /// A version this zkDx cannot read.
-    #[error("bundle format version {0} is not supported (this zkDx reads version {FORMAT_VERSION}); update zkDx")]
+    #[error("bundle format version {0} is not supported (this zkDx reads versions {MIN_FORMAT_VERSION} to {FORMAT_VERSION}); update zkDx")]
     UnsupportedVersion(u32),
     /// A field has a bad value.
     #[error("bundle field `{field}` is invalid: {detail}")]
@@ -129,6 +133,9 @@ pub struct ProofBundle {
     pub input_commitment: String,
     /// The proof.
     pub proof: ProofData,
+    /// The device signature (format version 2), if the bundle was signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<crate::signature::BundleSignature>,
 }
 
 #[derive(Deserialize)]
@@ -150,7 +157,7 @@ impl ProofBundle {
             None => return Err(BundleError::Malformed("no `format` field".into())),
         }
         match header.format_version.as_ref().and_then(serde_json::Value::as_u64) {
-            Some(v) if v == u64::from(FORMAT_VERSION) => {}
+            Some(v) if (u64::from(MIN_FORMAT_VERSION)..=u64::from(FORMAT_VERSION)).contains(&v) => {}
             Some(v) => return Err(BundleError::UnsupportedVersion(u32::try_from(v).unwrap_or(u32::MAX))),
             None => return Err(BundleError::Malformed("`format_version` is missing or not a number".into())),
         }
@@ -220,6 +227,9 @@ impl ProofBundle {
             _ => return field("result.kind", "must be `classification` or `regression`"),
         }
         self.proof_bytes()?;
+        if self.format_version < 2 && self.signature.is_some() {
+            return field("signature", "a version-1 bundle has no signature");
+        }
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 pub mod format;
 pub mod io;
 pub mod make;
+pub mod signature;
 pub mod verdict;
 pub mod workflow;
 

@@ -56,6 +56,7 @@ pub fn make_bundle(model: &Model, proof: &Proof, created_at: String) -> ProofBun
             system: PROOF_SYSTEM.into(),
             data: base64::engine::general_purpose::STANDARD.encode(&proof.bytes),
         },
+        signature: None,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::format::ProofBundle;
 use crate::make::result_claim;
+use crate::signature::{check_signature, SignatureStatus};
 use zkdx_circuit::{verify, ModelCircuit};
 use zkdx_model::Model;
 
@@ -14,16 +15,24 @@ pub struct Verdict {
     pub valid: bool,
     /// Why not, if not.
     pub reason: Option<String>,
+    /// The fingerprint of the device key that signed the bundle, if it was signed.
+    pub signer: Option<String>,
 }
 
 impl Verdict {
-    fn invalid(reason: impl Into<String>) -> Verdict {
-        Verdict { valid: false, reason: Some(reason.into()) }
+    /// An INVALID verdict.
+    pub fn invalid(reason: impl Into<String>) -> Verdict {
+        Verdict { valid: false, reason: Some(reason.into()), signer: None }
     }
 }
 
 /// Check `bundle` against `model` and its circuit.
 pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit) -> Verdict {
+    let signer = match check_signature(bundle) {
+        SignatureStatus::Unsigned => None,
+        SignatureStatus::Signed(fp) => Some(fp),
+        SignatureStatus::Bad(why) => return Verdict::invalid(why),
+    };
     let digest = model.digest.to_string();
     if bundle.model.digest != digest {
         return Verdict::invalid(format!(
@@ -63,5 +72,5 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
     if !close {
         return Verdict::invalid("the probabilities in the bundle do not follow from the proven outputs");
     }
-    Verdict { valid: true, reason: None }
+    Verdict { valid: true, reason: None, signer }
 }

@@ -89,7 +89,7 @@ pub struct Checked {
 }
 
 fn invalid(reason: String, bundle: Option<ProofBundle>) -> Checked {
-    Checked { verdict: Verdict { valid: false, reason: Some(reason) }, bundle, model: None }
+    Checked { verdict: Verdict::invalid(reason), bundle, model: None }
 }
 
 /// The shipped model a bundle names: `<models_dir>/<id>.onnx`.

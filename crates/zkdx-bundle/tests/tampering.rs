@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use base64::Engine;
 use zkdx_bundle::format::{format_commitment, BundleError};
 use zkdx_bundle::make::{make_bundle, now_rfc3339};
+use zkdx_bundle::signature::{check_signature, fingerprint, sign, SignatureStatus};
 use zkdx_bundle::{check_bundle, ProofBundle};
 use zkdx_circuit::{prove, ModelCircuit, Salt};
 use zkdx_model::{Model, Op};
@@ -108,8 +109,8 @@ fn unreadable_bundles_give_clear_errors() {
     assert!(matches!(ProofBundle::from_bytes(&bytes[..bytes.len() / 2]), Err(BundleError::Malformed(_))));
     assert!(matches!(ProofBundle::from_bytes(b"not json"), Err(BundleError::Malformed(_))));
     let text = String::from_utf8(bytes).unwrap();
-    let v2 = text.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
-    assert_eq!(ProofBundle::from_bytes(v2.as_bytes()), Err(BundleError::UnsupportedVersion(2)));
+    let v3 = text.replacen("\"format_version\": 2", "\"format_version\": 3", 1);
+    assert_eq!(ProofBundle::from_bytes(v3.as_bytes()), Err(BundleError::UnsupportedVersion(3)));
     let other = text.replacen("zkdx-proof-bundle", "something-else", 1);
     assert!(matches!(ProofBundle::from_bytes(other.as_bytes()), Err(BundleError::WrongFormat(_))));
     let typed = text.replacen("\"scale_bits\": 16", "\"scale_bits\": \"16\"", 1);
@@ -120,6 +121,34 @@ fn unreadable_bundles_give_clear_errors() {
     assert!(matches!(ProofBundle::from_bytes(date.as_bytes()), Err(BundleError::Field { field: "created_at", .. })));
     let b64 = text.replacen(&s.bundle.proof.data[..8], "!!!!!!!!", 1);
     assert!(matches!(ProofBundle::from_bytes(b64.as_bytes()), Err(BundleError::Field { field: "proof.data", .. })));
+}
+
+#[test]
+fn signed_bundles_report_their_device_and_refuse_edits() {
+    let s = setup();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let mut b = s.bundle.clone();
+    sign(&mut b, &key);
+    let read = ProofBundle::from_bytes(&b.to_bytes()).unwrap();
+    let v = check_bundle(&read, &s.model, &s.circuit);
+    assert!(v.valid, "{v:?}");
+    assert_eq!(v.signer.as_deref(), Some(fingerprint(key.verifying_key().as_bytes()).as_str()));
+    assert_eq!(check_signature(&s.bundle), SignatureStatus::Unsigned);
+    // any edit after signing, even to an unproven field, breaks the signature
+    let mut edited = b.clone();
+    edited.created_at = "2020-01-01T00:00:00Z".into();
+    assert!(reason(&s, &edited).contains("signature"));
+    // a signature from another key over other bytes
+    let mut forged = b.clone();
+    if let Some(sig) = forged.signature.as_mut() {
+        sig.public_key = hex::encode(ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]).verifying_key().as_bytes());
+    }
+    assert!(reason(&s, &forged).contains("signature"));
+    let mut garbled = b;
+    if let Some(sig) = garbled.signature.as_mut() {
+        sig.signature = "zz".into();
+    }
+    assert!(reason(&s, &garbled).contains("signature"));
 }
 
 #[test]

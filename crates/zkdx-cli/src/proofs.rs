@@ -97,6 +97,10 @@ pub fn verify_cmd(bundle_path: &Path, model: Option<&Path>, models_dir: &Path) -
     println!("result     {}", model.describe(&outcome));
     println!("made       {}", bundle.created_at);
     println!("input      committed as {} (not disclosed)", bundle.input_commitment);
+    match &checked.verdict.signer {
+        Some(fp) => println!("signed     by device key {fp}"),
+        None => println!("signed     no (no device signature)"),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
