@@ -6,9 +6,10 @@ set -euo pipefail
 # Engine and CLI: a C toolchain for crates that build C code, pkg-config.
 # Desktop app (Tauri 2): WebKitGTK 4.1 and its GTK stack.
 # App end-to-end tests: a virtual display, WebKit's WebDriver, ImageMagick for screenshots,
+# strace (the no-network check), D-Bus and GNOME Keyring (a Secret Service for the keys),
 # Node.js and npm for the WebDriver client.
 packages=(build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
-  xvfb xauth webkit2gtk-driver imagemagick strace)
+  xvfb xauth webkit2gtk-driver imagemagick strace dbus gnome-keyring)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()

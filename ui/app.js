@@ -26,6 +26,39 @@ for (const tab of document.querySelectorAll(".tab")) {
 function selectTab(name) {
   for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === name);
   for (const p of document.querySelectorAll(".panel")) p.classList.toggle("active", p.id === name);
+  if (name === "history") showHistory();
+}
+
+async function showStatus() {
+  const s = await invoke("app_status");
+  const bar = $("status");
+  if (s.problem) {
+    bar.textContent = s.problem;
+    bar.classList.add("problem");
+  } else {
+    bar.textContent = `Device key ${s.device_key} (in the OS keyring) signs your bundles · history encrypted at ${s.history_file}`;
+  }
+}
+
+async function showHistory() {
+  const table = $("history-table");
+  table.replaceChildren();
+  $("history-error").textContent = "";
+  $("history-note").textContent = "Each proof you made: its result, when, and the salt that opens its input commitment. Your raw inputs are not kept.";
+  try {
+    const entries = await invoke("history");
+    const head = el("tr");
+    head.append(el("th", {}, "Made"), el("th", {}, "Model"), el("th", {}, "Result"), el("th", {}, "Salt"));
+    table.appendChild(head);
+    for (const e of entries) {
+      const tr = el("tr");
+      tr.append(el("td", {}, e.created_at), el("td", {}, e.model), el("td", {}, e.result), el("td", { class: "mono" }, e.salt));
+      table.appendChild(tr);
+    }
+    if (!entries.length) $("history-note").textContent = "No proofs yet.";
+  } catch (e) {
+    showError($("history-error"), e);
+  }
 }
 
 // ---- patient
@@ -166,7 +199,9 @@ async function prove() {
   setProgress(0.02, "starting");
   try {
     const p = await invoke("prove", { modelId: current.id, values: formValues() });
-    $("proof-text").textContent = `Proof made ${p.created_at}: ${p.result.text} (${p.proof_bytes.toLocaleString()} bytes). The bundle holds no input, only the commitment ${p.input_commitment.slice(0, 16)}…`;
+    $("proof-text").textContent = `Proof made ${p.created_at}: ${p.result.text} (${p.proof_bytes.toLocaleString()} bytes). The bundle holds no input, only the commitment ${p.input_commitment.slice(0, 16)}…` +
+      (p.signed_by ? ` Signed by this device (${p.signed_by}).` : " Not signed (no keyring).") +
+      (p.history_warning ? ` History: ${p.history_warning}` : "");
     $("salt").textContent = p.salt;
     $("saved").textContent = "";
     $("proof").classList.remove("hidden");
@@ -226,10 +261,11 @@ async function openBundle(path) {
       ["Model digest", v.model_digest || "—"],
       ["Made", v.created_at || "—"],
       ["Input", v.input_commitment ? "not disclosed; committed as " + v.input_commitment : "—"],
+      ["Signed by", v.signer ? "device key " + v.signer : (v.valid ? "unsigned (no device signature)" : "—")],
     ];
     for (const [k, val] of rows) {
       const tr = el("tr");
-      tr.append(el("th", {}, k), el("td", { class: k.includes("digest") || k === "Input" ? "mono" : "" }, val));
+      tr.append(el("th", {}, k), el("td", { class: k.includes("digest") || k === "Input" || k === "Signed by" ? "mono" : "" }, val));
       table.appendChild(tr);
     }
     $("verdict").classList.remove("hidden");
@@ -293,4 +329,5 @@ $("open-model").addEventListener("click", () => openModel());
 // entry points for end-to-end tests, which cannot drive native file dialogs
 window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab };
 
+showStatus();
 init();

@@ -9,12 +9,14 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 use zkdx_bundle::io::write_atomically;
+use zkdx_bundle::signature::{fingerprint, sign};
 use zkdx_bundle::workflow::{check_bundle_bytes, prove_diagnosis};
 use zkdx_model::error::RecordError;
 use zkdx_model::model::Outcome;
 use zkdx_model::record::{parse_record, read_record, Format};
 use zkdx_model::Model;
 
+use crate::history::HistoryEntry;
 use crate::models::{self, ModelSummary};
 use crate::state::AppState;
 
@@ -137,6 +139,8 @@ pub struct ProofView {
     created_at: String,
     proof_bytes: usize,
     input_commitment: String,
+    signed_by: Option<String>,
+    history_warning: Option<String>,
 }
 
 /// Prove the diagnosis in the background; the window stays responsive and receives
@@ -166,14 +170,30 @@ pub async fn prove(
     });
     let (model, proven) = task.await.map_err(|e| format!("the proof task failed: {e}"))?;
     let proven = proven.map_err(|e| e.to_string())?.ok_or_else(|| "proving was cancelled".to_string())?;
-    let bundle = proven.bundle;
+    let mut bundle = proven.bundle;
+    if let Some(key) = &state.keys.signing {
+        sign(&mut bundle, key);
+    }
     let view = ProofView {
         result: outcome_view(&model, &model.interpret(&bundle.result.outputs)),
         salt: proven.salt.to_hex(),
         created_at: bundle.created_at.clone(),
         proof_bytes: bundle.proof_bytes().map(|b| b.len()).unwrap_or(0),
         input_commitment: bundle.input_commitment.clone(),
+        signed_by: state.keys.signing.as_ref().map(|k| fingerprint(k.verifying_key().as_bytes())),
+        history_warning: None,
     };
+    let mut view = view;
+    if let Some(history) = &state.history {
+        let entry = HistoryEntry {
+            created_at: bundle.created_at.clone(),
+            model: format!("{} ({})", model.name(), model.id),
+            result: view.result.text.clone(),
+            salt: view.salt.clone(),
+            bundle: String::from_utf8_lossy(&bundle.to_bytes()).into_owned(),
+        };
+        view.history_warning = history.append(entry).err();
+    }
     *state.last_bundle.lock().map_err(|_| "internal state poisoned".to_string())? = Some(bundle);
     Ok(view)
 }
@@ -223,6 +243,7 @@ pub struct VerdictView {
     result: Option<OutcomeView>,
     created_at: Option<String>,
     input_commitment: Option<String>,
+    signer: Option<String>,
 }
 
 /// Verify a bundle file against the shipped model it names (or `model_path`).
@@ -244,6 +265,7 @@ pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult
             result,
             created_at: checked.bundle.as_ref().map(|b| b.created_at.clone()),
             input_commitment: checked.bundle.as_ref().map(|b| b.input_commitment.clone()),
+            signer: checked.verdict.signer,
         })
     });
     task.await.map_err(|e| format!("the verification task failed: {e}"))?
@@ -308,4 +330,31 @@ pub async fn inspect_model(path: String) -> UiResult<InspectView> {
         })
     });
     task.await.map_err(|e| format!("the inspection failed: {e}"))?
+}
+
+/// The device key and history status, for the header.
+#[derive(Debug, Serialize)]
+pub struct StatusView {
+    device_key: Option<String>,
+    history_file: Option<String>,
+    problem: Option<String>,
+}
+
+/// Whether the keyring gave the device keys.
+#[tauri::command]
+pub fn app_status(state: State<'_, AppState>) -> StatusView {
+    StatusView {
+        device_key: state.keys.signing.as_ref().map(|k| fingerprint(k.verifying_key().as_bytes())),
+        history_file: state.history.as_ref().map(|h| h.path().display().to_string()),
+        problem: state.keys.problem.clone(),
+    }
+}
+
+/// The decrypted history (newest first).
+#[tauri::command]
+pub fn history(state: State<'_, AppState>) -> UiResult<Vec<HistoryEntry>> {
+    match &state.history {
+        Some(h) => Ok(h.load()?),
+        None => Err("no history is kept: the OS keyring is not available".to_string().into()),
+    }
 }

@@ -3,14 +3,25 @@
 //! this crate only adds windows, dialogs and progress events.
 
 mod commands;
+mod history;
+mod keys;
 mod models;
 mod state;
+
+use tauri::Manager;
 
 /// Start the app.
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(state::AppState::default())
+        .setup(|app| {
+            let data_dir = match std::env::var_os("ZKDX_DATA_DIR") {
+                Some(d) => std::path::PathBuf::from(d),
+                None => app.path().app_data_dir()?,
+            };
+            app.manage(state::AppState::new(data_dir));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::list_models,
             commands::diagnose,
@@ -21,6 +32,8 @@ pub fn run() {
             commands::save_bundle,
             commands::verify_bundle,
             commands::inspect_model,
+            commands::app_status,
+            commands::history,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -6,11 +6,26 @@ use std::sync::{Arc, Mutex};
 
 use zkdx_bundle::ProofBundle;
 
+use crate::history::History;
+use crate::keys::DeviceKeys;
+
 /// Shared app state.
-#[derive(Default)]
 pub struct AppState {
     /// The last proof made, waiting to be saved.
     pub last_bundle: Mutex<Option<ProofBundle>>,
     /// Set to cancel the proof in progress.
     pub cancel: Arc<AtomicBool>,
+    /// The device keys (or why there are none).
+    pub keys: DeviceKeys,
+    /// The encrypted history, when the keyring gave its key.
+    pub history: Option<History>,
+}
+
+impl AppState {
+    /// Load the keys and open the history in `data_dir`.
+    pub fn new(data_dir: std::path::PathBuf) -> AppState {
+        let keys = DeviceKeys::load();
+        let history = keys.history.as_ref().map(|k| History::new(data_dir.join("history.bin"), k));
+        AppState { last_bundle: Mutex::new(None), cancel: Arc::new(AtomicBool::new(false)), keys, history }
+    }
 }

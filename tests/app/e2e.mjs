@@ -90,6 +90,11 @@ try {
     fs.writeFileSync(tampered, JSON.stringify(b, null, 2));
     await call("openBundle", tampered);
     await waitText("#verdict-badge", (t) => t === "INVALID");
+    await waitText("#verdict-reason", (t) => t.includes("signature does not match"));
+    // the same edit with the device signature stripped: the proof itself refuses it
+    delete b.signature;
+    fs.writeFileSync(tampered, JSON.stringify(b, null, 2));
+    await call("openBundle", tampered);
     await waitText("#verdict-reason", (t) => t.includes("not the result the proof proves"));
     await browser.saveScreenshot(path.join(shots, "5-clinician-invalid.png"));
   });
@@ -111,6 +116,24 @@ try {
     await waitText("#form-error", (t) => t.includes("malformed CSV"));
     await (await $("#form-error")).scrollIntoView();
     await browser.saveScreenshot(path.join(shots, "7-patient-bad-csv.png"));
+  });
+
+  await step("history: the proof is listed, and the file on disk is encrypted", async () => {
+    await call("selectTab", "history");
+    await waitText("#history-table", (t) => t.includes("malignant"));
+    await browser.saveScreenshot(path.join(shots, "9-history.png"));
+    const file = path.join(process.env.ZKDX_DATA_DIR, "history.bin");
+    const bytes = fs.readFileSync(file);
+    const salt = await browser.execute(() => document.getElementById("salt").textContent);
+    for (const secret of ["malignant", "benign", salt, "zkdx-proof-bundle"]) {
+      assert.ok(!bytes.includes(Buffer.from(secret)), `${secret} in the clear in the history file`);
+    }
+  });
+
+  await step("clinician: the bundle is signed by this device", async () => {
+    await call("selectTab", "clinician");
+    await call("openBundle", bundlePath);
+    await waitText("#verdict-table", (t) => /device key [0-9a-f]{4}(:[0-9a-f]{4}){7}/.test(t));
   });
 
   await step("regulator: a model's digest and its shipped match", async () => {
