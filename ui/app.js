@@ -244,11 +244,14 @@ async function saveBundle(path) {
 $("save").addEventListener("click", () => saveBundle());
 
 // ---- clinician
+let openedBundle = null;
 async function openBundle(path) {
+  $("check-result").textContent = "";
   try {
     if (!path) path = await invoke("pick_file", { kind: "bundle" });
     if (!path) return;
     const v = await invoke("verify_bundle", { path, modelPath: null });
+    openedBundle = path;
     const badge = $("verdict-badge");
     badge.textContent = v.valid ? "VALID" : "INVALID";
     badge.className = "badge " + (v.valid ? "valid" : "invalid");
@@ -278,6 +281,21 @@ async function openBundle(path) {
   }
 }
 $("open-bundle").addEventListener("click", () => openBundle());
+
+async function checkRecord(recordPath, salt) {
+  const out = $("check-result");
+  try {
+    if (!recordPath) recordPath = await invoke("pick_file", { kind: "record" });
+    if (!recordPath || !openedBundle) return;
+    const matches = await invoke("check_record", { bundlePath: openedBundle, recordPath, salt: salt ?? $("check-salt").value });
+    out.textContent = matches ? "MATCHES: this record is the input the proof was made on." : "DOES NOT MATCH: this record (with this salt) is not the committed input.";
+    out.className = matches ? "" : "error";
+  } catch (e) {
+    out.className = "error";
+    showError(out, e);
+  }
+}
+$("check-record-file").addEventListener("click", () => checkRecord());
 listen("tauri://drag-drop", (event) => {
   const paths = event.payload && event.payload.paths;
   if (paths && paths.length) {
@@ -287,12 +305,30 @@ listen("tauri://drag-drop", (event) => {
 });
 
 // ---- regulator
+let inspectedDigest = null;
+async function compareBundle(path) {
+  const out = $("compare-result");
+  try {
+    if (!path) path = await invoke("pick_file", { kind: "bundle" });
+    if (!path || !inspectedDigest) return;
+    const same = await invoke("compare_with_bundle", { modelDigest: inspectedDigest, bundlePath: path });
+    out.textContent = same ? "the bundle speaks of this model" : "the bundle speaks of another model";
+    out.className = same ? "" : "error";
+  } catch (e) {
+    out.className = "error";
+    showError(out, e);
+  }
+}
+$("compare-bundle").addEventListener("click", () => compareBundle());
+
 async function openModel(path) {
+  $("compare-result").textContent = "";
   $("inspect-error").textContent = "";
   try {
     if (!path) path = await invoke("pick_file", { kind: "model" });
     if (!path) return;
     const m = await invoke("inspect_model", { path });
+    inspectedDigest = m.digest;
     const t = $("inspect-table");
     t.replaceChildren();
     const rows = [
@@ -327,7 +363,7 @@ async function openModel(path) {
 $("open-model").addEventListener("click", () => openModel());
 
 // entry points for end-to-end tests, which cannot drive native file dialogs
-window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab };
+window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab, checkRecord, compareBundle };
 
 showStatus();
 init();

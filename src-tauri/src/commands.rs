@@ -10,7 +10,9 @@ use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 use zkdx_bundle::io::write_atomically;
 use zkdx_bundle::signature::{fingerprint, sign};
-use zkdx_bundle::workflow::{check_bundle_bytes, prove_diagnosis};
+use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path};
+use zkdx_bundle::ProofBundle;
+use zkdx_circuit::Salt;
 use zkdx_model::error::RecordError;
 use zkdx_model::model::Outcome;
 use zkdx_model::record::{parse_record, read_record, Format};
@@ -357,4 +359,27 @@ pub fn history(state: State<'_, AppState>) -> UiResult<Vec<HistoryEntry>> {
         Some(h) => Ok(h.load()?),
         None => Err("no history is kept: the OS keyring is not available".to_string().into()),
     }
+}
+
+/// Does this record (a file) with this salt open the bundle's input commitment?
+#[tauri::command]
+pub async fn check_record(bundle_path: String, record_path: String, salt: String) -> UiResult<bool> {
+    let task = tauri::async_runtime::spawn_blocking(move || {
+        let bytes = read_limited(Path::new(&bundle_path), zkdx_bundle::format::MAX_BUNDLE_BYTES as u64)?;
+        let bundle = ProofBundle::from_bytes(&bytes).map_err(|e| e.to_string())?;
+        let model_path = shipped_model_path(&bundle, &models::models_dir())?;
+        let model = Model::load(&model_path).map_err(|e| e.to_string())?;
+        let values = read_record(Path::new(&record_path), &model.schema())?;
+        let salt = Salt::from_hex(&salt)?;
+        Ok::<_, UiError>(opens_commitment(&bundle, &model, &values, &salt)?)
+    });
+    task.await.map_err(|e| format!("the check failed: {e}"))?
+}
+
+/// Does a model file's digest equal the one a bundle names?
+#[tauri::command]
+pub fn compare_with_bundle(model_digest: String, bundle_path: String) -> UiResult<bool> {
+    let bytes = read_limited(Path::new(&bundle_path), zkdx_bundle::format::MAX_BUNDLE_BYTES as u64)?;
+    let bundle = ProofBundle::from_bytes(&bytes).map_err(|e| e.to_string())?;
+    Ok(bundle.model.digest == model_digest)
 }

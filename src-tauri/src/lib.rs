@@ -34,6 +34,8 @@ pub fn run() {
             commands::inspect_model,
             commands::app_status,
             commands::history,
+            commands::check_record,
+            commands::compare_with_bundle,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

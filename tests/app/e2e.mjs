@@ -136,10 +136,20 @@ try {
     await waitText("#verdict-table", (t) => /device key [0-9a-f]{4}(:[0-9a-f]{4}){7}/.test(t));
   });
 
-  await step("regulator: a model's digest and its shipped match", async () => {
+  await step("clinician: the patient's record and salt open the commitment", async () => {
+    const salt = await browser.execute(() => document.getElementById("salt").textContent);
+    await call("checkRecord", path.join(root, "models/examples/breast-cancer-malignant.json"), salt);
+    await waitText("#check-result", (t) => t.startsWith("MATCHES"));
+    await call("checkRecord", path.join(root, "models/examples/breast-cancer-benign.json"), salt);
+    await waitText("#check-result", (t) => t.startsWith("DOES NOT MATCH"));
+  });
+
+  await step("regulator: a model's digest, its shipped match, and a bundle's model", async () => {
     await call("selectTab", "regulator");
     await call("openModel", path.join(root, "models/breast-cancer.onnx"));
     await waitText("#inspect-table", (t) => t.includes("sha256:") && t.includes("Breast mass malignancy"));
+    await call("compareBundle", bundlePath);
+    await waitText("#compare-result", (t) => t === "the bundle speaks of this model");
     await browser.saveScreenshot(path.join(shots, "8-regulator.png"));
   });
 } catch (e) {

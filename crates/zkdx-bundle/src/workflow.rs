@@ -131,3 +131,13 @@ pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path)
     let verdict = check_bundle(&bundle, &model, &circuit);
     Checked { verdict, bundle: Some(bundle), model: Some(model) }
 }
+
+/// Whether checked feature `values` with `salt` open the bundle's input commitment (for a
+/// patient who chooses to show a clinician which record a proof used).
+pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], salt: &Salt) -> Result<bool, String> {
+    if bundle.model.digest != model.digest.to_string() {
+        return Err(format!("the bundle is for another model ({})", bundle.model.digest));
+    }
+    let commitment = zkdx_circuit::prove::input_commitment(&model.quantise_input(values), salt);
+    Ok(commitment == bundle.commitment().map_err(|e| e.to_string())?)
+}

@@ -7,9 +7,8 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use zkdx_bundle::io::write_atomically;
-use zkdx_bundle::workflow::{check_bundle_bytes, prove_diagnosis, shipped_model_path, Stage};
+use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path, Stage};
 use zkdx_bundle::ProofBundle;
-use zkdx_circuit::prove::input_commitment;
 use zkdx_circuit::Salt;
 use zkdx_model::Model;
 
@@ -120,13 +119,9 @@ pub fn open_cmd(
 ) -> Result<ExitCode> {
     let bundle = read_bundle(bundle_path)?;
     let model = resolve_model(&bundle, model, models_dir)?;
-    if bundle.model.digest != model.digest.to_string() {
-        bail!("the bundle is for another model ({})", bundle.model.digest);
-    }
     let salt = Salt::from_hex(salt).map_err(anyhow::Error::msg)?;
     let values = model.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
-    let commitment = input_commitment(&model.quantise_input(&values), &salt);
-    if commitment == bundle.commitment()? {
+    if opens_commitment(&bundle, &model, &values, &salt).map_err(anyhow::Error::msg)? {
         println!("MATCHES: this record is the input the bundle's proof was made on");
         Ok(ExitCode::SUCCESS)
     } else {
