@@ -1,4 +1,26 @@
-//! Tauri's build step: embeds the config, capabilities and `ui/`.
+//! Tauri's build step: embeds the config, capabilities and `ui/`, and declares zkDx's own
+//! commands so that the window's capability must grant each one by name.
+
+const COMMANDS: &[&str] = &[
+    "list_models",
+    "diagnose",
+    "load_record",
+    "pick_file",
+    "prove",
+    "cancel_prove",
+    "save_bundle",
+    "verify_bundle",
+    "inspect_model",
+    "app_status",
+    "history",
+    "check_record",
+    "compare_with_bundle",
+];
+
 fn main() {
-    tauri_build::build()
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        eprintln!("tauri build step failed: {e:#}");
+        std::process::exit(1);
+    }
 }
