@@ -108,11 +108,20 @@ fn input_shape(g: &tract_onnx::pb::GraphProto) -> Result<Vec<usize>, ModelError>
         match d.value.as_ref() {
             Some(Dim::DimValue(v)) if *v > 0 && *v <= 1 << 24 => shape.push(*v as usize),
             Some(Dim::DimParam(_)) | None if axis == 0 => shape.push(1),
-            other => {
+            Some(Dim::DimParam(p)) => {
                 return Err(ModelError::Shape(format!(
-                    "input `{}` axis {axis} has size {other:?}; only the batch axis may be dynamic",
+                    "input `{}` axis {axis} is dynamic (`{p}`); only the batch axis may be dynamic",
                     input.name
                 )))
+            }
+            Some(Dim::DimValue(v)) => {
+                return Err(ModelError::Shape(format!(
+                    "input `{}` axis {axis} has size {v}; zkDx takes sizes from 1 to 2^24",
+                    input.name
+                )))
+            }
+            None => {
+                return Err(ModelError::Shape(format!("input `{}` axis {axis} has no size", input.name)));
             }
         }
     }
