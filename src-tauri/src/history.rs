@@ -160,4 +160,42 @@ mod tests {
         assert_eq!(other_key.load().unwrap(), vec![], "a new history starts");
         std::fs::remove_dir_all(&d).unwrap();
     }
+
+    /// Not a test on its own: the child process of `a_kill_during_save_leaves_a_readable_history`,
+    /// appending entries as fast as it can until it is killed.
+    #[test]
+    #[ignore = "run only as the child of the kill test"]
+    fn writer_until_killed() {
+        let Some(path) = std::env::var_os("ZKDX_KILL_TEST_HISTORY") else { return };
+        let h = History::new(PathBuf::from(path), &[6u8; 32]);
+        loop {
+            h.append(entry()).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_kill_during_save_leaves_a_readable_history() {
+        let d = dir("kill");
+        let path = d.join("history.bin");
+        let h = History::new(path.clone(), &[6u8; 32]);
+        let mut last = 0;
+        for round in 0..12u64 {
+            let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["history::tests::writer_until_killed", "--exact", "--ignored", "--nocapture"])
+                .env("ZKDX_KILL_TEST_HISTORY", &path)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(150 + 37 * round));
+            child.kill().unwrap();
+            child.wait().unwrap();
+            let entries =
+                h.load().unwrap_or_else(|e| panic!("round {round}: the history is unreadable after a kill: {e}"));
+            assert!(entries.len() >= last, "round {round}: entries were lost");
+            last = entries.len();
+        }
+        assert!(last > 0, "the writer never saved");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
 }
