@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
+import net from "node:net";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const shots = path.join(root, "docs/screenshots");
@@ -27,14 +28,27 @@ async function step(name, fn) {
   }
 }
 
-const driver = spawn("tauri-driver", [], { stdio: ["ignore", "inherit", "inherit"] });
+// free ports for tauri-driver and WebKitWebDriver, so that parallel runs never meet
+const freePort = () =>
+  new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+const port = await freePort();
+const nativePort = await freePort();
+const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+  stdio: ["ignore", "inherit", "inherit"],
+});
 await new Promise((r) => setTimeout(r, 1500));
 
 let browser;
 try {
   browser = await remote({
     hostname: "127.0.0.1",
-    port: 4444,
+    port,
     logLevel: "error",
     capabilities: { "tauri:options": { application: path.join(root, "tests/app/traced-app.sh") } },
   });
@@ -142,6 +156,29 @@ try {
     await waitText("#check-result", (t) => t.startsWith("MATCHES"));
     await call("checkRecord", path.join(root, "models/examples/breast-cancer-benign.json"), salt);
     await waitText("#check-result", (t) => t.startsWith("DOES NOT MATCH"));
+  });
+
+  await step("patient: two proofs at once both finish", async () => {
+    await call("selectTab", "patient");
+    const values = await browser.execute(() => {
+      const v = {};
+      for (const input of document.querySelectorAll("#record-form input")) v[input.name] = input.value;
+      v["mean area"] = "1132";
+      return v;
+    });
+    await browser.setTimeout({ script: 300000 });
+    const salts = await browser.execute(async (values) => {
+      const invoke = window.__TAURI__.core.invoke;
+      const one = () => invoke("prove", { modelId: "breast-cancer", values });
+      try {
+        return (await Promise.all([one(), one()])).map((p) => p.salt);
+      } catch (e) {
+        return ["error: " + JSON.stringify(e)];
+      }
+    }, values);
+    assert.equal(salts.length, 2, JSON.stringify(salts));
+    for (const s of salts) assert.match(s, /^[0-9a-f]{64}$/);
+    assert.notEqual(salts[0], salts[1]);
   });
 
   await step("regulator: a model's digest, its shipped match, and a bundle's model", async () => {

@@ -21,6 +21,8 @@ pub struct BenchRow {
     verify_ms: f64,
     proof_bytes: usize,
     peak_rss_mb: f64,
+    rss_after_first_mb: f64,
+    rss_after_last_mb: f64,
     runs: usize,
 }
 
@@ -39,6 +41,16 @@ fn peak_rss_mb() -> f64 {
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Current resident memory of this process (MB), from /proc; 0 where unavailable.
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -68,6 +80,7 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
         let (mut build, mut proving, mut verifying) = (Vec::new(), Vec::new(), Vec::new());
         let mut proof_bytes = 0;
         let mut degree_bits = 0;
+        let mut rss_after = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
             let circuit = ModelCircuit::build(&model)?;
@@ -80,6 +93,7 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
             verify(&circuit, &proof.bytes)?;
             verifying.push(t.elapsed().as_secs_f64() * 1000.0);
             proof_bytes = proof.bytes.len();
+            rss_after.push(rss_mb());
         }
         let row = BenchRow {
             model: model.id.clone(),
@@ -91,6 +105,8 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
             verify_ms: median(verifying),
             proof_bytes,
             peak_rss_mb: peak_rss_mb(),
+            rss_after_first_mb: rss_after.first().copied().unwrap_or(0.0),
+            rss_after_last_mb: rss_after.last().copied().unwrap_or(0.0),
             runs,
         };
         println!(
@@ -108,6 +124,12 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
         rows.push(row);
     }
     println!("(medians of {runs} runs; peak MB is the process's peak resident memory while that model ran)");
+    for r in &rows {
+        println!(
+            "{}: resident memory after the first run {:.0} MB, after run {} {:.0} MB; every proof verified",
+            r.model, r.rss_after_first_mb, r.runs, r.rss_after_last_mb
+        );
+    }
     if let Some(p) = json {
         zkdx_bundle::io::write_atomically(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
     }
