@@ -14,7 +14,7 @@ use crate::gadgets::{argmax, dense, pool, relu, rescale, sigmoid, Builder};
 use crate::public::PublicLayout;
 use crate::witness::{Hint, HintTarget};
 use zkdx_model::bounds::{bits, Interval};
-use zkdx_model::infer::conv_taps;
+use zkdx_model::infer::conv_outputs;
 use zkdx_model::ir::{Head, Op};
 use zkdx_model::Model;
 
@@ -90,17 +90,10 @@ impl ModelCircuit {
                 }
                 Op::Conv2d { geometry: g, kernel, bias } => {
                     let mut y = Vec::with_capacity(g.output_len());
-                    for (o, &bo) in bias.iter().enumerate() {
-                        for oy in 0..g.out_hw[0] {
-                            for ox in 0..g.out_hw[1] {
-                                let (ws, xs): (Vec<i64>, Vec<Target>) = conv_taps(g, kernel, o)
-                                    .filter_map(|(c, ky, kx, w)| g.input_index(c, oy, ox, ky, kx).map(|i| (w, cur[i])))
-                                    .unzip();
-                                let acc = dense::dot(&mut b, &ws, &xs, i128::from(bo) + half);
-                                let i = y.len();
-                                y.push(down(&mut b, acc, i)?);
-                            }
-                        }
+                    for (i, (o, taps)) in conv_outputs(g, kernel).enumerate() {
+                        let (ws, xs): (Vec<i64>, Vec<Target>) = taps.iter().map(|&(j, w)| (w, cur[j])).unzip();
+                        let acc = dense::dot(&mut b, &ws, &xs, i128::from(bias[o]) + half);
+                        y.push(down(&mut b, acc, i)?);
                     }
                     y
                 }

@@ -35,22 +35,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// Peak resident memory of this process (MB), from /proc; 0 where unavailable.
-fn peak_rss_mb() -> f64 {
+/// A memory figure of this process from /proc/self/status (`VmHWM` peak, `VmRSS` now), in
+/// MB; 0 where unavailable.
+fn memory_mb(key: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// Current resident memory of this process (MB), from /proc; 0 where unavailable.
-fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -93,7 +84,7 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
             verify(&circuit, &proof.bytes)?;
             verifying.push(t.elapsed().as_secs_f64() * 1000.0);
             proof_bytes = proof.bytes.len();
-            rss_after.push(rss_mb());
+            rss_after.push(memory_mb("VmRSS"));
         }
         let row = BenchRow {
             model: model.id.clone(),
@@ -104,7 +95,7 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
             prove_s: median(proving),
             verify_ms: median(verifying),
             proof_bytes,
-            peak_rss_mb: peak_rss_mb(),
+            peak_rss_mb: memory_mb("VmHWM"),
             rss_after_first_mb: rss_after.first().copied().unwrap_or(0.0),
             rss_after_last_mb: rss_after.last().copied().unwrap_or(0.0),
             runs,

@@ -5,7 +5,7 @@
 
 use crate::error::ModelError;
 use crate::fixed::rescale;
-use crate::infer::conv_taps;
+use crate::infer::conv_outputs;
 use crate::ir::{Graph, Op};
 use crate::quantise::quantise_input;
 use crate::sigmoid;
@@ -103,22 +103,14 @@ pub fn analyse(graph: &Graph) -> Result<Bounds, ModelError> {
                     down(track(acc))
                 })
                 .collect(),
-            Op::Conv2d { geometry: g, kernel, bias } => {
-                let mut y = Vec::with_capacity(g.output_len());
-                for (o, &b) in bias.iter().enumerate() {
-                    for oy in 0..g.out_hw[0] {
-                        for ox in 0..g.out_hw[1] {
-                            let mut acc = Interval::point(i128::from(b));
-                            for (c, ky, kx, w) in conv_taps(g, kernel, o) {
-                                let v = g.input_index(c, oy, ox, ky, kx).map_or(Interval::point(0), |j| x[j]);
-                                acc = acc.add(v.mul(i128::from(w)));
-                            }
-                            y.push(down(track(acc)));
-                        }
-                    }
-                }
-                y
-            }
+            Op::Conv2d { geometry: g, kernel, bias } => conv_outputs(g, kernel)
+                .map(|(o, taps)| {
+                    let acc = taps
+                        .iter()
+                        .fold(Interval::point(i128::from(bias[o])), |a, &(j, w)| a.add(x[j].mul(i128::from(w))));
+                    down(track(acc))
+                })
+                .collect(),
             Op::AddConst { values } => {
                 x.iter().zip(values).map(|(v, &c)| track(v.add(Interval::point(c.into())))).collect()
             }

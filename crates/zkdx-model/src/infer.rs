@@ -52,23 +52,9 @@ pub fn accumulate(op: &Op<i64>, x: &[i64]) -> Vec<i128> {
             .zip(bias)
             .map(|(row, &b)| row.iter().zip(x).fold(i128::from(b), |a, (&w, &v)| mac(a, w, v)))
             .collect(),
-        Op::Conv2d { geometry: g, kernel, bias } => {
-            let mut y = Vec::with_capacity(g.output_len());
-            for (o, &b) in bias.iter().enumerate() {
-                for oy in 0..g.out_hw[0] {
-                    for ox in 0..g.out_hw[1] {
-                        let mut acc = i128::from(b);
-                        for (c, ky, kx, w) in conv_taps(g, kernel, o) {
-                            if let Some(i) = g.input_index(c, oy, ox, ky, kx) {
-                                acc = mac(acc, w, x[i]);
-                            }
-                        }
-                        y.push(acc);
-                    }
-                }
-            }
-            y
-        }
+        Op::Conv2d { geometry: g, kernel, bias } => conv_outputs(g, kernel)
+            .map(|(o, taps)| taps.iter().fold(i128::from(bias[o]), |a, &(i, w)| mac(a, w, x[i])))
+            .collect(),
         Op::MulConst { values } => x.iter().zip(values).map(|(&v, &c)| mac(0, c, v)).collect(),
         Op::AvgPool { geometry, factor } => (0..geometry.output_len())
             .map(|i| geometry.window(i).iter().fold(0, |a, &j| mac(a, *factor, x[j])))
@@ -100,6 +86,25 @@ pub fn conv_taps<'a>(
         let c = t / (g.kernel[0] * g.kernel[1]);
         let rest = t % (g.kernel[0] * g.kernel[1]);
         (c, rest / g.kernel[1], rest % g.kernel[1], w)
+    })
+}
+
+/// Every output of a convolution in order: its output channel and the `(input index,
+/// weight)` pairs that feed it (taps on padding left out). Shared by the reference run, the
+/// bound analysis and the circuit, so all three walk the same taps.
+pub fn conv_outputs<'a>(
+    g: &'a crate::ir::ConvGeometry,
+    kernel: &'a [i64],
+) -> impl Iterator<Item = (usize, Vec<(usize, i64)>)> + 'a {
+    (0..g.out_channels).flat_map(move |o| {
+        (0..g.out_hw[0]).flat_map(move |oy| {
+            (0..g.out_hw[1]).map(move |ox| {
+                let taps = conv_taps(g, kernel, o)
+                    .filter_map(|(c, ky, kx, w)| g.input_index(c, oy, ox, ky, kx).map(|i| (i, w)))
+                    .collect();
+                (o, taps)
+            })
+        })
     })
 }
 
