@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
-use zkdx_bundle::io::write_atomically;
+use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::signature::{fingerprint, sign};
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path};
 use zkdx_bundle::ProofBundle;
@@ -252,7 +252,7 @@ pub struct VerdictView {
 #[tauri::command]
 pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult<VerdictView> {
     let task = tauri::async_runtime::spawn_blocking(move || {
-        let bytes = read_limited(Path::new(&path), zkdx_bundle::format::MAX_BUNDLE_BYTES as u64)?;
+        let bytes = read_bundle_file(Path::new(&path))?;
         let checked = check_bundle_bytes(&bytes, model_path.as_deref().map(Path::new), &models::models_dir());
         let result = match (&checked.model, &checked.bundle) {
             (Some(m), Some(b)) if checked.verdict.valid => Some(outcome_view(m, &m.interpret(&b.result.outputs))),
@@ -271,14 +271,6 @@ pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult
         })
     });
     task.await.map_err(|e| format!("the verification task failed: {e}"))?
-}
-
-fn read_limited(path: &Path, limit: u64) -> UiResult<Vec<u8>> {
-    let len = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
-    if len > limit {
-        return Err(format!("{} is {len} bytes, larger than any zkDx bundle", path.display()).into());
-    }
-    Ok(std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?)
 }
 
 /// One op for the regulator's table.
@@ -365,7 +357,7 @@ pub fn history(state: State<'_, AppState>) -> UiResult<Vec<HistoryEntry>> {
 #[tauri::command]
 pub async fn check_record(bundle_path: String, record_path: String, salt: String) -> UiResult<bool> {
     let task = tauri::async_runtime::spawn_blocking(move || {
-        let bytes = read_limited(Path::new(&bundle_path), zkdx_bundle::format::MAX_BUNDLE_BYTES as u64)?;
+        let bytes = read_bundle_file(Path::new(&bundle_path))?;
         let bundle = ProofBundle::from_bytes(&bytes).map_err(|e| e.to_string())?;
         let model_path = shipped_model_path(&bundle, &models::models_dir())?;
         let model = Model::load(&model_path).map_err(|e| e.to_string())?;
@@ -379,7 +371,7 @@ pub async fn check_record(bundle_path: String, record_path: String, salt: String
 /// Does a model file's digest equal the one a bundle names?
 #[tauri::command]
 pub fn compare_with_bundle(model_digest: String, bundle_path: String) -> UiResult<bool> {
-    let bytes = read_limited(Path::new(&bundle_path), zkdx_bundle::format::MAX_BUNDLE_BYTES as u64)?;
+    let bytes = read_bundle_file(Path::new(&bundle_path))?;
     let bundle = ProofBundle::from_bytes(&bytes).map_err(|e| e.to_string())?;
     Ok(bundle.model.digest == model_digest)
 }

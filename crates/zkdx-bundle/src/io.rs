@@ -1,5 +1,6 @@
-//! Saving files so that a crash never leaves half a file: a temporary file in the same
-//! folder, written, synced, then renamed over the target.
+//! Files: saving so that a crash never leaves half a file (a temporary file in the same
+//! folder, written, synced, then renamed over the target), and reading bundles with a size
+//! limit.
 
 use std::io::Write;
 use std::path::Path;
@@ -26,6 +27,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Read a bundle file, refusing one larger than any bundle before reading it.
+pub fn read_bundle_file(path: &Path) -> Result<Vec<u8>, String> {
+    let len = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
+    if len > crate::format::MAX_BUNDLE_BYTES as u64 {
+        return Err(format!("{} is {len} bytes, larger than any zkDx bundle", path.display()));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 #[cfg(test)]

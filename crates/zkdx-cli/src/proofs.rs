@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use zkdx_bundle::io::write_atomically;
+use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path, Stage};
 use zkdx_bundle::ProofBundle;
 use zkdx_circuit::Salt;
@@ -59,16 +59,8 @@ pub fn prove_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let len = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
-    if len > zkdx_bundle::format::MAX_BUNDLE_BYTES as u64 {
-        bail!("{} is {len} bytes, larger than any zkDx bundle", path.display());
-    }
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
 fn read_bundle(path: &Path) -> Result<ProofBundle> {
-    Ok(ProofBundle::from_bytes(&read_limited(path)?)?)
+    Ok(ProofBundle::from_bytes(&read_bundle_file(path).map_err(anyhow::Error::msg)?)?)
 }
 
 /// The model a bundle names, from `--model` or the models folder.
@@ -82,9 +74,9 @@ fn resolve_model(bundle: &ProofBundle, model: Option<&Path>, models_dir: &Path) 
 
 /// `zkdx verify`: VALID (exit 0) or INVALID with the reason (exit 1).
 pub fn verify_cmd(bundle_path: &Path, model: Option<&Path>, models_dir: &Path) -> Result<ExitCode> {
-    let bytes = match read_limited(bundle_path) {
+    let bytes = match read_bundle_file(bundle_path) {
         Ok(b) => b,
-        Err(e) => return Ok(invalid(&format!("{e:#}"))),
+        Err(e) => return Ok(invalid(&e)),
     };
     let checked = check_bundle_bytes(&bytes, model, models_dir);
     let (Some(bundle), Some(model), true) = (&checked.bundle, &checked.model, checked.verdict.valid) else {
