@@ -43,10 +43,8 @@ pub struct ModelSummary {
 
 /// Load a shipped model by id.
 pub fn load(id: &str) -> Result<Model, String> {
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err("invalid model id".into());
-    }
-    Model::load(&models_dir().join(format!("{id}.onnx"))).map_err(|e| e.to_string())
+    let path = zkdx_bundle::workflow::shipped_model_file(&models_dir(), id)?;
+    Model::load(&path).map_err(|e| e.to_string())
 }
 
 /// Summaries of every shipped model (those with a card).

@@ -92,18 +92,23 @@ fn invalid(reason: String, bundle: Option<ProofBundle>) -> Checked {
     Checked { verdict: Verdict::invalid(reason), bundle, model: None }
 }
 
-/// The shipped model a bundle names: `<models_dir>/<id>.onnx`.
-pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<PathBuf, String> {
-    let id = &bundle.model.id;
+/// The shipped model with this id: `<models_dir>/<id>.onnx`. Ids are letters, digits, `-`
+/// and `_`, so an id can never name a file outside the folder.
+pub fn shipped_model_file(models_dir: &Path, id: &str) -> Result<PathBuf, String> {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err("the bundle names an invalid model id; choose the model file yourself".into());
+        return Err(format!("`{id}` is not a valid model id"));
     }
     let p = models_dir.join(format!("{id}.onnx"));
     if p.is_file() {
         Ok(p)
     } else {
-        Err(format!("model `{id}` is not among the models in {}; choose the model file yourself", models_dir.display()))
+        Err(format!("model `{id}` is not among the models in {}", models_dir.display()))
     }
+}
+
+/// The shipped model a bundle names.
+pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<PathBuf, String> {
+    shipped_model_file(models_dir, &bundle.model.id).map_err(|e| format!("{e}; choose the model file yourself"))
 }
 
 /// Check bundle bytes against `model` (a path to an ONNX file or card), or else the shipped

@@ -109,10 +109,10 @@ pub fn conv_outputs<'a>(
 }
 
 /// Index of the largest output; the first one wins a tie (as the circuit's argmax).
-pub fn argmax(values: &[i64]) -> usize {
+pub fn argmax<T: PartialOrd>(values: &[T]) -> usize {
     let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
+    for (i, v) in values.iter().enumerate() {
+        if *v > values[best] {
             best = i;
         }
     }

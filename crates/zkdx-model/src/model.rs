@@ -250,12 +250,7 @@ fn interpret_values(graph: &Graph, values: Vec<f64>) -> Outcome {
             let exps: Vec<f64> = values.iter().map(|v| (v - max).exp()).collect();
             let sum: f64 = exps.iter().sum();
             let probabilities: Vec<f64> = exps.iter().map(|e| e / sum).collect();
-            let mut label = 0;
-            for (i, v) in values.iter().enumerate() {
-                if *v > values[label] {
-                    label = i;
-                }
-            }
+            let label = infer::argmax(&values);
             Outcome { values, label: Some(label), probabilities }
         }
         Head::Sigmoid => {
