@@ -4,13 +4,14 @@
 use plonky2::field::types::Field;
 use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::target::Target;
-use plonky2::plonk::circuit_data::CircuitData;
+use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 
 use crate::config;
 use crate::error::CircuitError;
 use crate::field::{to_field, C, D, F};
 use crate::gadgets::range::{assert_between, assert_range};
 use crate::gadgets::{argmax, dense, pool, relu, rescale, sigmoid, Builder};
+use crate::gates::rescale::RescaleGate;
 use crate::public::PublicLayout;
 use crate::witness::{Hint, HintTarget};
 use zkdx_model::bounds::{bits, Interval};
@@ -28,6 +29,9 @@ pub struct ModelCircuit {
     pub hints: Vec<HintTarget>,
     /// Scale bits of the model.
     pub scale_bits: u32,
+    /// The targets of every activation: the input, then each op's output (the soundness
+    /// tests tamper with them).
+    pub activations: Vec<Vec<Target>>,
 }
 
 /// Sizes of a built circuit.
@@ -46,6 +50,8 @@ impl ModelCircuit {
         let graph = &model.graph;
         let k = graph.scale_bits;
         let mut b = Builder::new(config::for_model(graph.macs()));
+        let mat_vec_gate = config::mat_vec_gate(&b.config);
+        let rescale_gates = rescale_gates(&b.config, model);
         let mut hints: Vec<HintTarget> = Vec::new();
         let mut hint = |b: &mut Builder, h: Hint| {
             let t = b.add_virtual_target();
@@ -70,7 +76,12 @@ impl ModelCircuit {
 
         let half = 1i128 << (k - 1);
         let mut sigmoid_table: Option<usize> = None;
+        let mut activations = vec![cur.clone()];
+        let mut relu_done = false;
         for (op_index, op) in graph.ops.iter().enumerate() {
+            let relu_next = matches!(graph.ops.get(op_index + 1), Some(Op::Relu));
+            let fused = rescale_gates.map(|(linear, relu)| if relu_next { relu } else { linear });
+            let fuses_relu = relu_next && fused.is_some();
             let (x_iv, y_iv) = (&bounds[op_index], &bounds[op_index + 1]);
             let mut down = |b: &mut Builder, acc: Target, i: usize| -> Result<Target, CircuitError> {
                 let iv = y_iv[i];
@@ -79,23 +90,51 @@ impl ModelCircuit {
                 hints.push((t.r, Hint::Remainder { op: op_index, i }));
                 Ok(t.q)
             };
+            let mut rescale_all = |b: &mut Builder, accs: Vec<Target>| -> Result<Vec<Target>, CircuitError> {
+                match fused {
+                    Some(gate) => Ok(accs.into_iter().map(|acc| rescale::rescale_in_gate(b, gate, acc)).collect()),
+                    None => accs.into_iter().enumerate().map(|(i, acc)| down(b, acc, i)).collect(),
+                }
+            };
+            let relu_was_fused = std::mem::replace(&mut relu_done, false);
             cur = match op {
                 Op::Dense { inputs, weights, bias, .. } => {
-                    let mut y = Vec::with_capacity(bias.len());
-                    for (i, (row, &bi)) in weights.chunks(*inputs).zip(bias).enumerate() {
-                        let acc = dense::dot(&mut b, row, &cur, i128::from(bi) + half);
-                        y.push(down(&mut b, acc, i)?);
-                    }
-                    y
+                    let rows: Vec<&[i64]> = weights.chunks(*inputs).collect();
+                    let inits: Vec<i128> = bias.iter().map(|&c| i128::from(c) + half).collect();
+                    let accs = dense::mat_vec(&mut b, mat_vec_gate, &rows, &cur, &inits);
+                    relu_done = fuses_relu;
+                    rescale_all(&mut b, accs)?
                 }
                 Op::Conv2d { geometry: g, kernel, bias } => {
-                    let mut y = Vec::with_capacity(g.output_len());
+                    // outputs at one position (every channel) read the same taps: one mat-vec each
+                    type Group = (Vec<usize>, Vec<(usize, usize, Vec<i64>)>);
+                    let mut groups: Vec<Group> = Vec::new();
+                    let mut group_of: std::collections::HashMap<Vec<usize>, usize> = Default::default();
                     for (i, (o, taps)) in conv_outputs(g, kernel).enumerate() {
-                        let (ws, xs): (Vec<i64>, Vec<Target>) = taps.iter().map(|&(j, w)| (w, cur[j])).unzip();
-                        let acc = dense::dot(&mut b, &ws, &xs, i128::from(bias[o]) + half);
-                        y.push(down(&mut b, acc, i)?);
+                        let (idx, ws): (Vec<usize>, Vec<i64>) = taps.into_iter().unzip();
+                        let gi = *group_of.entry(idx.clone()).or_insert_with(|| {
+                            groups.push((idx, Vec::new()));
+                            groups.len() - 1
+                        });
+                        groups[gi].1.push((i, o, ws));
                     }
-                    y
+                    let mut accs: Vec<Option<Target>> = vec![None; g.output_len()];
+                    for (idx, members) in &groups {
+                        let xs: Vec<Target> = idx.iter().map(|&j| cur[j]).collect();
+                        let rows: Vec<&[i64]> = members.iter().map(|(_, _, ws)| ws.as_slice()).collect();
+                        let inits: Vec<i128> = members.iter().map(|&(_, o, _)| i128::from(bias[o]) + half).collect();
+                        for ((i, _, _), acc) in
+                            members.iter().zip(dense::mat_vec(&mut b, mat_vec_gate, &rows, &xs, &inits))
+                        {
+                            accs[*i] = Some(acc);
+                        }
+                    }
+                    let accs = accs
+                        .into_iter()
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(|| CircuitError::Build("a convolution output has no taps".into()))?;
+                    relu_done = fuses_relu;
+                    rescale_all(&mut b, accs)?
                 }
                 Op::AddConst { values } => {
                     cur.iter().zip(values).map(|(&x, &c)| b.add_const(x, to_field(i128::from(c)))).collect()
@@ -117,6 +156,7 @@ impl ModelCircuit {
                     }
                     y
                 }
+                Op::Relu if relu_was_fused => cur,
                 Op::Relu => {
                     let mut y = Vec::with_capacity(cur.len());
                     for (i, (&x, iv)) in cur.iter().zip(x_iv).enumerate() {
@@ -168,6 +208,7 @@ impl ModelCircuit {
                 }
                 Op::Reshape { .. } => cur,
             };
+            activations.push(cur.clone());
         }
         b.register_public_inputs(&cur);
         let out_iv = bounds.last().map(Vec::as_slice).unwrap_or(&[]);
@@ -199,7 +240,7 @@ impl ModelCircuit {
         };
         let layout = PublicLayout { outputs: cur.len(), has_label };
         let data = b.build::<C>();
-        Ok(ModelCircuit { data, layout, hints, scale_bits: k })
+        Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations })
     }
 
     /// Rows and gates of the circuit.
@@ -218,6 +259,24 @@ impl ModelCircuit {
             .map(|e| format!("{:016x}", e.to_canonical_u64()))
             .collect()
     }
+}
+
+/// The circuit's [`RescaleGate`]s (linear, with ReLU) for dense and convolution outputs: one
+/// quotient width covering every such output's interval. `None` (range-check rescaling)
+/// when the scale is odd or the widest quotient does not fit the gate.
+fn rescale_gates(config: &CircuitConfig, model: &Model) -> Option<(RescaleGate, RescaleGate)> {
+    let bounds = &model.bounds.activations;
+    let m = model
+        .graph
+        .ops
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| matches!(op, Op::Dense { .. } | Op::Conv2d { .. }))
+        .flat_map(|(i, _)| bounds[i + 1].iter())
+        .map(|iv| rescale::gate_quotient_bits(iv.lo, iv.hi))
+        .max()?;
+    let k = model.graph.scale_bits;
+    Some((RescaleGate::new(config, k, m, false)?, RescaleGate::new(config, k, m, true)?))
 }
 
 fn argmax_bits(out: &[Interval]) -> u32 {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod field;
 pub mod gadgets;
+pub mod gates;
 pub mod prove;
 pub mod public;
 pub mod verify;

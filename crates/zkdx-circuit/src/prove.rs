@@ -2,6 +2,7 @@
 
 use plonky2::field::types::{Field, Field64, PrimeField64, Sample};
 use plonky2::hash::poseidon::PoseidonHash;
+use plonky2::iop::target::Target;
 use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::config::Hasher;
 
@@ -60,6 +61,22 @@ pub fn input_commitment(input: &[i64], salt: &Salt) -> [u64; 4] {
     h.elements.map(|e| e.to_canonical_u64())
 }
 
+/// Generate the whole witness from `pw` with the gates' generators, overwrite the
+/// `tampered` targets (a dishonest prover; empty for real proofs), and prove.
+pub(crate) fn prove_partial(
+    data: &plonky2::plonk::circuit_data::CircuitData<F, crate::field::C, { crate::field::D }>,
+    pw: PartialWitness<F>,
+    tampered: &[(Target, F)],
+) -> anyhow::Result<plonky2::plonk::proof::ProofWithPublicInputs<F, crate::field::C, { crate::field::D }>> {
+    let mut witness = plonky2::iop::generator::generate_partial_witness(pw, &data.prover_only, &data.common)?;
+    for &(t, v) in tampered {
+        let rep = witness.representative_map[t.index(witness.num_wires, witness.degree)];
+        witness.values[rep] = Some(v);
+    }
+    let mut timing = plonky2::util::timing::TimingTree::default();
+    plonky2::plonk::prover::prove_with_partition_witness(&data.prover_only, &data.common, witness, &mut timing)
+}
+
 /// A proof and its public values.
 #[derive(Debug, Clone)]
 pub struct Proof {
@@ -84,7 +101,32 @@ pub fn prove_with(
     model: &Model,
     input: &[i64],
     salt: &Salt,
+    tamper: impl FnMut(Hint, &mut F),
+) -> Result<Proof, CircuitError> {
+    prove_inner(circuit, model, input, salt, tamper, &[])
+}
+
+/// [`prove`], then overwrite `edits` (targets such as [`ModelCircuit::activations`]) after
+/// the gates' generators have filled the witness: a dishonest prover for the soundness
+/// tests. Never use it to make real proofs.
+#[doc(hidden)]
+pub fn prove_tampered(
+    circuit: &ModelCircuit,
+    model: &Model,
+    input: &[i64],
+    salt: &Salt,
+    edits: &[(Target, F)],
+) -> Result<Proof, CircuitError> {
+    prove_inner(circuit, model, input, salt, |_, _| {}, edits)
+}
+
+fn prove_inner(
+    circuit: &ModelCircuit,
+    model: &Model,
+    input: &[i64],
+    salt: &Salt,
     mut tamper: impl FnMut(Hint, &mut F),
+    edits: &[(Target, F)],
 ) -> Result<Proof, CircuitError> {
     if input.len() != model.graph.input_len() {
         return Err(CircuitError::Prove(format!(
@@ -101,7 +143,7 @@ pub fn prove_with(
         tamper(hint, &mut v);
         pw.set_target(target, v).map_err(|e| CircuitError::Prove(e.to_string()))?;
     }
-    let proof = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| circuit.data.prove(pw)))
+    let proof = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prove_partial(&circuit.data, pw, edits)))
         .map_err(|_| CircuitError::Prove("the prover stopped on an inconsistent witness".into()))?
         .map_err(|e| CircuitError::Prove(e.to_string()))?;
     let public = circuit.layout.decode(&proof.public_inputs)?;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use plonky2::field::types::Field;
 use zkdx_circuit::field::F;
-use zkdx_circuit::prove::prove_with;
+use zkdx_circuit::prove::{prove_tampered, prove_with};
 use zkdx_circuit::witness::Hint;
 use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
 use zkdx_model::infer::run;
@@ -34,6 +34,17 @@ fn refused(circuit: &ModelCircuit, m: &Model, input: &[i64], target: Hint, chang
     assert!(hit, "hint {target:?} not found in the circuit");
     if let Ok(proof) = result {
         assert!(verify(circuit, &proof.bytes).is_err(), "a proof with a dishonest {target:?} verified");
+    }
+}
+
+/// Overwrite activation `i` of op `op`'s output after honest witness generation: the gate
+/// that produced it must refuse.
+fn refused_activation(circuit: &ModelCircuit, m: &Model, input: &[i64], op: usize, i: usize, value: i64) {
+    let target = circuit.activations[op + 1][i];
+    let v = zkdx_circuit::field::to_field(i128::from(value));
+    let result = prove_tampered(circuit, m, input, &Salt([1, 2, 3, 4]), &[(target, v)]);
+    if let Ok(proof) = result {
+        assert!(verify(circuit, &proof.bytes).is_err(), "a proof with output {i} of op {op} set to {value} verified");
     }
 }
 
@@ -72,16 +83,21 @@ fn dishonest_hints_are_refused() {
     let (m, input) = breast_cancer();
     let circuit = ModelCircuit::build(&m).unwrap();
     let trace = run(&m.graph, &input);
-    // a wrong rescale of the standardisation, of each dense layer
+    // a wrong rescale of the standardisation (range-check rescale), of each dense layer
+    // (rescale gates fused with the ReLU that follows, or not)
     refused(&circuit, &m, &input, Hint::Quotient { op: 1, i: 0 }, |v| v + F::ONE);
-    refused(&circuit, &m, &input, Hint::Remainder { op: 2, i: 3 }, |v| v + F::ONE);
-    refused(&circuit, &m, &input, Hint::Quotient { op: 6, i: 1 }, |v| v - F::ONE);
+    refused(&circuit, &m, &input, Hint::Remainder { op: 1, i: 3 }, |v| v + F::ONE);
+    for (op, i) in [(2, 3), (4, 0), (6, 1)] {
+        let honest = trace.activations[op + 1][i];
+        refused_activation(&circuit, &m, &input, op, i, honest + 1);
+        refused_activation(&circuit, &m, &input, op, i, honest - 1);
+    }
     // a negative value passed through a ReLU, or a positive one zeroed
     let relu_in = &trace.activations[3];
     let neg = relu_in.iter().position(|&v| v < 0).unwrap();
     let pos = relu_in.iter().position(|&v| v > 0).unwrap();
-    refused(&circuit, &m, &input, Hint::ReluSign { op: 3, i: neg }, |_| F::ONE);
-    refused(&circuit, &m, &input, Hint::ReluSign { op: 3, i: pos }, |_| F::ZERO);
+    refused_activation(&circuit, &m, &input, 3, neg, relu_in[neg]);
+    refused_activation(&circuit, &m, &input, 3, pos, 0);
     // a changed label
     refused(&circuit, &m, &input, Hint::OneHot(0), |_| F::ZERO);
     refused(&circuit, &m, &input, Hint::OneHot(1), |_| F::ONE);
@@ -98,7 +114,10 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
     assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
     refused(&circuit, &m, &input, Hint::PoolMax { op: 2, i: 0 }, |v| v + F::ONE);
     refused(&circuit, &m, &input, Hint::Quotient { op: 5, i: 0 }, |v| v + F::ONE);
-    refused(&circuit, &m, &input, Hint::Quotient { op: 0, i: 9 }, |v| v - F::ONE);
+    let trace = run(&m.graph, &input);
+    for (op, i) in [(0, 9), (3, 5), (6, 2)] {
+        refused_activation(&circuit, &m, &input, op, i, trace.activations[op + 1][i] - 1);
+    }
 
     let s = Model::load(&path("tests/fixtures/sigmoid-head.onnx")).unwrap();
     let input = s.quantise_input(&[1.0, -2.0, 0.5, 2.5]);

@@ -1,6 +1,9 @@
 //! Rescale: bring an accumulator at scale 2^(2k) back to 2^k, rounding to nearest.
 //!
-//! Hints `q`, `r` with `acc + 2^(k−1) = q·2^k + r`, `0 ≤ r < 2^k` and `q − q_lo ∈ [0, 2^m)`.
+//! [`rescale_in_gate`] does it (and a following ReLU) in a [`RescaleGate`] slot, several per
+//! row, with the witness computed by the gate. [`rescale`] is the general form on range
+//! checks, for odd scales or quotients too wide for the gate:
+//! hints `q`, `r` with `acc + 2^(k−1) = q·2^k + r`, `0 ≤ r < 2^k` and `q − q_lo ∈ [0, 2^m)`.
 //! With `m + k ≤ 63` the solution is unique: two solutions would give
 //! `(q − q')·2^k = r' − r` with both sides smaller than p in magnitude.
 
@@ -10,6 +13,30 @@ use plonky2::iop::target::Target;
 use super::range::{assert_range, MAX_BITS};
 use super::Builder;
 use crate::field::F;
+use crate::gates::rescale::RescaleGate;
+
+/// The smallest odd `m` with `[lo, hi] ⊂ [−2^(m−1), 2^(m−1))`: the quotient width a
+/// [`RescaleGate`] needs for an output interval.
+pub fn gate_quotient_bits(lo: i128, hi: i128) -> u32 {
+    let need = (-lo).max(hi + 1).max(1);
+    let mut m = 1;
+    while (1i128 << (m - 1)) < need {
+        m += 1;
+    }
+    if m % 2 == 0 {
+        m + 1
+    } else {
+        m
+    }
+}
+
+/// Rescale `acc` (which already includes the rounding half) in a slot of `gate`; the output
+/// is the quotient, or its ReLU when `gate.relu`.
+pub fn rescale_in_gate(b: &mut Builder, gate: RescaleGate, acc: Target) -> Target {
+    let (row, op) = b.find_slot(gate, &[], &[]);
+    b.connect(acc, Target::wire(row, gate.wire_acc(op)));
+    Target::wire(row, gate.wire_output(op))
+}
 
 /// The hints of one rescale.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +65,7 @@ pub fn rescale(b: &mut Builder, shifted: Target, k: u32, q_lo: i128, q_bits: u32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::field::to_field;
+    use crate::field::{to_field, to_signed};
     use crate::gadgets::testing::{accepts, rejects, Harness};
     use zkdx_model::fixed;
 
@@ -91,6 +118,136 @@ mod tests {
         h.set_field(t.q, q_field);
         h.set(t.r, r + 1);
         rejects(h);
+    }
+
+    mod gate {
+        use super::*;
+        use plonky2::iop::target::Target;
+
+        const K: u32 = 8;
+        const M: u32 = 15;
+
+        fn gate(relu: bool) -> RescaleGate {
+            RescaleGate::new(&crate::config::for_model(0), K, M, relu).unwrap_or_else(|| unreachable!())
+        }
+
+        /// The accumulators (plus half) go through the gate; the outputs are public. Returns
+        /// the harness and, for each op, its (row, slot).
+        fn run(accs: &[i128], relu: bool) -> (Harness, Vec<(usize, usize)>) {
+            let mut h = Harness::new();
+            let g = gate(relu);
+            let mut slots = Vec::new();
+            for &a in accs {
+                let t = h.private(a + (1 << (K - 1)));
+                let y = rescale_in_gate(&mut h.b, g, t);
+                h.public(y);
+                if let Target::Wire(w) = y {
+                    slots.push((w.row, (w.column - 1) / 2));
+                }
+            }
+            (h, slots)
+        }
+
+        const ACCS: [i128; 7] = [0, 1000, -1000, 127, 128, -129, (1 << 21) - 200];
+
+        #[test]
+        fn honest_rescale_matches_reference() {
+            for relu in [false, true] {
+                let (h, slots) = run(&ACCS, relu);
+                assert!(slots.windows(2).any(|w| w[0].0 == w[1].0), "several ops share a row");
+                let out = accepts(h);
+                for (&a, &o) in ACCS.iter().zip(&out) {
+                    let q = fixed::rescale(a, K).0;
+                    assert_eq!(to_signed(o), if relu { q.max(0) } else { q }, "acc {a}");
+                }
+            }
+        }
+
+        #[test]
+        fn out_of_range_accumulator_cannot_be_proved() {
+            rejects(run(&[1 << 22], false).0);
+        }
+
+        fn tampered(relu: bool, op: usize, edit: impl Fn(&RescaleGate, usize, usize, &mut Harness)) {
+            let (mut h, slots) = run(&ACCS, relu);
+            let (row, slot) = slots[op];
+            edit(&gate(relu), row, slot, &mut h);
+            rejects(h);
+        }
+
+        fn wire(row: usize, column: usize) -> Target {
+            Target::wire(row, column)
+        }
+
+        #[test]
+        fn wrong_output_is_rejected() {
+            for relu in [false, true] {
+                for op in 0..ACCS.len() {
+                    let q = fixed::rescale(ACCS[op], K).0;
+                    let honest = if relu { q.max(0) } else { q };
+                    tampered(relu, op, |g, r, s, h| h.tamper(wire(r, g.wire_output(s)), to_field(honest + 1)));
+                }
+            }
+        }
+
+        #[test]
+        fn negative_value_through_relu_is_rejected() {
+            // acc −1000: the quotient −4 passed through the ReLU instead of 0
+            tampered(true, 2, |g, r, s, h| h.tamper(wire(r, g.wire_output(s)), to_field(-4)));
+            // or the sign bit cleared to claim a positive quotient
+            tampered(true, 2, |g, r, s, h| h.tamper(wire(r, g.wire_negative(s)), F::ZERO));
+        }
+
+        #[test]
+        fn positive_value_zeroed_is_rejected() {
+            tampered(true, 1, |g, r, s, h| h.tamper(wire(r, g.wire_output(s)), F::ZERO));
+            tampered(true, 1, |g, r, s, h| h.tamper(wire(r, g.wire_negative(s)), F::ONE));
+        }
+
+        #[test]
+        fn digit_out_of_range_is_rejected() {
+            // 1000 + 128 = 1128: digit 0 is 0 and digit 1 is 2 (1128 = 4·282); move one unit of
+            // digit 1 into digit 0 as 4: the sum holds, only the digit range check stops it
+            let (mut h, slots) = run(&ACCS, false);
+            let g = gate(false);
+            let (r, s) = slots[1];
+            h.tamper(wire(r, g.wire_digit(s, 0)), F::from_canonical_u64(4));
+            h.tamper(wire(r, g.wire_digit(s, 1)), F::ONE);
+            rejects(h);
+        }
+
+        #[test]
+        fn wrapped_decomposition_is_rejected() {
+            // a digit at p − 1 with the next raised to compensate: the sum still holds mod p
+            let (mut h, slots) = run(&ACCS, false);
+            let g = gate(false);
+            let (r, s) = slots[1];
+            h.tamper(wire(r, g.wire_digit(s, 0)), F::NEG_ONE);
+            h.tamper(wire(r, g.wire_digit(s, 1)), F::from_canonical_u64(2) + F::from_canonical_u64(4).inverse());
+            rejects(h);
+        }
+
+        #[test]
+        fn non_boolean_sign_is_rejected() {
+            // neg = 1/2 with the digits unchanged moves acc by 2^(k+m−2): only booleanity stops it
+            let (mut h, slots) = run(&[0], false);
+            let g = gate(false);
+            let (r, s) = slots[0];
+            h.tamper(wire(r, g.wire_negative(s)), F::TWO.inverse());
+            h.tamper(wire(r, g.wire_acc(s)), F::NEG_ONE * F::from_canonical_u64(1 << (K + M - 2)) + to_field(128));
+            h.tamper(wire(r, g.wire_output(s)), F::NEG_ONE * F::from_canonical_u64(1 << (M - 2)));
+            rejects(h);
+        }
+    }
+
+    #[test]
+    fn gate_quotient_bits_cover_the_interval() {
+        assert_eq!(gate_quotient_bits(0, 0), 1);
+        assert_eq!(gate_quotient_bits(-1, 0), 1);
+        assert_eq!(gate_quotient_bits(-2, 1), 3);
+        assert_eq!(gate_quotient_bits(-4, 3), 3);
+        assert_eq!(gate_quotient_bits(-5, 3), 5);
+        assert_eq!(gate_quotient_bits(0, 1 << 20), 23);
     }
 
     #[test]
