@@ -182,8 +182,8 @@ mod tests {
         #[test]
         fn wrong_output_is_rejected() {
             for relu in [false, true] {
-                for op in 0..ACCS.len() {
-                    let q = fixed::rescale(ACCS[op], K).0;
+                for (op, &acc) in ACCS.iter().enumerate() {
+                    let q = fixed::rescale(acc, K).0;
                     let honest = if relu { q.max(0) } else { q };
                     tampered(relu, op, |g, r, s, h| h.tamper(wire(r, g.wire_output(s)), to_field(honest + 1)));
                 }

@@ -50,7 +50,7 @@ impl RescaleGate {
     /// The gate for `k`, `m` and `relu` with as many ops per row as `config` allows, or
     /// `None` when `k` is odd, `m` is even or `k + m > 63`.
     pub fn new(config: &CircuitConfig, scale_bits: u32, quotient_bits: u32, relu: bool) -> Option<RescaleGate> {
-        if scale_bits % 2 != 0 || quotient_bits % 2 == 0 || scale_bits + quotient_bits > MAX_TOTAL_BITS {
+        if !scale_bits.is_multiple_of(2) || quotient_bits.is_multiple_of(2) || scale_bits + quotient_bits > MAX_TOTAL_BITS {
             return None;
         }
         let per_op = Self::digits_for(scale_bits, quotient_bits) + 3;
