@@ -61,22 +61,6 @@ pub fn input_commitment(input: &[i64], salt: &Salt) -> [u64; 4] {
     h.elements.map(|e| e.to_canonical_u64())
 }
 
-/// Generate the whole witness from `pw` with the gates' generators, overwrite the
-/// `tampered` targets (a dishonest prover; empty for real proofs), and prove.
-pub(crate) fn prove_partial(
-    data: &plonky2::plonk::circuit_data::CircuitData<F, crate::field::C, { crate::field::D }>,
-    pw: PartialWitness<F>,
-    tampered: &[(Target, F)],
-) -> anyhow::Result<plonky2::plonk::proof::ProofWithPublicInputs<F, crate::field::C, { crate::field::D }>> {
-    let mut witness = plonky2::iop::generator::generate_partial_witness(pw, &data.prover_only, &data.common)?;
-    for &(t, v) in tampered {
-        let rep = witness.representative_map[t.index(witness.num_wires, witness.degree)];
-        witness.values[rep] = Some(v);
-    }
-    let mut timing = plonky2::util::timing::TimingTree::default();
-    plonky2::plonk::prover::prove_with_partition_witness(&data.prover_only, &data.common, witness, &mut timing)
-}
-
 /// A proof and its public values.
 #[derive(Debug, Clone)]
 pub struct Proof {
@@ -106,9 +90,10 @@ pub fn prove_with(
     prove_inner(circuit, model, input, salt, tamper, &[])
 }
 
-/// [`prove`], then overwrite `edits` (targets such as [`ModelCircuit::activations`]) after
-/// the gates' generators have filled the witness: a dishonest prover for the soundness
-/// tests. Never use it to make real proofs.
+/// [`prove`] with `edits` (targets such as [`ModelCircuit::activations`]) given in advance:
+/// the gates' generators keep them and compute everything after them from them, so only
+/// the constraints can refuse. A dishonest prover for the soundness tests; never use it to
+/// make real proofs.
 #[doc(hidden)]
 pub fn prove_tampered(
     circuit: &ModelCircuit,
@@ -143,7 +128,10 @@ fn prove_inner(
         tamper(hint, &mut v);
         pw.set_target(target, v).map_err(|e| CircuitError::Prove(e.to_string()))?;
     }
-    let proof = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prove_partial(&circuit.data, pw, edits)))
+    for &(t, v) in edits {
+        pw.set_target(t, v).map_err(|e| CircuitError::Prove(e.to_string()))?;
+    }
+    let proof = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| circuit.data.prove(pw)))
         .map_err(|_| CircuitError::Prove("the prover stopped on an inconsistent witness".into()))?
         .map_err(|e| CircuitError::Prove(e.to_string()))?;
     let public = circuit.layout.decode(&proof.public_inputs)?;

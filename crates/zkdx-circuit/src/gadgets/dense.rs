@@ -153,11 +153,13 @@ mod tests {
     }
 
     #[test]
-    fn mat_vec_changed_input_is_rejected() {
-        // an input changed after the products were computed from the honest one
-        let (mut h, _, _) = mat_vec_harness();
-        let x = Target::VirtualTarget { index: 3 };
-        h.tamper(x, to_field(1234));
+    fn mat_vec_wrong_partial_sum_is_rejected() {
+        // the accumulator between the first and second chunk of inputs: rows of one block are
+        // consecutive, so it is the previous row's outgoing accumulator of the final one
+        let (mut h, accs, _) = mat_vec_harness();
+        let gate = crate::config::mat_vec_gate(&crate::config::for_model(0));
+        let Target::Wire(last) = accs[0] else { unreachable!("a gate output is a wire") };
+        h.tamper(Target::wire(last.row - 1, gate.wire_acc_out(0)), to_field(77));
         rejects(h);
     }
 

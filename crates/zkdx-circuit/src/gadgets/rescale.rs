@@ -228,15 +228,39 @@ mod tests {
         }
 
         #[test]
+        fn decomposition_of_another_value_is_rejected() {
+            // acc 1000: digits (all in range) and output of 2000 instead: only the
+            // decomposition equation ties the digits to the accumulator
+            for relu in [false, true] {
+                let (mut h, slots) = run(&ACCS, relu);
+                let g = gate(relu);
+                let (r, s) = slots[1];
+                let other: u64 = 2000 + (1 << (K - 1));
+                for j in 0..g.digits() {
+                    h.tamper(wire(r, g.wire_digit(s, j)), F::from_canonical_u64((other >> (2 * j)) & 3));
+                }
+                h.tamper(wire(r, g.wire_output(s)), F::from_canonical_u64(other >> K));
+                rejects(h);
+            }
+        }
+
+        #[test]
         fn non_boolean_sign_is_rejected() {
-            // neg = 1/2 with the digits unchanged moves acc by 2^(k+m−2): only booleanity stops it
-            let (mut h, slots) = run(&[0], false);
-            let g = gate(false);
-            let (r, s) = slots[0];
-            h.tamper(wire(r, g.wire_negative(s)), F::TWO.inverse());
-            h.tamper(wire(r, g.wire_acc(s)), F::NEG_ONE * F::from_canonical_u64(1 << (K + M - 2)) + to_field(128));
-            h.tamper(wire(r, g.wire_output(s)), F::NEG_ONE * F::from_canonical_u64(1 << (M - 2)));
-            rejects(h);
+            // acc 1000 (+128 = 1128 = Σ d_j 4^j with d_0 = 0). Claim d_0 = 1 and neg = 1/2^(k+m−1):
+            // the decomposition still holds (1128 + 1 = 1129) and only booleanity stops a
+            // wrong output (4 − 1/2^k in the field, or (1 − neg)·4 after ReLU)
+            for relu in [false, true] {
+                let (mut h, slots) = run(&ACCS, relu);
+                let g = gate(relu);
+                let (r, s) = slots[1];
+                let neg = F::from_canonical_u64(1 << (K + M - 1)).inverse();
+                let u = F::from_canonical_u64(4);
+                let y = if relu { (F::ONE - neg) * u } else { u - F::from_canonical_u64(1 << (M - 1)) * neg };
+                h.tamper(wire(r, g.wire_digit(s, 0)), F::ONE);
+                h.tamper(wire(r, g.wire_negative(s)), neg);
+                h.tamper(wire(r, g.wire_output(s)), y);
+                rejects(h);
+            }
         }
     }
 

@@ -12,17 +12,16 @@ use crate::field::{to_field, C, F};
 pub struct Harness {
     pub b: Builder,
     values: Vec<(Target, F)>,
-    tampered: Vec<(Target, F)>,
 }
 
 impl Harness {
     pub fn new() -> Harness {
-        Harness { b: Builder::new(crate::config::for_model(0)), values: Vec::new(), tampered: Vec::new() }
+        Harness { b: Builder::new(crate::config::for_model(0)), values: Vec::new() }
     }
 
     #[allow(dead_code)]
     pub fn with_config(config: CircuitConfig) -> Harness {
-        Harness { b: Builder::new(config), values: Vec::new(), tampered: Vec::new() }
+        Harness { b: Builder::new(config), values: Vec::new() }
     }
 
     /// A private input holding `v`.
@@ -40,10 +39,11 @@ impl Harness {
         self.values.push((t, v));
     }
 
-    /// After honest witness generation, overwrite `t` (and every wire copied from it) with
-    /// `v`: a dishonest prover that ignores the gates' generators.
+    /// Give `t` (a value one of zkDx's gates would compute) the value `v` in advance: the
+    /// gate's generator keeps it and everything downstream follows it, as for a dishonest
+    /// prover; only the gate's constraints can refuse.
     pub fn tamper(&mut self, t: Target, v: F) {
-        self.tampered.push((t, v));
+        self.values.push((t, v));
     }
 
     pub fn public(&mut self, t: Target) {
@@ -52,14 +52,14 @@ impl Harness {
 
     /// Prove and verify; `Ok` only if both succeed.
     pub fn prove_and_verify(self) -> Result<Vec<F>, String> {
-        let Harness { b, values, tampered } = self;
+        let Harness { b, values } = self;
         let data = b.build::<C>();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut pw = PartialWitness::new();
             for (t, v) in values {
                 pw.set_target(t, v).map_err(|e| format!("witness: {e}"))?;
             }
-            let proof = crate::prove::prove_partial(&data, pw, &tampered).map_err(|e| format!("prove: {e}"))?;
+            let proof = data.prove(pw).map_err(|e| format!("prove: {e}"))?;
             let public = proof.public_inputs.clone();
             data.verify(proof).map_err(|e| format!("verify: {e}"))?;
             Ok(public)

@@ -139,6 +139,22 @@ impl<F: RichField + Extendable<D>, const D: usize> PackedEvaluableBase<F, D> for
     }
 }
 
+/// Set `t` to `v` unless the prover's partial witness already gave it a value: the gates'
+/// generators compute what an honest prover would, and a value given in advance (a
+/// dishonest prover in the soundness tests) wins and flows on to every later generator, so
+/// only the constraints stand between it and a proof.
+pub(crate) fn set_unless_given<F: RichField>(
+    witness: &PartitionWitness<F>,
+    out: &mut GeneratedValues<F>,
+    t: Target,
+    v: F,
+) -> Result<()> {
+    match witness.try_get_target(t) {
+        Some(_) => Ok(()),
+        None => out.set_target(t, v),
+    }
+}
+
 /// Fills a row's outgoing accumulators from its inputs and incoming accumulators.
 #[derive(Debug, Clone, Default)]
 pub struct MatVecGenerator<F> {
@@ -177,7 +193,7 @@ impl<F: RichField + Extendable<D>, const D: usize> SimpleGenerator<F, D> for Mat
                 let w = self.weights.get(g.constant_weight(i, j)).ok_or_else(|| anyhow!("missing weight"))?;
                 acc += *w * x;
             }
-            out_buffer.set_target(Target::wire(self.row, g.wire_acc_out(i)), acc)?;
+            set_unless_given(witness, out_buffer, Target::wire(self.row, g.wire_acc_out(i)), acc)?;
         }
         Ok(())
     }

@@ -12,6 +12,8 @@
 //!
 //! With `k + m ≤ 63` the decomposition is unique in the field (`2^(k+m) < p`), so `y` is
 //! the only value a prover can give. An unused op (all wires zero) satisfies every constraint.
+//! The generator fills an op from its accumulator; values the prover gave in advance win
+//! (see [`super::mat_vec`]), which is how the tests play a dishonest prover.
 
 use anyhow::{anyhow, Result};
 use plonky2::field::extension::Extendable;
@@ -29,6 +31,8 @@ use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::{CircuitConfig, CommonCircuitData};
 use plonky2::plonk::vars::{EvaluationTargets, EvaluationVars, EvaluationVarsBaseBatch, EvaluationVarsBasePacked};
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
+
+use super::mat_vec::set_unless_given;
 
 /// Largest `k + m`: keeps `2^(k+m)` below the field's order.
 pub const MAX_TOTAL_BITS: u32 = 63;
@@ -50,7 +54,10 @@ impl RescaleGate {
     /// The gate for `k`, `m` and `relu` with as many ops per row as `config` allows, or
     /// `None` when `k` is odd, `m` is even or `k + m > 63`.
     pub fn new(config: &CircuitConfig, scale_bits: u32, quotient_bits: u32, relu: bool) -> Option<RescaleGate> {
-        if !scale_bits.is_multiple_of(2) || quotient_bits.is_multiple_of(2) || scale_bits + quotient_bits > MAX_TOTAL_BITS {
+        if !scale_bits.is_multiple_of(2)
+            || quotient_bits.is_multiple_of(2)
+            || scale_bits + quotient_bits > MAX_TOTAL_BITS
+        {
             return None;
         }
         let per_op = Self::digits_for(scale_bits, quotient_bits) + 3;
@@ -261,9 +268,10 @@ impl<F: RichField + Extendable<D>, const D: usize> SimpleGenerator<F, D> for Res
             (1u64, half_range - magnitude)
         };
         for j in 0..g.digits() {
-            out_buffer.set_target(wire(g.wire_digit(self.i, j)), F::from_canonical_u64((low >> (2 * j)) & 3))?;
+            let d = F::from_canonical_u64((low >> (2 * j)) & 3);
+            set_unless_given(witness, out_buffer, wire(g.wire_digit(self.i, j)), d)?;
         }
-        out_buffer.set_target(wire(g.wire_negative(self.i)), F::from_canonical_u64(neg))?;
+        set_unless_given(witness, out_buffer, wire(g.wire_negative(self.i)), F::from_canonical_u64(neg))?;
         let u = F::from_canonical_u64(low >> g.scale_bits);
         let y = if g.relu {
             if neg == 1 {
@@ -274,7 +282,7 @@ impl<F: RichField + Extendable<D>, const D: usize> SimpleGenerator<F, D> for Res
         } else {
             u - F::from_canonical_u64(neg << (g.quotient_bits - 1))
         };
-        out_buffer.set_target(wire(g.wire_output(self.i)), y)
+        set_unless_given(witness, out_buffer, wire(g.wire_output(self.i)), y)
     }
 
     fn serialize(&self, dst: &mut Vec<u8>, _common_data: &CommonCircuitData<F, D>) -> IoResult<()> {
