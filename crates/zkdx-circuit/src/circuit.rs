@@ -29,6 +29,8 @@ pub struct ModelCircuit {
     pub hints: Vec<HintTarget>,
     /// Scale bits of the model.
     pub scale_bits: u32,
+    /// Rows before blinding and padding, and how many of them are mat-vec rows.
+    pub rows: (usize, usize),
     /// The targets of every activation: the input, then each op's output (the soundness
     /// tests tamper with them).
     pub activations: Vec<Vec<Target>>,
@@ -39,8 +41,12 @@ pub struct ModelCircuit {
 pub struct CircuitStats {
     /// log2 of the number of rows.
     pub degree_bits: usize,
-    /// Gates before padding (as plonky2 counts them).
+    /// Rows after blinding and padding (`2^degree_bits`).
     pub gates: usize,
+    /// Rows the model itself uses, before zero-knowledge blinding and padding.
+    pub model_rows: usize,
+    /// [`MatVecGate`](crate::gates::mat_vec::MatVecGate) rows (dense layers, convolutions).
+    pub mat_vec_rows: usize,
 }
 
 impl ModelCircuit {
@@ -78,6 +84,7 @@ impl ModelCircuit {
         let mut sigmoid_table: Option<usize> = None;
         let mut activations = vec![cur.clone()];
         let mut relu_done = false;
+        let mut mat_vec_rows = 0;
         for (op_index, op) in graph.ops.iter().enumerate() {
             let relu_next = matches!(graph.ops.get(op_index + 1), Some(Op::Relu));
             let fused = rescale_gates.map(|(linear, relu)| if relu_next { relu } else { linear });
@@ -101,7 +108,9 @@ impl ModelCircuit {
                 Op::Dense { inputs, weights, bias, .. } => {
                     let rows: Vec<&[i64]> = weights.chunks(*inputs).collect();
                     let inits: Vec<i128> = bias.iter().map(|&c| i128::from(c) + half).collect();
+                    let before = b.num_gates();
                     let accs = dense::mat_vec(&mut b, mat_vec_gate, &rows, &cur, &inits);
+                    mat_vec_rows += b.num_gates() - before;
                     relu_done = fuses_relu;
                     rescale_all(&mut b, accs)?
                 }
@@ -239,13 +248,19 @@ impl ModelCircuit {
             }
         };
         let layout = PublicLayout { outputs: cur.len(), has_label };
+        let rows = (b.num_gates(), mat_vec_rows);
         let data = b.build::<C>();
-        Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations })
+        Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations, rows })
     }
 
     /// Rows and gates of the circuit.
     pub fn stats(&self) -> CircuitStats {
-        CircuitStats { degree_bits: self.data.common.degree_bits(), gates: self.data.common.degree() }
+        CircuitStats {
+            degree_bits: self.data.common.degree_bits(),
+            gates: self.data.common.degree(),
+            model_rows: self.rows.0,
+            mat_vec_rows: self.rows.1,
+        }
     }
 
     /// A fingerprint of the verifier data (plonky2's circuit digest), hex.

@@ -16,6 +16,9 @@ pub struct BenchRow {
     parameters: usize,
     macs: usize,
     degree_bits: usize,
+    model_rows: usize,
+    rows_per_mac: f64,
+    macs_per_dense_row: f64,
     build_s: f64,
     prove_s: f64,
     verify_ms: f64,
@@ -59,24 +62,33 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
     }
     let mut rows = Vec::new();
     println!(
-        "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8} {:>10} {:>11} {:>9}",
-        "model", "params", "MACs", "rows", "build s", "prove s", "verify ms", "proof bytes", "peak MB"
+        "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8} {:>8} {:>8} {:>10} {:>11} {:>9}",
+        "model", "params", "MACs", "rows", "used", "MAC/row", "build s", "prove s", "verify ms", "proof bytes", "peak MB"
     );
     for path in models {
         reset_peak_rss();
         let model = crate::commands::load(path)?;
-        // a deterministic input in the middle of every range
-        let values: Vec<f64> = model.graph.inputs.iter().map(|i| (i.min + i.max) / 2.0).collect();
+        // a deterministic pseudo-random input spread over every range
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let values: Vec<f64> = model
+            .graph
+            .inputs
+            .iter()
+            .map(|i| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                i.min + (i.max - i.min) * ((seed >> 11) as f64 / (1u64 << 53) as f64)
+            })
+            .collect();
         let input = model.quantise_input(&values);
         let (mut build, mut proving, mut verifying) = (Vec::new(), Vec::new(), Vec::new());
         let mut proof_bytes = 0;
-        let mut degree_bits = 0;
+        let mut stats = None;
         let mut rss_after = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
             let circuit = ModelCircuit::build(&model)?;
             build.push(t.elapsed().as_secs_f64());
-            degree_bits = circuit.stats().degree_bits;
+            stats = Some(circuit.stats());
             let t = Instant::now();
             let proof = prove(&circuit, &model, &input, &Salt::random())?;
             proving.push(t.elapsed().as_secs_f64());
@@ -86,11 +98,16 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
             proof_bytes = proof.bytes.len();
             rss_after.push(memory_mb("VmRSS"));
         }
+        let stats = stats.ok_or_else(|| anyhow::anyhow!("no run"))?;
+        let macs = model.graph.macs();
         let row = BenchRow {
             model: model.id.clone(),
             parameters: model.graph.parameters(),
-            macs: model.graph.macs(),
-            degree_bits,
+            macs,
+            degree_bits: stats.degree_bits,
+            model_rows: stats.model_rows,
+            rows_per_mac: stats.model_rows as f64 / macs.max(1) as f64,
+            macs_per_dense_row: macs as f64 / stats.mat_vec_rows.max(1) as f64,
             build_s: median(build),
             prove_s: median(proving),
             verify_ms: median(verifying),
@@ -101,11 +118,13 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
             runs,
         };
         println!(
-            "{:<24} {:>9} {:>9} {:>6} {:>8.2} {:>8.2} {:>10.1} {:>11} {:>9.0}",
+            "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8.1} {:>8.2} {:>8.2} {:>10.1} {:>11} {:>9.0}",
             row.model,
             row.parameters,
             row.macs,
             format!("2^{}", row.degree_bits),
+            row.model_rows,
+            row.macs_per_dense_row,
             row.build_s,
             row.prove_s,
             row.verify_ms,
@@ -114,7 +133,10 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
         );
         rows.push(row);
     }
-    println!("(medians of {runs} runs; peak MB is the process's peak resident memory while that model ran)");
+    println!(
+        "(medians of {runs} runs; rows: the padded circuit; used: rows before zero-knowledge blinding; MAC/row: \
+         multiply-adds per dense row; peak MB: the process's peak resident memory while that model ran)"
+    );
     for r in &rows {
         println!(
             "{}: resident memory after the first run {:.0} MB, after run {} {:.0} MB; every proof verified",
