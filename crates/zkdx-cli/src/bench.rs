@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde::Serialize;
 use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
 
@@ -27,6 +27,9 @@ pub struct BenchRow {
     rss_after_first_mb: f64,
     rss_after_last_mb: f64,
     runs: usize,
+    /// The proven outputs (dequantised) and label, to compare with another prover.
+    outputs: Vec<f64>,
+    label: Option<usize>,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -55,8 +58,11 @@ fn reset_peak_rss() {
 }
 
 /// `zkdx bench`.
-pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Result<ExitCode> {
+pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>, records: &[PathBuf]) -> Result<ExitCode> {
     let runs = runs.max(1);
+    if !records.is_empty() && records.len() != models.len() {
+        anyhow::bail!("give one --record per model ({} models, {} records)", models.len(), records.len());
+    }
     if cfg!(debug_assertions) {
         eprintln!("warning: this is a debug build; benchmark a release build (cargo build --release)");
     }
@@ -65,7 +71,7 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
         "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8} {:>8} {:>8} {:>10} {:>11} {:>9}",
         "model", "params", "MACs", "rows", "used", "MAC/row", "build s", "prove s", "verify ms", "proof bytes", "peak MB"
     );
-    for path in models {
+    for (n, path) in models.iter().enumerate() {
         reset_peak_rss();
         let model = crate::commands::load(path)?;
         // a deterministic pseudo-random input spread over every range
@@ -79,7 +85,12 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
                 i.min + (i.max - i.min) * ((seed >> 11) as f64 / (1u64 << 53) as f64)
             })
             .collect();
+        let values = match records.get(n) {
+            Some(r) => model.read_record(r).with_context(|| format!("cannot read record {}", r.display()))?,
+            None => values,
+        };
         let input = model.quantise_input(&values);
+        let mut public = None;
         let (mut build, mut proving, mut verifying) = (Vec::new(), Vec::new(), Vec::new());
         let mut proof_bytes = 0;
         let mut stats = None;
@@ -93,7 +104,7 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
             let proof = prove(&circuit, &model, &input, &Salt::random())?;
             proving.push(t.elapsed().as_secs_f64());
             let t = Instant::now();
-            verify(&circuit, &proof.bytes)?;
+            public = Some(verify(&circuit, &proof.bytes)?);
             verifying.push(t.elapsed().as_secs_f64() * 1000.0);
             proof_bytes = proof.bytes.len();
             rss_after.push(memory_mb("VmRSS"));
@@ -116,6 +127,11 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>) -> Resu
             rss_after_first_mb: rss_after.first().copied().unwrap_or(0.0),
             rss_after_last_mb: rss_after.last().copied().unwrap_or(0.0),
             runs,
+            outputs: public
+                .as_ref()
+                .map(|p| p.outputs.iter().map(|&v| v as f64 / f64::from(1u32 << model.graph.scale_bits)).collect())
+                .unwrap_or_default(),
+            label: public.and_then(|p| p.label),
         };
         println!(
             "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8.1} {:>8.2} {:>8.2} {:>10.1} {:>11} {:>9.0}",

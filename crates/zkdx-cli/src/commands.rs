@@ -98,6 +98,10 @@ enum Command {
         /// Also write the results as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Prove this record (CSV or JSON) instead of a generated one; give one per model,
+        /// in the models' order.
+        #[arg(long = "record")]
+        records: Vec<PathBuf>,
     },
     /// Write the measured digest and accuracy into the model's card.
     CardSync {
@@ -117,7 +121,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Infer { model, record } => infer(&load(&model)?, &record),
         Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
         Command::CardSync { model } => card_sync(&model),
-        Command::Bench { models, runs, json } => crate::bench::bench_cmd(&models, runs, json),
+        Command::Bench { models, runs, json, records } => crate::bench::bench_cmd(&models, runs, json, &records),
         Command::Prove { model, record, output, salt_out, quiet } => {
             crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet)
         }
