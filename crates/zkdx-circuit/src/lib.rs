@@ -8,6 +8,7 @@
 //! - [`prove`] / [`verify`]: the real plonky2 prover and verifier (zero knowledge on).
 
 pub mod circuit;
+pub mod compact;
 pub mod config;
 pub mod error;
 pub mod field;

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
+use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
 
 /// One model's measurements.
@@ -30,6 +31,20 @@ pub struct BenchRow {
     /// The proven outputs (dequantised) and label, to compare with another prover.
     outputs: Vec<f64>,
     label: Option<usize>,
+    /// With `--compact`: the recursive wrapper's build time, extra prove time, verify time
+    /// and proof size (medians).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compact: Option<CompactRow>,
+}
+
+/// A compact (recursive) proof's measurements.
+#[derive(Debug, Serialize)]
+pub struct CompactRow {
+    wrapper_degree_bits: Vec<usize>,
+    build_s: f64,
+    extra_prove_s: f64,
+    verify_ms: f64,
+    proof_bytes: usize,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -58,7 +73,13 @@ fn reset_peak_rss() {
 }
 
 /// `zkdx bench`.
-pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>, records: &[PathBuf]) -> Result<ExitCode> {
+pub fn bench_cmd(
+    models: &[PathBuf],
+    runs: usize,
+    json: Option<PathBuf>,
+    records: &[PathBuf],
+    compact: bool,
+) -> Result<ExitCode> {
     let runs = runs.max(1);
     if !records.is_empty() && records.len() != models.len() {
         anyhow::bail!("give one --record per model ({} models, {} records)", models.len(), records.len());
@@ -69,7 +90,17 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>, records
     let mut rows = Vec::new();
     println!(
         "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8} {:>8} {:>8} {:>10} {:>11} {:>9}",
-        "model", "params", "MACs", "rows", "used", "MAC/row", "build s", "prove s", "verify ms", "proof bytes", "peak MB"
+        "model",
+        "params",
+        "MACs",
+        "rows",
+        "used",
+        "MAC/row",
+        "build s",
+        "prove s",
+        "verify ms",
+        "proof bytes",
+        "peak MB"
     );
     for (n, path) in models.iter().enumerate() {
         reset_peak_rss();
@@ -91,6 +122,8 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>, records
         };
         let input = model.quantise_input(&values);
         let mut public = None;
+        let (mut c_build, mut c_prove, mut c_verify, mut c_bytes, mut c_bits) =
+            (Vec::new(), Vec::new(), Vec::new(), 0, Vec::new());
         let (mut build, mut proving, mut verifying) = (Vec::new(), Vec::new(), Vec::new());
         let mut proof_bytes = 0;
         let mut stats = None;
@@ -106,6 +139,20 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>, records
             let t = Instant::now();
             public = Some(verify(&circuit, &proof.bytes)?);
             verifying.push(t.elapsed().as_secs_f64() * 1000.0);
+            if compact {
+                let t = Instant::now();
+                let wrapper = CompactCircuit::build(&circuit);
+                c_build.push(t.elapsed().as_secs_f64());
+                c_bits = wrapper.degree_bits();
+                let t = Instant::now();
+                let small = wrapper.compress(&circuit, &proof.bytes)?;
+                c_prove.push(t.elapsed().as_secs_f64());
+                let t = Instant::now();
+                let p = wrapper.verify(&small)?;
+                c_verify.push(t.elapsed().as_secs_f64() * 1000.0);
+                anyhow::ensure!(Some(&p) == public.as_ref(), "the compact proof's public values differ");
+                c_bytes = small.len();
+            }
             proof_bytes = proof.bytes.len();
             rss_after.push(memory_mb("VmRSS"));
         }
@@ -132,6 +179,13 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>, records
                 .map(|p| p.outputs.iter().map(|&v| v as f64 / f64::from(1u32 << model.graph.scale_bits)).collect())
                 .unwrap_or_default(),
             label: public.and_then(|p| p.label),
+            compact: compact.then(|| CompactRow {
+                wrapper_degree_bits: c_bits,
+                build_s: median(c_build),
+                extra_prove_s: median(c_prove),
+                verify_ms: median(c_verify),
+                proof_bytes: c_bytes,
+            }),
         };
         println!(
             "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8.1} {:>8.2} {:>8.2} {:>10.1} {:>11} {:>9.0}",
@@ -153,6 +207,14 @@ pub fn bench_cmd(models: &[PathBuf], runs: usize, json: Option<PathBuf>, records
         "(medians of {runs} runs; rows: the padded circuit; used: rows before zero-knowledge blinding; MAC/row: \
          multiply-adds per dense row; peak MB: the process's peak resident memory while that model ran)"
     );
+    for r in rows.iter() {
+        if let Some(c) = &r.compact {
+            println!(
+                "{}: compact proof {} bytes (from {}), verify {:.1} ms, +{:.2} s to prove, wrappers 2^{:?} rows built in {:.2} s",
+                r.model, c.proof_bytes, r.proof_bytes, c.verify_ms, c.extra_prove_s, c.wrapper_degree_bits, c.build_s
+            );
+        }
+    }
     for r in &rows {
         println!(
             "{}: resident memory after the first run {:.0} MB, after run {} {:.0} MB; every proof verified",

@@ -102,6 +102,9 @@ enum Command {
         /// in the models' order.
         #[arg(long = "record")]
         records: Vec<PathBuf>,
+        /// Also wrap each proof into a compact recursive proof and measure that.
+        #[arg(long)]
+        compact: bool,
     },
     /// Write the measured digest and accuracy into the model's card.
     CardSync {
@@ -121,7 +124,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Infer { model, record } => infer(&load(&model)?, &record),
         Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
         Command::CardSync { model } => card_sync(&model),
-        Command::Bench { models, runs, json, records } => crate::bench::bench_cmd(&models, runs, json, &records),
+        Command::Bench { models, runs, json, records, compact } => {
+            crate::bench::bench_cmd(&models, runs, json, &records, compact)
+        }
         Command::Prove { model, record, output, salt_out, quiet } => {
             crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet)
         }
