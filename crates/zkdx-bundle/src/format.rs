@@ -16,6 +16,7 @@
 //!   },
 //!   "input_commitment": "<64 hex digits: Poseidon(quantised input ‖ salt)>",
 //!   "proof": { "system": "plonky2-1.1 goldilocks poseidon zk", "data": "<base64>" },
+//!   (or "system": "plonky2-1.1 goldilocks poseidon zk, compact recursive wrapper")
 //!   "signature": { "algorithm": "ed25519", "public_key": "<hex>", "signature": "<hex>" }
 //! }
 //! ```
@@ -35,6 +36,9 @@ pub const FORMAT_VERSION: u32 = 2;
 pub const MIN_FORMAT_VERSION: u32 = 1;
 /// The proof system named in bundles.
 pub const PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk";
+/// The proof system of a compact bundle: the zero-knowledge proof wrapped in plonky2's
+/// size-optimised recursion chain (see `zkdx_circuit::compact`).
+pub const COMPACT_PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk, compact recursive wrapper";
 /// Largest bundle file accepted.
 pub const MAX_BUNDLE_BYTES: usize = 16 << 20;
 
@@ -188,7 +192,7 @@ impl ProofBundle {
     /// Structural checks of every field.
     pub fn check(&self) -> Result<(), BundleError> {
         let field = |field: &'static str, detail: &str| Err(BundleError::Field { field, detail: detail.into() });
-        if self.proof.system != PROOF_SYSTEM {
+        if self.proof.system != PROOF_SYSTEM && self.proof.system != COMPACT_PROOF_SYSTEM {
             return field("proof.system", "unknown proof system");
         }
         if time::OffsetDateTime::parse(&self.created_at, &time::format_description::well_known::Rfc3339).is_err() {

@@ -2,9 +2,10 @@
 //! data, the proof's public values are this model's digest, and every readable claim in the
 //! bundle (result, label, probabilities, commitment) is exactly what the proof proves.
 
-use crate::format::ProofBundle;
+use crate::format::{ProofBundle, COMPACT_PROOF_SYSTEM};
 use crate::make::result_claim;
 use crate::signature::{check_signature, SignatureStatus};
+use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{verify, ModelCircuit};
 use zkdx_model::Model;
 
@@ -44,7 +45,12 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
         Ok(b) => b,
         Err(e) => return Verdict::invalid(e.to_string()),
     };
-    let public = match verify(circuit, &bytes) {
+    let checked = if bundle.proof.system == COMPACT_PROOF_SYSTEM {
+        CompactCircuit::build(circuit).verify(&bytes)
+    } else {
+        verify(circuit, &bytes)
+    };
+    let public = match checked {
         Ok(p) => p,
         Err(e) => return Verdict::invalid(e.to_string()),
     };

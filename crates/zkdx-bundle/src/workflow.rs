@@ -3,9 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::format::ProofBundle;
+use base64::Engine;
+
+use crate::format::{ProofBundle, ProofData, COMPACT_PROOF_SYSTEM};
 use crate::make::{make_bundle, now_rfc3339};
 use crate::verdict::{check_bundle, Verdict};
+use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{prove, verify, CircuitError, ModelCircuit, Salt};
 use zkdx_model::Model;
 
@@ -16,6 +19,8 @@ pub enum Stage {
     BuildCircuit,
     /// Proving.
     Prove,
+    /// Wrapping the proof into a compact recursive proof (only when asked for).
+    Compact,
     /// Checking the fresh proof with the verifier.
     SelfCheck,
     /// Done.
@@ -28,6 +33,7 @@ impl Stage {
         match self {
             Stage::BuildCircuit => "building the circuit",
             Stage::Prove => "proving",
+            Stage::Compact => "wrapping into a compact proof",
             Stage::SelfCheck => "checking the proof",
             Stage::Done => "done",
         }
@@ -38,6 +44,7 @@ impl Stage {
         match self {
             Stage::BuildCircuit => 0.05,
             Stage::Prove => 0.2,
+            Stage::Compact => 0.3,
             Stage::SelfCheck => 0.95,
             Stage::Done => 1.0,
         }
@@ -57,6 +64,18 @@ pub struct ProvenDiagnosis {
 pub fn prove_diagnosis(
     model: &Model,
     values: &[f64],
+    on_stage: impl FnMut(Stage),
+    cancelled: impl Fn() -> bool,
+) -> Result<Option<ProvenDiagnosis>, CircuitError> {
+    prove_diagnosis_with(model, values, false, on_stage, cancelled)
+}
+
+/// [`prove_diagnosis`], optionally wrapping the proof into a compact recursive proof
+/// (~50 KB instead of ~140–250 KB, for tens of seconds more; see `zkdx_circuit::compact`).
+pub fn prove_diagnosis_with(
+    model: &Model,
+    values: &[f64],
+    compact: bool,
     mut on_stage: impl FnMut(Stage),
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<ProvenDiagnosis>, CircuitError> {
@@ -72,10 +91,28 @@ pub fn prove_diagnosis(
     if cancelled() {
         return Ok(None);
     }
-    on_stage(Stage::SelfCheck);
-    verify(&circuit, &proof.bytes).map_err(|e| CircuitError::Prove(format!("the fresh proof does not verify: {e}")))?;
+    let mut bundle = make_bundle(model, &proof, now_rfc3339());
+    let fresh = if compact {
+        on_stage(Stage::Compact);
+        let wrapper = CompactCircuit::build(&circuit);
+        if cancelled() {
+            return Ok(None);
+        }
+        let small = wrapper.compress(&circuit, &proof.bytes)?;
+        on_stage(Stage::SelfCheck);
+        let checked = wrapper.verify(&small);
+        bundle.proof = ProofData {
+            system: COMPACT_PROOF_SYSTEM.into(),
+            data: base64::engine::general_purpose::STANDARD.encode(&small),
+        };
+        checked
+    } else {
+        on_stage(Stage::SelfCheck);
+        verify(&circuit, &proof.bytes)
+    };
+    fresh.map_err(|e| CircuitError::Prove(format!("the fresh proof does not verify: {e}")))?;
     on_stage(Stage::Done);
-    Ok(Some(ProvenDiagnosis { bundle: make_bundle(model, &proof, now_rfc3339()), salt }))
+    Ok(Some(ProvenDiagnosis { bundle, salt }))
 }
 
 /// The outcome of checking a bundle file.

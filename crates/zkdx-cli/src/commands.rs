@@ -59,6 +59,9 @@ enum Command {
         /// No progress bar.
         #[arg(short, long)]
         quiet: bool,
+        /// Wrap the proof into a compact recursive proof (~50 KB; tens of seconds more).
+        #[arg(long)]
+        compact: bool,
     },
     /// Verify a proof bundle: prints VALID or INVALID with the reason (exit 0 / 1).
     Verify {
@@ -127,8 +130,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench { models, runs, json, records, compact } => {
             crate::bench::bench_cmd(&models, runs, json, &records, compact)
         }
-        Command::Prove { model, record, output, salt_out, quiet } => {
-            crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet)
+        Command::Prove { model, record, output, salt_out, quiet, compact } => {
+            crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, compact)
         }
         Command::Verify { bundle, model, models } => crate::proofs::verify_cmd(&bundle, model.as_deref(), &models),
         Command::Open { bundle, record, salt, model, models } => {

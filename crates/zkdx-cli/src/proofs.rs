@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use zkdx_bundle::io::{read_bundle_file, write_atomically};
-use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path, Stage};
+use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
 use zkdx_bundle::ProofBundle;
 use zkdx_circuit::Salt;
 use zkdx_model::Model;
@@ -32,6 +32,7 @@ pub fn prove_cmd(
     out: Option<PathBuf>,
     salt_out: Option<PathBuf>,
     quiet: bool,
+    compact: bool,
 ) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id)));
@@ -41,7 +42,8 @@ pub fn prove_cmd(
         bar.set_position((s.fraction() * 100.0) as u64);
         bar.set_message(s.label());
     };
-    let proven = prove_diagnosis(&model, &values, on_stage, || false)?.context("proving was cancelled")?;
+    let proven =
+        prove_diagnosis_with(&model, &values, compact, on_stage, || false)?.context("proving was cancelled")?;
     bar.set_message("writing the bundle");
     write_atomically(&out, &proven.bundle.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
     if let Some(p) = &salt_out {

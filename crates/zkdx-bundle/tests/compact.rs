@@ -1,0 +1,49 @@
+//! Compact bundles: the proof wrapped in the recursive chain verifies as VALID with the same
+//! result and commitment, is smaller, and a tampered compact proof is INVALID.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use base64::Engine;
+use zkdx_bundle::check_bundle;
+use zkdx_bundle::format::COMPACT_PROOF_SYSTEM;
+use zkdx_bundle::workflow::{prove_diagnosis_with, Stage};
+use zkdx_circuit::ModelCircuit;
+use zkdx_model::Model;
+
+fn path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+}
+
+#[test]
+fn compact_bundle_verifies_and_tampering_is_caught() {
+    let model = Model::load(&path("models/diabetes-progression.onnx")).unwrap();
+    let x = model.read_record(&path("models/examples/diabetes-progression.json")).unwrap();
+    let mut stages = Vec::new();
+    let proven = prove_diagnosis_with(&model, &x, true, |s| stages.push(s), || false).unwrap().unwrap();
+    assert!(stages.contains(&Stage::Compact));
+    let bundle = proven.bundle;
+    assert_eq!(bundle.proof.system, COMPACT_PROOF_SYSTEM);
+    let bytes = bundle.proof_bytes().unwrap();
+    assert!(bytes.len() <= 64 * 1024, "compact proof of {} bytes", bytes.len());
+
+    let circuit = ModelCircuit::build(&model).unwrap();
+    let verdict = check_bundle(&bundle, &model, &circuit);
+    assert!(verdict.valid, "{:?}", verdict.reason);
+
+    let mut tampered = bundle.clone();
+    let mut b = bytes.clone();
+    let mid = b.len() / 2;
+    b[mid] ^= 1;
+    tampered.proof.data = base64::engine::general_purpose::STANDARD.encode(&b);
+    assert!(!check_bundle(&tampered, &model, &circuit).valid);
+
+    // a compact proof is not accepted as a plain one, nor the other way round
+    let mut relabelled = bundle.clone();
+    relabelled.proof.system = zkdx_bundle::format::PROOF_SYSTEM.into();
+    assert!(!check_bundle(&relabelled, &model, &circuit).valid);
+
+    let mut other = bundle;
+    other.result.outputs[0] += 1;
+    assert!(!check_bundle(&other, &model, &circuit).valid);
+}
