@@ -11,6 +11,10 @@ zkDx input ranges: a scaling family of dense MLPs (256-wide inputs) and a small 
 | mlp-1m   | 256 → 1024 → 768 → 2                    | 1,051,906  |
 | mlp-4m   | 256 → 2048 → 1792 → 2                   | 4,201,730  |
 | cnn-250k | 1×28×28 → conv 16 → pool → conv 32 → pool → 150 → 10 | 241,660 |
+| mlp-18m  | 256 → 4096 → 4096 → 2                   | 17,842,178 |
+
+mlp-18m is the largest of the family: the one to prove within 20 GiB (`zkdx bench` reports
+its peak memory).
 """
 import json
 import os
@@ -87,6 +91,7 @@ def main():
     mlp("mlp-1m", [256, 1024, 768, 2], rng)
     mlp("mlp-4m", [256, 2048, 1792, 2], rng)
     cnn(rng)
+    mlp("mlp-18m", [256, 4096, 4096, 2], rng)
 
 
 if __name__ == "__main__":
