@@ -83,7 +83,9 @@ def step(code, cwd):
         out.seek(0)
         text = out.read().decode()
     if status != 0:
-        raise RuntimeError(f"ezkl step failed ({status}): {code.splitlines()[0]}\n{text}")
+        why = "killed (out of memory?)" if os.WIFSIGNALED(status) and os.WTERMSIG(status) == 9 else f"status {status}"
+        call = next((line for line in code.splitlines() if "ezkl." in line), code)
+        raise RuntimeError(f"ezkl step {call.strip()[:80]!r} failed: {why}\n{text}")
     return float(text.strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
@@ -155,7 +157,9 @@ def agree(z, e):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--models", nargs="*", default=DEFAULT_MODELS)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="zkDx runs per model (median)")
+    ap.add_argument("--ezkl-runs", type=int, default=1,
+                    help="ezkl prove/verify runs per model (median); ezkl's 1M-parameter prove alone takes minutes")
     args = ap.parse_args()
     ensure_venv()
     import ezkl
@@ -170,7 +174,18 @@ def main():
         record = record_for(path, work)
         print(f"== {m}", flush=True)
         z = zkdx_run(path, record, args.runs, work)
-        e = ezkl_run(path, record, args.runs, work)
+        try:
+            e = ezkl_run(path, record, args.ezkl_runs, work)
+        except RuntimeError as err:
+            print(f"   ezkl failed: {err}", flush=True)
+            rows.append({"model": z["model"], "parameters": z["parameters"], "zkdx": z, "ezkl": None,
+                         "agree": False, "agreement": f"ezkl failed: {str(err).splitlines()[0]}"})
+            continue
+        finally:
+            for big in ("pk.key", "kzg.srs"):
+                p = os.path.join(work, "ezkl-" + os.path.splitext(os.path.basename(path))[0], big)
+                if os.path.exists(p):
+                    os.remove(p)
         ok, how = agree(z, e)
         rows.append({"model": z["model"], "parameters": z["parameters"], "zkdx": z, "ezkl": e, "agree": ok,
                      "agreement": how})
@@ -181,6 +196,10 @@ def main():
     lines = [header, "|" + "---|" * 16]
     for r in rows:
         z, e = r["zkdx"], r["ezkl"]
+        if e is None:
+            lines.append(f"| {r['model']} | {r['parameters']:,} | {z['prove_s']:.2f} | – | – | {z['verify_ms']:.1f} | – | "
+                         f"– | {z['proof_bytes']:,} | – | – | {z['peak_rss_mb']:.0f} | – | – | – | {r['agreement']} |")
+            continue
         lines.append(
             f"| {r['model']} | {r['parameters']:,} | {z['prove_s']:.2f} | {e['prove_s']:.2f} | "
             f"{z['prove_s'] / e['prove_s']:.3f} | {z['verify_ms']:.1f} | {e['verify_ms']:.1f} | "
@@ -190,7 +209,7 @@ def main():
             f"{'yes' if r['agree'] else 'NO'}: {r['agreement']} |")
     machine = f"{os.cpu_count()} CPUs, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
     table = "\n".join(lines)
-    note = (f"\nMedians of {args.runs} runs on {machine}; ezkl {getattr(ezkl, '__version__', '?')}; ratios are "
+    note = (f"\nzkDx: medians of {args.runs} runs; ezkl: {args.ezkl_runs} run(s); {machine}; ezkl {getattr(ezkl, '__version__', '?')}; ratios are "
             "zkDx / ezkl (below 1: zkDx better). Prove excludes circuit build (zkDx) and setup (ezkl).\n")
     print("\n" + table + note)
     with open(os.path.join(RESULTS, "compare.md"), "w") as f:
