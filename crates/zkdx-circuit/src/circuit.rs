@@ -132,9 +132,10 @@ impl ModelCircuit {
                         let xs: Vec<Target> = idx.iter().map(|&j| cur[j]).collect();
                         let rows: Vec<&[i64]> = members.iter().map(|(_, _, ws)| ws.as_slice()).collect();
                         let inits: Vec<i128> = members.iter().map(|&(_, o, _)| i128::from(bias[o]) + half).collect();
-                        for ((i, _, _), acc) in
-                            members.iter().zip(dense::mat_vec(&mut b, mat_vec_gate, &rows, &xs, &inits))
-                        {
+                        let before = b.num_gates();
+                        let group_accs = dense::mat_vec(&mut b, mat_vec_gate, &rows, &xs, &inits);
+                        mat_vec_rows += b.num_gates() - before;
+                        for ((i, _, _), acc) in members.iter().zip(group_accs) {
                             accs[*i] = Some(acc);
                         }
                     }
