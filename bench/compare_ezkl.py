@@ -93,7 +93,6 @@ TIMED = "t = time.perf_counter()\nr = {call}\nassert r is not False, r\nprint(ti
 
 
 def ezkl_run(model, record, runs, work):
-    import onnx  # noqa: F401  (the venv has it; ezkl reads the file itself)
     stem = os.path.splitext(os.path.basename(model))[0]
     d = os.path.join(work, "ezkl-" + stem)
     os.makedirs(d, exist_ok=True)
