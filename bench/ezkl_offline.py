@@ -38,8 +38,10 @@ def prepare(models):
         with open(os.path.join(DEVICE, stem(m) + "-inputs.json"), "w") as f:
             json.dump(c.model_inputs(m), f)
         record = c.record_for(m, DEVICE)
-        with open(record) as src, open(os.path.join(DEVICE, stem(m) + "-record.json"), "w") as dst:
-            dst.write(src.read())
+        target = os.path.join(DEVICE, stem(m) + "-record.json")
+        if os.path.abspath(record) != os.path.abspath(target):
+            with open(record) as src, open(target, "w") as dst:
+                dst.write(src.read())
 
 
 def run(models):
