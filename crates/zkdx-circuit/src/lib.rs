@@ -3,9 +3,13 @@
 //! (committed to with Poseidon and a random salt) and gave the public outputs.
 //!
 //! - [`gadgets`]: one module per op; where each constraint lives.
+//! - [`gates`]: zkDx's custom gates (dense rows with the weights as constants; rescale
+//!   fused with ReLU), each with `gate_testing` and dishonest-witness tests.
+//! - [`config`]: the plonky2 configuration per model size.
 //! - [`circuit`]: the whole graph wired from the gadgets; [`public`] the public-input layout.
 //! - [`witness`]: the prover's hint values, taken from the reference integer run.
 //! - [`prove`] / [`verify`]: the real plonky2 prover and verifier (zero knowledge on).
+//! - [`compact`]: the optional recursive wrapper for ~50 KB proofs.
 
 pub mod circuit;
 pub mod compact;
