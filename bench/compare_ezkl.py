@@ -44,7 +44,7 @@ EXAMPLES = {
 
 
 def ensure_venv():
-    """Re-run this script inside bench/.venv with the pinned requirements."""
+    """Re-run the running script inside bench/.venv with the pinned requirements."""
     if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
         return
     python = os.path.join(VENV, "bin", "python")
@@ -52,7 +52,7 @@ def ensure_venv():
         subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
     subprocess.run([python, "-m", "pip", "install", "--quiet", "-r", os.path.join(ROOT, "bench", "requirements.txt")],
                    check=True)
-    os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
+    os.execv(python, [python, os.path.abspath(sys.argv[0])] + sys.argv[1:])
 
 
 def model_inputs(path):

@@ -4,6 +4,9 @@ zkDx input ranges: a scaling family of dense MLPs (256-wide inputs) and a small 
 
     python3 bench/make_models.py            # writes bench/models/*.onnx (git-ignored)
 
+Needs onnx and numpy; without them it runs itself in bench/.venv (made from
+bench/requirements.txt, as bench/compare_ezkl.py does).
+
 | model    | shape                                   | parameters |
 |----------|-----------------------------------------|------------|
 | mlp-10k  | 256 → 36 → 16 → 2                       | 9,878      |
@@ -19,10 +22,18 @@ both fill a 2^18-row circuit, the largest that fits.
 """
 import json
 import os
+import sys
 
-import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+try:
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+except ImportError:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import compare_ezkl
+
+    compare_ezkl.ensure_venv()
+    raise
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", "models")

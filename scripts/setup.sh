@@ -8,8 +8,9 @@ set -euo pipefail
 # App end-to-end tests: a virtual display, WebKit's WebDriver, ImageMagick for screenshots,
 # strace (the no-network check), D-Bus and GNOME Keyring (a Secret Service for the keys),
 # Node.js and npm for the WebDriver client.
+# Benchmarks against ezkl (bench/): python3-venv for bench/.venv.
 packages=(build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
-  xvfb xauth webkit2gtk-driver imagemagick strace dbus gnome-keyring)
+  xvfb xauth webkit2gtk-driver imagemagick strace dbus gnome-keyring python3-venv)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
