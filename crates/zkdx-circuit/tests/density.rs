@@ -1,0 +1,42 @@
+//! Dense layers pack at least 64 multiply-adds into a circuit row (the performance goal),
+//! and a model that large proves and verifies with every constraint on.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
+use zkdx_model::infer::run;
+use zkdx_model::{Model, Op};
+
+fn path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+}
+
+/// breast-cancer with its hidden layers widened to 30 → 200 → 8 (7,616 multiply-adds, so
+/// the large-model config), deterministic small weights.
+fn wide_model() -> Model {
+    let base = Model::load(&path("models/breast-cancer.onnx")).unwrap();
+    let mut g = base.graph.clone();
+    let dense = |inputs: usize, outputs: usize, seed: i64| Op::Dense {
+        inputs,
+        outputs,
+        weights: (0..inputs * outputs).map(|i| ((i as i64 * 7919 + seed) % 4001) - 2000).collect(),
+        bias: (0..outputs).map(|i| (i as i64 * 31) % 97).collect(),
+    };
+    g.ops[2] = dense(30, 200, 3);
+    g.ops[4] = dense(200, 8, 5);
+    base.with_graph(g).unwrap()
+}
+
+#[test]
+fn dense_rows_hold_at_least_64_multiply_adds_and_prove() {
+    let m = wide_model();
+    let circuit = ModelCircuit::build(&m).unwrap();
+    let stats = circuit.stats();
+    let per_row = m.graph.macs() as f64 / stats.mat_vec_rows as f64;
+    assert!(per_row >= 64.0, "{per_row:.1} multiply-adds per dense row");
+    let x = m.read_record(&path("models/examples/breast-cancer-benign.json")).unwrap();
+    let input = m.quantise_input(&x);
+    let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
+    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
+}
