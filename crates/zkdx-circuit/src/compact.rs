@@ -22,7 +22,7 @@ use crate::error::CircuitError;
 use crate::field::{C, D, F};
 use crate::gadgets::Builder;
 use crate::public::{PublicLayout, PublicValues};
-use crate::verify::MAX_PROOF_BYTES;
+use crate::verify::guarded;
 
 /// One recursive step: a circuit that verifies the previous step's proof.
 struct Wrapper {
@@ -114,22 +114,15 @@ impl CompactCircuit {
 
     /// Verify a compact proof; the model proof's public values on success.
     pub fn verify(&self, bytes: &[u8]) -> Result<PublicValues, CircuitError> {
-        if bytes.len() > MAX_PROOF_BYTES {
-            return Err(CircuitError::Malformed(format!("{} bytes is larger than any zkDx proof", bytes.len())));
-        }
         let last = self.last()?;
         let common = &last.data.common;
-        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            CompressedProofWithPublicInputs::<F, C, D>::from_bytes(bytes.to_vec(), common)
-        }))
-        .map_err(|_| CircuitError::Malformed("the compact proof could not be parsed".into()))?
-        .map_err(|e| CircuitError::Malformed(e.to_string()))?;
-        let public = self.layout.decode(&parsed.public_inputs)?;
-        let verifier = last.data.verifier_data();
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verifier.verify_compressed(parsed)))
-            .map_err(|_| CircuitError::Invalid("the verifier stopped on a malformed proof".into()))?
-            .map_err(|e| CircuitError::Invalid(e.to_string()))?;
-        Ok(public)
+        guarded(
+            "compact proof",
+            bytes,
+            |b| CompressedProofWithPublicInputs::<F, C, D>::from_bytes(b, common),
+            |p| self.layout.decode(&p.public_inputs),
+            |p| last.data.verifier_data().verify_compressed(p),
+        )
     }
 
     fn last(&self) -> Result<&Wrapper, CircuitError> {

@@ -14,18 +14,34 @@ pub const MAX_PROOF_BYTES: usize = 8 << 20;
 
 /// Verify proof bytes against a model's circuit; the public values on success.
 pub fn verify(circuit: &ModelCircuit, bytes: &[u8]) -> Result<PublicValues, CircuitError> {
+    let common = &circuit.data.common;
+    guarded(
+        "proof",
+        bytes,
+        |b| ProofWithPublicInputs::<F, C, D>::from_bytes(b, common),
+        |p| circuit.layout.decode(&p.public_inputs),
+        |p| circuit.data.verifier_data().verify(p),
+    )
+}
+
+/// The verification steps every proof kind shares: refuse oversized bytes, parse and
+/// verify behind `catch_unwind` (a malformed proof must not panic the caller), and decode
+/// the public values before the proof is consumed. `what` names the proof in errors.
+pub(crate) fn guarded<P>(
+    what: &str,
+    bytes: &[u8],
+    parse: impl FnOnce(Vec<u8>) -> anyhow::Result<P>,
+    decode: impl FnOnce(&P) -> Result<PublicValues, CircuitError>,
+    check: impl FnOnce(P) -> anyhow::Result<()>,
+) -> Result<PublicValues, CircuitError> {
     if bytes.len() > MAX_PROOF_BYTES {
         return Err(CircuitError::Malformed(format!("{} bytes is larger than any zkDx proof", bytes.len())));
     }
-    let common = &circuit.data.common;
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ProofWithPublicInputs::<F, C, D>::from_bytes(bytes.to_vec(), common)
-    }))
-    .map_err(|_| CircuitError::Malformed("the proof could not be parsed".into()))?
-    .map_err(|e| CircuitError::Malformed(e.to_string()))?;
-    let public = circuit.layout.decode(&parsed.public_inputs)?;
-    let verifier = circuit.data.verifier_data();
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verifier.verify(parsed)))
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(bytes.to_vec())))
+        .map_err(|_| CircuitError::Malformed(format!("the {what} could not be parsed")))?
+        .map_err(|e| CircuitError::Malformed(e.to_string()))?;
+    let public = decode(&parsed)?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(parsed)))
         .map_err(|_| CircuitError::Invalid("the verifier stopped on a malformed proof".into()))?
         .map_err(|e| CircuitError::Invalid(e.to_string()))?;
     Ok(public)

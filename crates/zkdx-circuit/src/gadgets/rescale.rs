@@ -208,39 +208,33 @@ mod tests {
         fn digit_out_of_range_is_rejected() {
             // 1000 + 128 = 1128: digit 0 is 0 and digit 1 is 2 (1128 = 4·282); move one unit of
             // digit 1 into digit 0 as 4: the sum holds, only the digit range check stops it
-            let (mut h, slots) = run(&ACCS, false);
-            let g = gate(false);
-            let (r, s) = slots[1];
-            h.tamper(wire(r, g.wire_digit(s, 0)), F::from_canonical_u64(4));
-            h.tamper(wire(r, g.wire_digit(s, 1)), F::ONE);
-            rejects(h);
+            tampered(false, 1, |g, r, s, h| {
+                h.tamper(wire(r, g.wire_digit(s, 0)), F::from_canonical_u64(4));
+                h.tamper(wire(r, g.wire_digit(s, 1)), F::ONE);
+            });
         }
 
         #[test]
         fn wrapped_decomposition_is_rejected() {
             // a digit at p − 1 with the next raised to compensate: the sum still holds mod p
-            let (mut h, slots) = run(&ACCS, false);
-            let g = gate(false);
-            let (r, s) = slots[1];
-            h.tamper(wire(r, g.wire_digit(s, 0)), F::NEG_ONE);
-            h.tamper(wire(r, g.wire_digit(s, 1)), F::from_canonical_u64(2) + F::from_canonical_u64(4).inverse());
-            rejects(h);
+            tampered(false, 1, |g, r, s, h| {
+                h.tamper(wire(r, g.wire_digit(s, 0)), F::NEG_ONE);
+                h.tamper(wire(r, g.wire_digit(s, 1)), F::from_canonical_u64(2) + F::from_canonical_u64(4).inverse());
+            });
         }
 
         #[test]
         fn decomposition_of_another_value_is_rejected() {
             // acc 1000: digits (all in range) and output of 2000 instead: only the
             // decomposition equation ties the digits to the accumulator
+            let other: u64 = 2000 + (1 << (K - 1));
             for relu in [false, true] {
-                let (mut h, slots) = run(&ACCS, relu);
-                let g = gate(relu);
-                let (r, s) = slots[1];
-                let other: u64 = 2000 + (1 << (K - 1));
-                for j in 0..g.digits() {
-                    h.tamper(wire(r, g.wire_digit(s, j)), F::from_canonical_u64((other >> (2 * j)) & 3));
-                }
-                h.tamper(wire(r, g.wire_output(s)), F::from_canonical_u64(other >> K));
-                rejects(h);
+                tampered(relu, 1, |g, r, s, h| {
+                    for j in 0..g.digits() {
+                        h.tamper(wire(r, g.wire_digit(s, j)), F::from_canonical_u64((other >> (2 * j)) & 3));
+                    }
+                    h.tamper(wire(r, g.wire_output(s)), F::from_canonical_u64(other >> K));
+                });
             }
         }
 
@@ -249,17 +243,15 @@ mod tests {
             // acc 1000 (+128 = 1128 = Σ d_j 4^j with d_0 = 0). Claim d_0 = 1 and neg = 1/2^(k+m−1):
             // the decomposition still holds (1128 + 1 = 1129) and only booleanity stops a
             // wrong output (4 − 1/2^k in the field, or (1 − neg)·4 after ReLU)
+            let neg = F::from_canonical_u64(1 << (K + M - 1)).inverse();
+            let u = F::from_canonical_u64(4);
             for relu in [false, true] {
-                let (mut h, slots) = run(&ACCS, relu);
-                let g = gate(relu);
-                let (r, s) = slots[1];
-                let neg = F::from_canonical_u64(1 << (K + M - 1)).inverse();
-                let u = F::from_canonical_u64(4);
                 let y = if relu { (F::ONE - neg) * u } else { u - F::from_canonical_u64(1 << (M - 1)) * neg };
-                h.tamper(wire(r, g.wire_digit(s, 0)), F::ONE);
-                h.tamper(wire(r, g.wire_negative(s)), neg);
-                h.tamper(wire(r, g.wire_output(s)), y);
-                rejects(h);
+                tampered(relu, 1, |g, r, s, h| {
+                    h.tamper(wire(r, g.wire_digit(s, 0)), F::ONE);
+                    h.tamper(wire(r, g.wire_negative(s)), neg);
+                    h.tamper(wire(r, g.wire_output(s)), y);
+                });
             }
         }
     }

@@ -13,11 +13,13 @@ use plonky2::hash::hash_types::RichField;
 use plonky2::iop::ext_target::ExtensionTarget;
 use plonky2::iop::generator::{GeneratedValues, SimpleGenerator, WitnessGeneratorRef};
 use plonky2::iop::target::Target;
-use plonky2::iop::witness::{PartitionWitness, Witness, WitnessWrite};
+use plonky2::iop::witness::{PartitionWitness, Witness};
 use plonky2::plonk::circuit_builder::CircuitBuilder;
 use plonky2::plonk::circuit_data::CommonCircuitData;
 use plonky2::plonk::vars::{EvaluationTargets, EvaluationVars, EvaluationVarsBaseBatch, EvaluationVarsBasePacked};
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
+
+use super::set_unless_given;
 
 /// A block of `outputs` dot products over `inputs` shared inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,22 +138,6 @@ impl<F: RichField + Extendable<D>, const D: usize> PackedEvaluableBase<F, D> for
             }
             yield_constr.one(vars.local_wires[self.wire_acc_out(i)] - acc);
         }
-    }
-}
-
-/// Set `t` to `v` unless the prover's partial witness already gave it a value: the gates'
-/// generators compute what an honest prover would, and a value given in advance (a
-/// dishonest prover in the soundness tests) wins and flows on to every later generator, so
-/// only the constraints stand between it and a proof.
-pub(crate) fn set_unless_given<F: RichField>(
-    witness: &PartitionWitness<F>,
-    out: &mut GeneratedValues<F>,
-    t: Target,
-    v: F,
-) -> Result<()> {
-    match witness.try_get_target(t) {
-        Some(_) => Ok(()),
-        None => out.set_target(t, v),
     }
 }
 

@@ -7,5 +7,26 @@
 //! recursive evaluations agree) and by dishonest-witness tests that tamper with a wire
 //! after honest witness generation and expect the real verifier to refuse the proof.
 
+use plonky2::hash::hash_types::RichField;
+use plonky2::iop::generator::GeneratedValues;
+use plonky2::iop::target::Target;
+use plonky2::iop::witness::{PartitionWitness, Witness, WitnessWrite};
+
 pub mod mat_vec;
 pub mod rescale;
+
+/// Set `t` to `v` unless the prover's partial witness already gave it a value: the gates'
+/// generators compute what an honest prover would, and a value given in advance (a
+/// dishonest prover in the soundness tests) wins and flows on to every later generator, so
+/// only the constraints stand between it and a proof.
+fn set_unless_given<F: RichField>(
+    witness: &PartitionWitness<F>,
+    out: &mut GeneratedValues<F>,
+    t: Target,
+    v: F,
+) -> anyhow::Result<()> {
+    match witness.try_get_target(t) {
+        Some(_) => Ok(()),
+        None => out.set_target(t, v),
+    }
+}

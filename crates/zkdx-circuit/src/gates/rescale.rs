@@ -13,7 +13,7 @@
 //! With `k + m ≤ 63` the decomposition is unique in the field (`2^(k+m) < p`), so `y` is
 //! the only value a prover can give. An unused op (all wires zero) satisfies every constraint.
 //! The generator fills an op from its accumulator; values the prover gave in advance win
-//! (see [`super::mat_vec`]), which is how the tests play a dishonest prover.
+//! (see `set_unless_given` in [`super`]), which is how the tests play a dishonest prover.
 
 use anyhow::{anyhow, Result};
 use plonky2::field::extension::Extendable;
@@ -32,7 +32,7 @@ use plonky2::plonk::circuit_data::{CircuitConfig, CommonCircuitData};
 use plonky2::plonk::vars::{EvaluationTargets, EvaluationVars, EvaluationVarsBaseBatch, EvaluationVarsBasePacked};
 use plonky2::util::serialization::{Buffer, IoResult, Read, Write};
 
-use super::mat_vec::set_unless_given;
+use super::set_unless_given;
 
 /// Largest `k + m`: keeps `2^(k+m)` below the field's order.
 pub const MAX_TOTAL_BITS: u32 = 63;
