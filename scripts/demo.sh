@@ -9,7 +9,7 @@ zkdx=target/release/zkdx
 out=$(mktemp -d)
 echo "== patient: diagnose and prove (the record stays here)"
 $zkdx infer models/breast-cancer.onnx models/examples/breast-cancer-malignant.json
-$zkdx prove models/breast-cancer.onnx models/examples/breast-cancer-malignant.json -o "$out/result.zkdx.json" --salt-out "$out/salt.txt"
+$zkdx prove models/breast-cancer.onnx models/examples/breast-cancer-malignant.json -o "$out/result.zkdx.json" --salt-out "$out/salt"
 echo "== clinician: verify the bundle"
 $zkdx verify "$out/result.zkdx.json"
 echo "== regulator: the model's digest, from the ONNX file alone"

@@ -12,6 +12,20 @@ fn zkdx(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zkdx")).args(args).current_dir(root()).output().unwrap()
 }
 
+fn zkdx_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zkdx"))
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
@@ -83,8 +97,8 @@ fn prove_verify_open_and_tampering() {
     let bundle = tmp("bc.zkdx.json");
     let salt = tmp("bc.salt");
     let record = "models/examples/breast-cancer-benign.json";
-    let o = zkdx(&["prove", "models/breast-cancer.onnx", record, "-o", s(&bundle), "--salt-out", s(&salt), "-q"]);
-    assert!(o.status.success(), "{}", text(&o));
+    let o_prove = zkdx(&["prove", "models/breast-cancer.onnx", record, "-o", s(&bundle), "--salt-out", s(&salt), "-q"]);
+    assert!(o_prove.status.success(), "{}", text(&o_prove));
     let infer = zkdx(&["infer", "models/breast-cancer.onnx", record]);
     let quantised_line =
         text(&infer).lines().find(|l| l.starts_with("quantised")).unwrap().replace("quantised", "").trim().to_string();
@@ -97,10 +111,20 @@ fn prove_verify_open_and_tampering() {
     let contents = std::fs::read_to_string(&bundle).unwrap();
     let salt_hex = std::fs::read_to_string(&salt).unwrap();
     assert!(!contents.contains(salt_hex.trim()), "the salt is never in the bundle");
-    let o = zkdx(&["open", s(&bundle), record, "--salt", salt_hex.trim()]);
+    assert!(!text(&o_prove).contains(salt_hex.trim()), "the salt is never printed");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&salt).unwrap().permissions().mode() & 0o777, 0o600, "the salt is owner-only");
+    }
+    let o = zkdx(&["open", s(&bundle), record, "--salt-file", s(&salt)]);
     assert!(o.status.success() && text(&o).contains("MATCHES"), "{}", text(&o));
-    let o = zkdx(&["open", s(&bundle), "models/examples/breast-cancer-malignant.json", "--salt", salt_hex.trim()]);
+    let o = zkdx_stdin(&["open", s(&bundle), record, "--salt-file", "-"], salt_hex.as_bytes());
+    assert!(o.status.success() && text(&o).contains("MATCHES"), "salt on standard input: {}", text(&o));
+    let o = zkdx(&["open", s(&bundle), "models/examples/breast-cancer-malignant.json", "--salt-file", s(&salt)]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = zkdx(&["open", s(&bundle), record, "--salt", salt_hex.trim()]);
+    assert_eq!(o.status.code(), Some(2), "a salt is never an argument: {}", text(&o));
 
     let json: serde_json::Value = serde_json::from_str(&contents).unwrap();
     let variants: Vec<(&str, String)> = vec![
@@ -128,10 +152,34 @@ fn prove_verify_open_and_tampering() {
         let o = zkdx(&["verify", s(&p)]);
         assert_eq!(o.status.code(), Some(1), "{what}: {}", text(&o));
         assert!(text(&o).starts_with("INVALID") && text(&o).contains("reason"), "{what}: {}", text(&o));
+        if what == "proof byte" {
+            // its claimed commitment is the real one, but an INVALID bundle opens nothing
+            let o = zkdx(&["open", s(&p), record, "--salt-file", s(&salt)]);
+            assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+            assert!(!text(&o).contains("MATCHES") && text(&o).contains("INVALID"), "{}", text(&o));
+        }
     }
     let o = zkdx(&["verify", s(&bundle), "--model", "models/diabetes-progression.onnx"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("not for diabetes-progression"), "{}", text(&o));
+}
+
+#[test]
+fn a_salt_file_others_can_read_is_refused_before_proving() {
+    let bundle = tmp("refused.zkdx.json");
+    let salt = tmp("refused.salt");
+    std::fs::write(&salt, "keep me\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&salt, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let args = ["prove", "models/diabetes-progression.onnx", "models/examples/diabetes-progression.csv", "-q"];
+    let o = zkdx(&[&args[..], &["-o", s(&bundle), "--salt-out", s(&salt)]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("others may read it"), "{}", text(&o));
+    assert!(!bundle.exists(), "refused before proving");
+    assert_eq!(std::fs::read_to_string(&salt).unwrap(), "keep me\n");
 }
 
 #[test]
@@ -146,6 +194,9 @@ fn regression_model_proves_and_verifies() {
         "-q",
     ]);
     assert!(o.status.success(), "{}", text(&o));
+    let default_salt = tmp("dp.zkdx.json.salt");
+    assert!(text(&o).contains(s(&default_salt)), "the salt goes beside the bundle by default: {}", text(&o));
+    assert_eq!(std::fs::read_to_string(&default_salt).unwrap().trim().len(), 64);
     let o = zkdx(&["verify", s(&bundle)]);
     assert!(o.status.success() && text(&o).contains("study score"), "{}", text(&o));
 }

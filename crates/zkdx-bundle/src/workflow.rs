@@ -175,10 +175,20 @@ pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path)
 }
 
 /// Whether checked feature `values` with `salt` open the bundle's input commitment (for a
-/// patient who chooses to show a clinician which record a proof used).
+/// patient who chooses to show a clinician which record a proof used). The bundle's proof
+/// is verified first: the commitment of a bundle that does not verify is only a claim, so
+/// matching it would prove nothing, and that is an error, never a match.
 pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], salt: &Salt) -> Result<bool, String> {
     if bundle.model.digest != model.digest.to_string() {
         return Err(format!("the bundle is for another model ({})", bundle.model.digest));
+    }
+    let circuit = ModelCircuit::build(model).map_err(|e| e.to_string())?;
+    let verdict = check_bundle(bundle, model, &circuit);
+    if !verdict.valid {
+        return Err(format!(
+            "the bundle is INVALID ({}), so its commitment opens nothing",
+            verdict.reason.as_deref().unwrap_or("no reason given")
+        ));
     }
     let commitment = zkdx_circuit::prove::input_commitment(&model.quantise_input(values), salt);
     Ok(commitment == bundle.commitment().map_err(|e| e.to_string())?)

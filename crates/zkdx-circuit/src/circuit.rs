@@ -34,6 +34,9 @@ pub struct ModelCircuit {
     /// The targets of every activation: the input, then each op's output (the soundness
     /// tests tamper with them).
     pub activations: Vec<Vec<Target>>,
+    /// The accumulators of each dense and convolution op before rescaling (empty for other
+    /// ops; the soundness tests tamper with them).
+    pub accumulators: Vec<Vec<Target>>,
 }
 
 /// Sizes of a built circuit.
@@ -81,8 +84,9 @@ impl ModelCircuit {
         b.register_public_inputs(&commitment.elements);
 
         let half = 1i128 << (k - 1);
-        let mut sigmoid_table: Option<usize> = None;
+        let mut sigmoid_table: Option<Vec<Vec<i64>>> = None;
         let mut activations = vec![cur.clone()];
+        let mut accumulators = Vec::with_capacity(graph.ops.len());
         let mut relu_done = false;
         let mut mat_vec_rows = 0;
         for (op_index, op) in graph.ops.iter().enumerate() {
@@ -104,6 +108,7 @@ impl ModelCircuit {
                 }
             };
             let relu_was_fused = std::mem::replace(&mut relu_done, false);
+            let mut op_accs = Vec::new();
             cur = match op {
                 Op::Dense { inputs, weights, bias, .. } => {
                     let rows: Vec<&[i64]> = weights.chunks(*inputs).collect();
@@ -112,6 +117,7 @@ impl ModelCircuit {
                     let accs = dense::mat_vec(&mut b, mat_vec_gate, &rows, &cur, &inits);
                     mat_vec_rows += b.num_gates() - before;
                     relu_done = fuses_relu;
+                    op_accs = accs.clone();
                     rescale_all(&mut b, accs)?
                 }
                 Op::Conv2d { geometry: g, kernel, bias } => {
@@ -144,6 +150,7 @@ impl ModelCircuit {
                         .collect::<Option<Vec<_>>>()
                         .ok_or_else(|| CircuitError::Build("a convolution output has no taps".into()))?;
                     relu_done = fuses_relu;
+                    op_accs = accs.clone();
                     rescale_all(&mut b, accs)?
                 }
                 Op::AddConst { values } => {
@@ -195,13 +202,14 @@ impl ModelCircuit {
                     y
                 }
                 Op::Sigmoid => {
-                    let lut = match sigmoid_table {
-                        Some(l) => l,
-                        None => *sigmoid_table.insert(sigmoid::add_table(&mut b, k)),
-                    };
+                    let table = sigmoid_table.get_or_insert_with(|| sigmoid::table_rows(k));
                     let mut y = Vec::with_capacity(cur.len());
                     for (i, (&x, &iv)) in cur.iter().zip(x_iv).enumerate() {
-                        let s = sigmoid::sigmoid_gadget(&mut b, x, iv, k, lut).map_err(CircuitError::Build)?;
+                        let s = sigmoid::sigmoid_gadget(&mut b, x, iv, k, mat_vec_gate, table)
+                            .map_err(CircuitError::Build)?;
+                        for (j, flag) in s.one_hot.iter().enumerate() {
+                            hints.push((flag.target, Hint::SigmoidDigit { op: op_index, i, j }));
+                        }
                         if let Some(step) = s.step {
                             hints.push((step.q, Hint::SigmoidStep { op: op_index, i }));
                             hints.push((step.r, Hint::SigmoidStepRemainder { op: op_index, i }));
@@ -219,6 +227,7 @@ impl ModelCircuit {
                 Op::Reshape { .. } => cur,
             };
             activations.push(cur.clone());
+            accumulators.push(op_accs);
         }
         b.register_public_inputs(&cur);
         let out_iv = bounds.last().map(Vec::as_slice).unwrap_or(&[]);
@@ -251,7 +260,7 @@ impl ModelCircuit {
         let layout = PublicLayout { outputs: cur.len(), has_label };
         let rows = (b.num_gates(), mat_vec_rows);
         let data = b.build::<C>();
-        Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations, rows })
+        Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations, accumulators, rows })
     }
 
     /// Rows and gates of the circuit.

@@ -70,6 +70,16 @@ pub enum Hint {
         /// Element index.
         i: usize,
     },
+    /// Flag `j` of the one-hot digits of sigmoid input `i`'s table index (see
+    /// [`crate::gadgets::sigmoid::one_hot`]).
+    SigmoidDigit {
+        /// Op index.
+        op: usize,
+        /// Element index.
+        i: usize,
+        /// Flag index.
+        j: usize,
+    },
     /// Argmax one-hot element `j`.
     OneHot(usize),
     /// Whether the sigmoid head's logit is ≥ 0.
@@ -108,6 +118,10 @@ impl Assignment<'_> {
             Hint::SigmoidHigh { op, i } => {
                 let u = (sigmoid::step(t.activations[op][i], self.k).0 + sigmoid::OFFSET).max(0);
                 F::from_bool(sigmoid::TABLE_LEN as i64 - 1 - u > 0)
+            }
+            Hint::SigmoidDigit { op, i, j } => {
+                let index = sigmoid::index(sigmoid::step(t.activations[op][i], self.k).0);
+                F::from_bool(crate::gadgets::sigmoid::one_hot(index)[j])
             }
             Hint::OneHot(j) => F::from_bool(argmax(t.outputs()) == j),
             Hint::SigmoidSign => F::from_bool(t.outputs().first().is_some_and(|&z| z >= 0)),

@@ -106,6 +106,25 @@ fn dishonest_hints_are_refused() {
 }
 
 #[test]
+fn a_forged_dense_accumulator_is_refused() {
+    // The last layer's accumulator for logit 0 raised after the mat-vec rows: the rescale and
+    // everything after it follow the forged value, so only the mat-vec row equation refuses
+    let (m, input) = breast_cancer();
+    let circuit = ModelCircuit::build(&m).unwrap();
+    let trace = run(&m.graph, &input);
+    let last = m.graph.ops.len() - 1;
+    let acc = circuit.accumulators[last][0];
+    let half = 1i128 << (m.graph.scale_bits - 1);
+    for raise in [1i128 << m.graph.scale_bits, 1 << 32] {
+        let forged = zkdx_circuit::field::to_field(trace.accumulators[last][0] + half + raise);
+        let result = prove_tampered(&circuit, &m, &input, &Salt([1, 2, 3, 4]), &[(acc, forged)]);
+        if let Ok(proof) = result {
+            assert!(verify(&circuit, &proof.bytes).is_err(), "a forged accumulator (+{raise}) verified");
+        }
+    }
+}
+
+#[test]
 fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
     let m = Model::load(&path("tests/fixtures/tiny-cnn.onnx")).unwrap();
     let input: Vec<i64> = (0..64).map(|i| ((i * 7919) % 65536) as i64).collect();
@@ -129,13 +148,22 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
 }
 
 #[test]
-fn hidden_sigmoid_model_proves_and_refuses_a_wrong_lookup_index() {
+fn hidden_sigmoid_model_proves_without_lookups_and_refuses_a_wrong_table_index() {
     let m = Model::load(&path("tests/fixtures/sigmoid-hidden.onnx")).unwrap();
     let input = m.quantise_input(&[1.0, -2.0, 0.5]);
     let circuit = ModelCircuit::build(&m).unwrap();
+    // plonky2's lookup polynomials are not blinded: a private index must never reach one
+    assert!(circuit.data.common.luts.is_empty() && circuit.data.common.num_lookup_polys == 0);
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
     assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
     refused(&circuit, &m, &input, Hint::SigmoidStep { op: 1, i: 2 }, |v| v + F::ONE);
+    // the index's digits moved by one: flag j off, flag j+1 on, in the low digit
+    let base = zkdx_circuit::gadgets::sigmoid::BASE;
+    let trace = run(&m.graph, &input);
+    let t = zkdx_model::sigmoid::step(trace.activations[1][2], m.graph.scale_bits).0;
+    let low = base + zkdx_model::sigmoid::index(t) % base;
+    refused(&circuit, &m, &input, Hint::SigmoidDigit { op: 1, i: 2, j: low }, |_| F::ZERO);
+    refused(&circuit, &m, &input, Hint::SigmoidDigit { op: 1, i: 2, j: low ^ 1 }, |_| F::ONE);
 }
 
 #[test]

@@ -44,7 +44,7 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
-    /// Prove a diagnosis: writes a proof bundle (no input inside) and prints the salt.
+    /// Prove a diagnosis: writes a proof bundle (no input inside) and the salt (a file only you can read).
     Prove {
         /// The ONNX file (or its model card).
         model: PathBuf,
@@ -53,7 +53,8 @@ enum Command {
         /// Where to write the bundle (default: <model id>.zkdx.json).
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Write the salt to this file instead of printing it.
+        /// Where to write the salt, owner-only (default: the bundle's path plus `.salt`).
+        /// Keep it private: with the record, it opens the bundle's input commitment.
         #[arg(long)]
         salt_out: Option<PathBuf>,
         /// No progress bar.
@@ -80,9 +81,10 @@ enum Command {
         bundle: PathBuf,
         /// The record.
         record: PathBuf,
-        /// The salt printed by `zkdx prove` (64 hex digits).
-        #[arg(long)]
-        salt: String,
+        /// The salt file `zkdx prove` wrote, or `-` to read the salt from standard input
+        /// (a secret is never a command-line argument).
+        #[arg(long, value_name = "FILE")]
+        salt_file: PathBuf,
         /// The model (ONNX or card); default: the bundle's model id in --models.
         #[arg(long)]
         model: Option<PathBuf>,
@@ -134,8 +136,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, compact)
         }
         Command::Verify { bundle, model, models } => crate::proofs::verify_cmd(&bundle, model.as_deref(), &models),
-        Command::Open { bundle, record, salt, model, models } => {
-            crate::proofs::open_cmd(&bundle, &record, &salt, model.as_deref(), &models)
+        Command::Open { bundle, record, salt_file, model, models } => {
+            crate::proofs::open_cmd(&bundle, &record, &salt_file, model.as_deref(), &models)
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use zkdx_bundle::io::{read_bundle_file, write_atomically};
+use zkdx_bundle::io::{check_secret_target, read_bundle_file, read_secret, write_atomically, write_secret};
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
 use zkdx_bundle::ProofBundle;
 use zkdx_circuit::Salt;
@@ -36,6 +36,12 @@ pub fn prove_cmd(
 ) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id)));
+    let salt_out = salt_out.unwrap_or_else(|| {
+        let mut p = out.clone().into_os_string();
+        p.push(".salt");
+        PathBuf::from(p)
+    });
+    check_secret_target(&salt_out).with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     let values = model.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
     let bar = progress(quiet);
     let on_stage = |s: Stage| {
@@ -46,18 +52,16 @@ pub fn prove_cmd(
         prove_diagnosis_with(&model, &values, compact, on_stage, || false)?.context("proving was cancelled")?;
     bar.set_message("writing the bundle");
     write_atomically(&out, &proven.bundle.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
-    if let Some(p) = &salt_out {
-        write_atomically(p, format!("{}\n", proven.salt.to_hex()).as_bytes())
-            .with_context(|| format!("cannot write {}", p.display()))?;
-    }
+    write_secret(&salt_out, format!("{}\n", proven.salt.to_hex()).as_bytes())
+        .with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     bar.finish_and_clear();
     let outcome = model.interpret(&proven.bundle.result.outputs);
     println!("result     {}", model.describe(&outcome));
     println!("bundle     {}", out.display());
-    match &salt_out {
-        Some(p) => println!("salt       written to {} (keep it private; it opens the input commitment)", p.display()),
-        None => println!("salt       {} (keep it private; it opens the input commitment)", proven.salt.to_hex()),
-    }
+    println!(
+        "salt       {} (only you can read it; keep it private: with the record it opens the input commitment)",
+        salt_out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -103,17 +107,20 @@ fn invalid(reason: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// `zkdx open`: does this record, with this salt, open the bundle's input commitment?
+/// `zkdx open`: does this record, with this salt, open the input commitment of a bundle
+/// whose proof verifies? MATCHES (exit 0), DOES NOT MATCH (exit 1); a bundle that does not
+/// verify is an error (exit 2), never a match.
 pub fn open_cmd(
     bundle_path: &Path,
     record: &Path,
-    salt: &str,
+    salt_file: &Path,
     model: Option<&Path>,
     models_dir: &Path,
 ) -> Result<ExitCode> {
     let bundle = read_bundle(bundle_path)?;
     let model = resolve_model(&bundle, model, models_dir)?;
-    let salt = Salt::from_hex(salt).map_err(anyhow::Error::msg)?;
+    // 64 hex digits and a line end, with room for a CRLF or stray spaces
+    let salt = Salt::from_hex(&read_secret(salt_file, 256).map_err(anyhow::Error::msg)?).map_err(anyhow::Error::msg)?;
     let values = model.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
     if opens_commitment(&bundle, &model, &values, &salt).map_err(anyhow::Error::msg)? {
         println!("MATCHES: this record is the input the bundle's proof was made on");

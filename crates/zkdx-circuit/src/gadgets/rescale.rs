@@ -215,6 +215,43 @@ mod tests {
         }
 
         #[test]
+        fn sign_borrowed_from_the_top_digit_is_rejected() {
+            // acc 1000 (positive): set the sign bit and add 4 to the top digit. 4·4^(L−1) is
+            // 2^(k+m−1), so the decomposition still holds; with ReLU the output becomes 0, and
+            // only the top digit's range check stops it
+            for relu in [false, true] {
+                let acc: u64 = 1000 + (1 << (K - 1));
+                tampered(relu, 1, |g, r, s, h| {
+                    let top = g.digits() - 1;
+                    h.tamper(wire(r, g.wire_digit(s, top)), F::from_canonical_u64(((acc >> (2 * top)) & 3) + 4));
+                    h.tamper(wire(r, g.wire_negative(s)), F::ONE);
+                    if relu {
+                        h.tamper(wire(r, g.wire_output(s)), F::ZERO);
+                    }
+                });
+            }
+        }
+
+        #[test]
+        fn out_of_range_accumulator_with_digits_given_is_rejected() {
+            // acc 2^(k+m−1) is one past the gate's range; the prover gives the digits itself
+            // (the low ones of acc, 4 in the top digit, sign 0) and the quotient they imply:
+            // the sum holds, only the top digit's range check refuses
+            let acc: i128 = 1 << (K + M - 1);
+            let (mut h, slots) = run(&[acc - (1 << (K - 1))], false);
+            let (row, slot) = slots[0];
+            let g = gate(false);
+            let top = g.digits() - 1;
+            for j in 0..top {
+                h.tamper(wire(row, g.wire_digit(slot, j)), F::ZERO);
+            }
+            h.tamper(wire(row, g.wire_digit(slot, top)), F::from_canonical_u64(4));
+            h.tamper(wire(row, g.wire_negative(slot)), F::ZERO);
+            h.tamper(wire(row, g.wire_output(slot)), F::from_canonical_u64(1 << (M - 1)));
+            rejects(h);
+        }
+
+        #[test]
         fn wrapped_decomposition_is_rejected() {
             // a digit at p − 1 with the next raised to compensate: the sum still holds mod p
             tampered(false, 1, |g, r, s, h| {

@@ -1,28 +1,48 @@
-//! Sigmoid by table lookup (the table and the index rule are
+//! Sigmoid by a table held in the circuit's constants (the table and the index rule are
 //! [`zkdx_model::sigmoid`]'s): `t` = x in steps of 1/256 (a rescale with its range-checked
-//! remainder), `i = clamp(t + 2048, 0, 4095)` by two ReLUs, `y = T[i]` by plonky2's lookup
-//! argument, times `2^(k − min(k, 16))`.
-
-use std::sync::Arc;
+//! remainder), `i = clamp(t + 2048, 0, 4095)` by two ReLUs, `y = T[i]` by selection, times
+//! `2^(k − min(k, 16))`.
+//!
+//! The selection uses no lookup argument: plonky2's lookup polynomials are not blinded, and
+//! their openings single out a private index. Instead the index is written in two base-64
+//! digits `i = 64·h + l`, each as a one-hot vector of boolean hints (`Σ = 1`, and
+//! `Σ 64·j·a_j + Σ j·b_j = i`). The table, as a 64 × 64 matrix of constants, times the
+//! low digit's one-hot vector gives the column `u_h = T[64·h + l]` ([`MatVecGate`] rows, so
+//! the verifier data binds the table), and `y = Σ a_h·u_h`. Every wire is an ordinary,
+//! blinded witness column.
 
 use plonky2::field::types::Field;
 use plonky2::iop::target::{BoolTarget, Target};
 
+use super::dense::mat_vec;
 use super::relu::relu;
 use super::rescale::{rescale, RescaleTargets};
 use super::Builder;
 use crate::field::F;
+use crate::gates::mat_vec::MatVecGate;
 use zkdx_model::bounds::{bits, Interval};
 use zkdx_model::sigmoid::{self, OFFSET, STEP_BITS, TABLE_LEN};
 
-/// The sigmoid table as a plonky2 lookup table; add it once per circuit.
-pub fn add_table(b: &mut Builder, k: u32) -> usize {
-    let pairs: Vec<(u16, u16)> = sigmoid::table(k).into_iter().enumerate().map(|(i, v)| (i as u16, v)).collect();
-    b.add_lookup_table_from_pairs(Arc::new(pairs))
+/// The base of the table index's two digits (`TABLE_LEN = BASE²`).
+pub const BASE: usize = 64;
+
+/// The one-hot hint vector of table index `index`: the high digit's 64 flags, then the low
+/// digit's.
+pub fn one_hot(index: usize) -> [bool; 2 * BASE] {
+    let mut flags = [false; 2 * BASE];
+    flags[(index / BASE) % BASE] = true;
+    flags[BASE + index % BASE] = true;
+    flags
+}
+
+/// The table for scale `2^k` as the rows of the selection matrix (`rows[h][l] = T[64h + l]`);
+/// compute it once per circuit.
+pub fn table_rows(k: u32) -> Vec<Vec<i64>> {
+    sigmoid::table(k).chunks(BASE).map(|row| row.iter().map(|&v| i64::from(v)).collect()).collect()
 }
 
 /// The output and hints of one sigmoid.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SigmoidTargets {
     /// σ(x) at scale 2^k.
     pub y: Target,
@@ -32,6 +52,8 @@ pub struct SigmoidTargets {
     pub low: Option<BoolTarget>,
     /// Whether `4095 − max(t + 2048, 0) > 0` (absent where the bounds decide it).
     pub high: Option<BoolTarget>,
+    /// The table index's digits as one-hot flags, in [`one_hot`]'s order.
+    pub one_hot: Vec<BoolTarget>,
 }
 
 /// Clamp-by-ReLU of a value with interval `iv`: the value, zero, or a ReLU with its hint.
@@ -46,15 +68,51 @@ fn relu_bounded(b: &mut Builder, x: Target, iv: Interval) -> (Target, Option<Boo
     }
 }
 
-/// σ(x) for `x` at scale `2^k` within `x_iv`, using lookup table `lut` from [`add_table`].
+/// `Σ_j flags[j]` and `Σ_j weight·j·flags[j]` in mat-vec rows.
+fn count_and_position(b: &mut Builder, gate: MatVecGate, flags: &[BoolTarget], weight: i64) -> (Target, Target) {
+    let ones = vec![1i64; flags.len()];
+    let positions: Vec<i64> = (0..flags.len() as i64).map(|j| weight * j).collect();
+    let xs: Vec<Target> = flags.iter().map(|f| f.target).collect();
+    let out = mat_vec(b, gate, &[&ones, &positions], &xs, &[0, 0]);
+    (out[0], out[1])
+}
+
+/// `T[index]` for a private `index` in `[0, 4096)` (the caller guarantees the range), with
+/// the table `rows` from [`table_rows`]: the one-hot digit selection described above.
+fn select(b: &mut Builder, gate: MatVecGate, rows: &[Vec<i64>], index: Target) -> (Target, Vec<BoolTarget>) {
+    let flags: Vec<BoolTarget> = (0..2 * BASE).map(|_| b.add_virtual_bool_target_safe()).collect();
+    let (high, low) = flags.split_at(BASE);
+    let one = b.one();
+    let (high_count, high_value) = count_and_position(b, gate, high, BASE as i64);
+    let (low_count, low_value) = count_and_position(b, gate, low, 1);
+    b.connect(high_count, one);
+    b.connect(low_count, one);
+    let digits = b.add(high_value, low_value);
+    b.connect(digits, index);
+    let row_refs: Vec<&[i64]> = rows.iter().map(Vec::as_slice).collect();
+    let low_xs: Vec<Target> = low.iter().map(|f| f.target).collect();
+    let column = mat_vec(b, gate, &row_refs, &low_xs, &vec![0; rows.len()]);
+    let mut y = b.zero();
+    for (h, u) in high.iter().zip(column) {
+        y = b.mul_add(h.target, u, y);
+    }
+    (y, flags)
+}
+
+/// σ(x) for `x` at scale `2^k` within `x_iv`, with the table `rows` from [`table_rows`] in
+/// `gate`'s mat-vec rows.
 pub fn sigmoid_gadget(
     b: &mut Builder,
     x: Target,
     x_iv: Interval,
     k: u32,
-    lut: usize,
+    gate: MatVecGate,
+    rows: &[Vec<i64>],
 ) -> Result<SigmoidTargets, String> {
     let shift = k.checked_sub(STEP_BITS).ok_or("the sigmoid needs at least 8 scale bits")?;
+    if rows.len() * BASE != TABLE_LEN || rows.iter().any(|r| r.len() != BASE) {
+        return Err(format!("the sigmoid table must be {BASE} rows of {BASE}"));
+    }
     let (t, step, t_iv) = if shift == 0 {
         (x, None, x_iv)
     } else {
@@ -75,10 +133,10 @@ pub fn sigmoid_gadget(
     let v = b.sub(top_t, a);
     let (m, high) = relu_bounded(b, v, Interval { lo: top - a_iv.hi, hi: top - a_iv.lo });
     let index = b.sub(top_t, m);
-    let looked_up = b.add_lookup_from_index(index, lut);
+    let (selected, one_hot) = select(b, gate, rows, index);
     let extra = k - sigmoid::table_bits(k);
-    let y = if extra == 0 { looked_up } else { b.mul_const(F::from_canonical_u64(1 << extra), looked_up) };
-    Ok(SigmoidTargets { y, step, low, high })
+    let y = if extra == 0 { selected } else { b.mul_const(F::from_canonical_u64(1 << extra), selected) };
+    Ok(SigmoidTargets { y, step, low, high, one_hot })
 }
 
 #[cfg(test)]
@@ -94,21 +152,25 @@ mod tests {
         r: i128,
         low: bool,
         high: bool,
+        one_hot: [bool; 2 * BASE],
     }
 
     fn honest(x: i64) -> Hints {
         let (t, r) = sigmoid::step(x, K);
         let u = t + OFFSET;
         let a = u.max(0);
-        Hints { t: t.into(), r: r.into(), low: u > 0, high: 4095 - a > 0 }
+        Hints { t: t.into(), r: r.into(), low: u > 0, high: 4095 - a > 0, one_hot: one_hot(sigmoid::index(t)) }
     }
 
-    fn run(x: i64, h: Hints, claimed: Option<i128>) -> Harness {
-        let mut hs = Harness::new();
+    fn harness() -> Harness {
+        Harness::new()
+    }
+
+    fn run_in(mut hs: Harness, x: i64, h: Hints, claimed: Option<i128>) -> Harness {
         let xt = hs.private(x.into());
-        let lut = add_table(&mut hs.b, K);
+        let gate = crate::config::mat_vec_gate(&hs.b.config);
         let iv = Interval { lo: -(40 << K), hi: 40 << K };
-        let s = sigmoid_gadget(&mut hs.b, xt, iv, K, lut).unwrap_or_else(|e| unreachable!("{e}"));
+        let s = sigmoid_gadget(&mut hs.b, xt, iv, K, gate, &table_rows(K)).unwrap_or_else(|e| unreachable!("{e}"));
         let step = s.step.unwrap_or_else(|| unreachable!());
         hs.set(step.q, h.t);
         hs.set(step.r, h.r);
@@ -118,12 +180,19 @@ mod tests {
         if let Some(g) = s.high {
             hs.set(g.target, h.high.into());
         }
+        for (f, &v) in s.one_hot.iter().zip(&h.one_hot) {
+            hs.set(f.target, v.into());
+        }
         if let Some(c) = claimed {
             let out = hs.private(c);
             hs.b.connect(out, s.y);
         }
         hs.public(s.y);
         hs
+    }
+
+    fn run(x: i64, h: Hints, claimed: Option<i128>) -> Harness {
+        run_in(harness(), x, h, claimed)
     }
 
     #[test]
@@ -140,7 +209,11 @@ mod tests {
     fn wrong_step_is_rejected() {
         let q = 81_920; // 1.25
         let h = honest(q);
-        rejects(run(q, Hints { t: h.t + 1, r: h.r - 256, ..h }, None));
+        rejects(run(
+            q,
+            Hints { t: h.t + 1, r: h.r - 256, one_hot: one_hot(sigmoid::index(h.t as i64 + 1)), ..h },
+            None,
+        ));
     }
 
     #[test]
@@ -156,5 +229,82 @@ mod tests {
         let table = sigmoid::table(K);
         let q = 45_000;
         rejects(run(q, honest(q), Some(i128::from(sigmoid::sigmoid(q, K, &table)) + 1)));
+    }
+
+    #[test]
+    fn wrong_digit_selection_is_rejected() {
+        let q = 45_000;
+        let index = sigmoid::index(sigmoid::step(q, K).0);
+        // another entry's digits (a different table value)
+        rejects(run(q, Hints { one_hot: one_hot(index + 70), ..honest(q) }, None));
+        // two flags in the low digit: Σ ≠ 1
+        let mut two = one_hot(index);
+        two[BASE + (index + 1) % BASE] = true;
+        rejects(run(q, Hints { one_hot: two, ..honest(q) }, None));
+        // no flag in the high digit
+        let mut none = one_hot(index);
+        none[index / BASE] = false;
+        rejects(run(q, Hints { one_hot: none, ..honest(q) }, None));
+    }
+
+    #[test]
+    fn non_boolean_flags_are_rejected() {
+        // a = (2, −1) in the high digit keeps Σ = 1 and can reach other positions
+        let mut hs = harness();
+        let q = 45_000;
+        let h = honest(q);
+        let index = sigmoid::index(sigmoid::step(q, K).0);
+        let (hi, lo) = (index / BASE, index % BASE);
+        let xt = hs.private(q.into());
+        let gate = crate::config::mat_vec_gate(&hs.b.config);
+        let iv = Interval { lo: -(40 << K), hi: 40 << K };
+        let s = sigmoid_gadget(&mut hs.b, xt, iv, K, gate, &table_rows(K)).unwrap_or_else(|e| unreachable!("{e}"));
+        let step = s.step.unwrap_or_else(|| unreachable!());
+        hs.set(step.q, h.t);
+        hs.set(step.r, h.r);
+        for f in s.low.iter().chain(&s.high) {
+            hs.set(f.target, 1);
+        }
+        // 2·(hi+1) − 1·(hi+2) = hi: the position still matches, the selected value does not
+        for (j, f) in s.one_hot.iter().enumerate() {
+            let v = match j {
+                _ if j == hi + 1 => 2,
+                _ if j == hi + 2 => -1,
+                _ if j == BASE + lo => 1,
+                _ => 0,
+            };
+            hs.set(f.target, v);
+        }
+        hs.public(s.y);
+        rejects(hs);
+    }
+
+    #[test]
+    fn the_circuit_has_no_lookup_and_the_proof_no_lookup_openings() {
+        // The auditor's attack recomputed `openings.lookup_zs` for every candidate index and
+        // found the one that matched. With no lookup table there is nothing to recompute:
+        // every value of the gadget sits in ordinary, blinded wire columns.
+        use plonky2::iop::witness::{PartialWitness, WitnessWrite};
+        let q = 45_000i64;
+        let h = honest(q);
+        let mut b = Builder::new(crate::config::for_model(0));
+        let x = b.add_virtual_target();
+        let gate = crate::config::mat_vec_gate(&b.config);
+        let iv = Interval { lo: -(40 << K), hi: 40 << K };
+        let s = sigmoid_gadget(&mut b, x, iv, K, gate, &table_rows(K)).unwrap_or_else(|e| unreachable!("{e}"));
+        let data = b.build::<crate::field::C>();
+        assert!(data.common.luts.is_empty(), "the circuit uses a lookup table");
+        assert_eq!(data.common.num_lookup_polys, 0);
+        let mut pw = PartialWitness::new();
+        let step = s.step.unwrap_or_else(|| unreachable!());
+        let mut values = vec![(x, q.into()), (step.q, h.t), (step.r, h.r)];
+        values.extend(s.low.iter().chain(&s.high).map(|f| (f.target, 1)));
+        values.extend(s.one_hot.iter().zip(h.one_hot).map(|(f, v)| (f.target, i128::from(v))));
+        for (t, v) in values {
+            pw.set_target(t, crate::field::to_field(v)).unwrap_or_else(|e| unreachable!("{e}"));
+        }
+        let proof = data.prove(pw).unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(proof.proof.openings.lookup_zs.is_empty() && proof.proof.openings.lookup_zs_next.is_empty());
+        data.verify(proof).unwrap_or_else(|e| unreachable!("{e}"));
     }
 }

@@ -1,5 +1,5 @@
 //! A small harness for gadget tests: build a circuit around one gadget, set its witness
-//! (honest or not), prove with zero knowledge and verify with the real verifier.
+//! (honest or not), prove and verify with the real verifier (on [`soundness_config`]).
 
 use plonky2::field::types::Field;
 use plonky2::iop::target::Target;
@@ -14,12 +14,24 @@ pub struct Harness {
     values: Vec<(Target, F)>,
 }
 
+/// The small-model config without zero knowledge and with few FRI queries: a dishonest
+/// witness is refused by the constraint identity at the out-of-domain point, which neither
+/// blinding nor the number of queries affects, so soundness tests need neither (and run
+/// several times faster). Same wires and constants as production, so the same gates fit.
+pub fn soundness_config() -> CircuitConfig {
+    let mut c = crate::config::for_model(0);
+    c.zero_knowledge = false;
+    c.fri_config.num_query_rounds = 4;
+    c.fri_config.proof_of_work_bits = 0;
+    c.security_bits = c.fri_config.num_query_rounds * c.fri_config.rate_bits;
+    c
+}
+
 impl Harness {
     pub fn new() -> Harness {
-        Harness { b: Builder::new(crate::config::for_model(0)), values: Vec::new() }
+        Harness::with_config(soundness_config())
     }
 
-    #[allow(dead_code)]
     pub fn with_config(config: CircuitConfig) -> Harness {
         Harness { b: Builder::new(config), values: Vec::new() }
     }
