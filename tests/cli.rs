@@ -97,7 +97,18 @@ fn prove_verify_open_and_tampering() {
     let bundle = tmp("bc.zkdx.json");
     let salt = tmp("bc.salt");
     let record = "models/examples/breast-cancer-benign.json";
-    let o_prove = zkdx(&["prove", "models/breast-cancer.onnx", record, "-o", s(&bundle), "--salt-out", s(&salt), "-q"]);
+    let o_prove = zkdx(&[
+        "prove",
+        "models/breast-cancer.onnx",
+        record,
+        "-o",
+        s(&bundle),
+        "--salt-out",
+        s(&salt),
+        "-q",
+        "--disclose",
+        "exact",
+    ]);
     assert!(o_prove.status.success(), "{}", text(&o_prove));
     let infer = zkdx(&["infer", "models/breast-cancer.onnx", record]);
     let quantised_line =
@@ -144,7 +155,7 @@ fn prove_verify_open_and_tampering() {
             contents.replacen(data, &format!("{}{}{}", &data[..mid], flipped, &data[mid + 1..]), 1)
         }),
         ("truncated", contents[..contents.len() / 2].to_string()),
-        ("version", contents.replacen("\"format_version\": 2", "\"format_version\": 9", 1)),
+        ("version", contents.replacen("\"format_version\": 3", "\"format_version\": 9", 1)),
     ];
     for (what, text_variant) in variants {
         let p = tmp(&format!("tampered-{}.zkdx.json", what.replace(' ', "-")));
@@ -162,6 +173,42 @@ fn prove_verify_open_and_tampering() {
     let o = zkdx(&["verify", s(&bundle), "--model", "models/diabetes-progression.onnx"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("not for diabetes-progression"), "{}", text(&o));
+}
+
+#[test]
+fn two_default_bundles_of_one_record_share_only_the_disclosed_result() {
+    let record = "models/examples/breast-cancer-malignant.json";
+    let mut bundles = Vec::new();
+    for name in ["link-a.zkdx.json", "link-b.zkdx.json"] {
+        let bundle = tmp(name);
+        let o = zkdx(&["prove", "models/breast-cancer.onnx", record, "-o", s(&bundle), "-q"]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("coarse"), "coarse is the default: {}", text(&o));
+        let o = zkdx(&["verify", s(&bundle)]);
+        assert!(o.status.success() && text(&o).contains("disclosed  coarse"), "{}", text(&o));
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+        bundles.push(json);
+    }
+    let (a, b) = (&bundles[0], &bundles[1]);
+    assert_eq!(a["result"], b["result"], "the disclosed result is the same");
+    assert_eq!(a["result"]["disclosure"], "coarse");
+    assert!(a["result"].get("outputs").is_none(), "no exact logit: {}", a["result"]);
+    let percents = a["result"]["percentages"].as_array().unwrap();
+    assert!(percents.iter().all(|p| p.as_u64().unwrap() <= 100));
+    assert_ne!(a["input_commitment"], b["input_commitment"]);
+    assert_ne!(a["proof"]["data"], b["proof"]["data"]);
+
+    // label: the class and nothing else
+    let bundle = tmp("label.zkdx.json");
+    let o = zkdx(&["prove", "models/breast-cancer.onnx", record, "-o", s(&bundle), "-q", "--disclose", "label"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    let result = json["result"].as_object().unwrap();
+    for absent in ["outputs", "percentages", "probabilities", "rounded"] {
+        assert!(!result.contains_key(absent), "{absent} in a label bundle: {json}");
+    }
+    let o = zkdx(&["verify", s(&bundle)]);
+    assert!(o.status.success() && text(&o).contains("result     malignant\n"), "{}", text(&o));
 }
 
 #[test]

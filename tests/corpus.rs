@@ -9,7 +9,7 @@ use base64::Engine;
 use zkdx_bundle::signature::sign;
 use zkdx_bundle::workflow::{check_bundle_bytes, prove_diagnosis};
 use zkdx_bundle::ProofBundle;
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -80,7 +80,7 @@ fn models_corpus() {
 fn fresh_bundle(model_id: &str, record: &str) -> ProofBundle {
     let m = Model::load(&root().join(format!("models/{model_id}.onnx"))).unwrap();
     let x = m.read_record(&root().join("models/examples").join(record)).unwrap();
-    prove_diagnosis(&m, &x, |_| {}, || false).unwrap().unwrap().bundle
+    prove_diagnosis(&m, &x, Disclosure::default(), |_| {}, || false).unwrap().unwrap().bundle
 }
 
 fn edit(bundle: &ProofBundle, f: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
@@ -117,13 +117,19 @@ fn bundles_corpus() {
             "larger than any zkDx bundle",
         ),
         (
-            "outputs swapped",
+            "percentages swapped",
             edit(&good, |v| {
-                let o = v["result"]["outputs"].as_array_mut().unwrap();
+                let o = v["result"]["percentages"].as_array_mut().unwrap();
                 o.swap(0, 1);
             }),
             "not the result the proof proves",
         ),
+        (
+            "exact outputs added to a coarse bundle",
+            edit(&good, |v| v["result"]["outputs"] = vec![1, 2].into()),
+            "not the result the proof proves",
+        ),
+        ("disclosure relabelled", edit(&good, |v| v["result"]["disclosure"] = "label".into()), "probabilities"),
         (
             "label edited",
             edit(&good, |v| {

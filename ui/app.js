@@ -75,6 +75,12 @@ async function init() {
   if (models.length) chooseModel(models[0].id);
 }
 
+function showDisclosure() {
+  const d = current.disclosures.find((c) => c.name === $("disclosure").value);
+  $("disclosure-note").textContent = d ? d.explain : "";
+}
+$("disclosure").addEventListener("change", showDisclosure);
+
 function chooseModel(id) {
   current = models.find((m) => m.id === id);
   const card = $("model-card");
@@ -87,6 +93,10 @@ function chooseModel(id) {
     : `mean absolute error ${m.quantised_mae?.toFixed(1)} ${current.unit || ""} on the held-out split`;
   card.appendChild(el("p", { class: "note" }, acc));
   card.appendChild(el("p", { class: "note", id: "model-digest" }, "Digest " + current.digest));
+  const select = $("disclosure");
+  select.replaceChildren(...current.disclosures.map((d) =>
+    el("option", d.default ? { value: d.name, selected: "selected" } : { value: d.name }, d.name)));
+  showDisclosure();
   const form = $("record-form");
   form.replaceChildren();
   for (const f of current.features) {
@@ -198,7 +208,7 @@ async function prove() {
   $("cancel").classList.remove("hidden");
   setProgress(0.02, "starting");
   try {
-    const p = await invoke("prove", { modelId: current.id, values: formValues() });
+    const p = await invoke("prove", { modelId: current.id, values: formValues(), disclosure: $("disclosure").value });
     $("proof-text").textContent = `Proof made ${p.created_at}: ${p.result.text} (${p.proof_bytes.toLocaleString()} bytes). The bundle holds no input, only the commitment ${p.input_commitment.slice(0, 16)}…` +
       (p.signed_by ? ` Signed by this device (${p.signed_by}).` : " Not signed (no keyring).") +
       (p.history_warning ? ` History: ${p.history_warning}` : "");

@@ -224,7 +224,7 @@ def diabetes():
                        "scale (about 25–346), not a clinical unit; use it to compare patients, not to diagnose.",
         "features": features,
         "output": {"name": "progression", "unit": "study score", "description":
-                   "disease progression one year after baseline (higher is worse)"},
+                   "disease progression one year after baseline (higher is worse)", "resolution": 1.0},
         "training": {"data_set": "scikit-learn load_diabetes(scaled=False)", "train_records": len(ytr),
                      "test_records": len(yte), "architecture": "standardise → 10×16 ReLU → 16×1 → rescale",
                      "seed": SEED},

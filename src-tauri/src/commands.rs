@@ -9,6 +9,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 use zkdx_bundle::io::{read_bundle_file, write_atomically};
+use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::signature::{fingerprint, sign};
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path};
 use zkdx_bundle::ProofBundle;
@@ -16,7 +17,7 @@ use zkdx_circuit::Salt;
 use zkdx_model::error::RecordError;
 use zkdx_model::model::Outcome;
 use zkdx_model::record::{parse_record, read_record, Format};
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 use crate::history::HistoryEntry;
 use crate::models::{self, ModelSummary};
@@ -153,8 +154,10 @@ pub async fn prove(
     state: State<'_, AppState>,
     model_id: String,
     values: BTreeMap<String, String>,
+    disclosure: Option<String>,
 ) -> UiResult<ProofView> {
     let model = models::load(&model_id)?;
+    let disclosure: Disclosure = disclosure.as_deref().map(str::parse).transpose()?.unwrap_or_default();
     let x = checked_values(&model, &values)?;
     state.cancel.store(false, Ordering::SeqCst);
     let cancel = state.cancel.clone();
@@ -163,6 +166,7 @@ pub async fn prove(
         let proven = prove_diagnosis(
             &model,
             &x,
+            disclosure,
             |s| {
                 let _ = emitter.emit("prove-progress", Progress { stage: s.label(), fraction: s.fraction() });
             },
@@ -177,7 +181,7 @@ pub async fn prove(
         sign(&mut bundle, key);
     }
     let view = ProofView {
-        result: outcome_view(&model, &model.interpret(&bundle.result.outputs)),
+        result: outcome_view(&model, &disclosed_outcome(&model, &bundle.result)),
         salt: proven.salt.to_hex(),
         created_at: bundle.created_at.clone(),
         proof_bytes: bundle.proof_bytes().map(|b| b.len()).unwrap_or(0),
@@ -255,7 +259,7 @@ pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult
         let bytes = read_bundle_file(Path::new(&path))?;
         let checked = check_bundle_bytes(&bytes, model_path.as_deref().map(Path::new), &models::models_dir());
         let result = match (&checked.model, &checked.bundle) {
-            (Some(m), Some(b)) if checked.verdict.valid => Some(outcome_view(m, &m.interpret(&b.result.outputs))),
+            (Some(m), Some(b)) if checked.verdict.valid => Some(outcome_view(m, &disclosed_outcome(m, &b.result))),
             _ => None,
         };
         Ok::<_, UiError>(VerdictView {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use zkdx_model::card::Feature;
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 /// The shipped models' folder: `$ZKDX_MODELS`, else the repository's `models/`.
 pub fn models_dir() -> PathBuf {
@@ -39,6 +39,20 @@ pub struct ModelSummary {
     pub outputs: Vec<String>,
     /// The score's unit (regressions).
     pub unit: Option<String>,
+    /// What a proof of this model may disclose, least first, each with its one-sentence
+    /// explanation; the first `default` one is preselected.
+    pub disclosures: Vec<DisclosureChoice>,
+}
+
+/// One disclosure choice.
+#[derive(Debug, Serialize)]
+pub struct DisclosureChoice {
+    /// `label`, `coarse` or `exact`.
+    pub name: &'static str,
+    /// One sentence for the patient.
+    pub explain: &'static str,
+    /// Whether it is the default.
+    pub default: bool,
 }
 
 /// Load a shipped model by id.
@@ -70,6 +84,14 @@ pub fn summaries() -> Result<Vec<ModelSummary>, String> {
             features: card.features,
             outputs: m.graph.outputs.clone(),
             unit: card.output.map(|o| o.unit),
+            disclosures: zkdx_model::disclosure::available(m.graph.head)
+                .into_iter()
+                .map(|d| DisclosureChoice {
+                    name: d.as_str(),
+                    explain: d.explain(),
+                    default: d == Disclosure::default(),
+                })
+                .collect(),
         });
     }
     Ok(out)

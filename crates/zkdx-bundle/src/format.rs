@@ -1,17 +1,16 @@
-//! The bundle's JSON format (version 1) and its structural checks.
+//! The bundle's JSON format (version 3; 1 and 2 are still read) and its structural checks.
 //!
 //! ```json
 //! {
 //!   "format": "zkdx-proof-bundle",
-//!   "format_version": 2,
+//!   "format_version": 3,
 //!   "zkdx_version": "0.1.0",
 //!   "created_at": "2026-11-25T21:00:00Z",
 //!   "model": { "id": "breast-cancer", "name": "…", "version": "1.0.0", "digest": "sha256:…" },
 //!   "result": {
-//!     "kind": "classification",
+//!     "kind": "classification", "disclosure": "coarse",
 //!     "label": "benign", "label_index": 1,
-//!     "probabilities": [0.02, 0.98],
-//!     "outputs": [-123456, 234567], "scale_bits": 16,
+//!     "probabilities": [0.02, 0.98], "percentages": [2, 98], "scale_bits": 16,
 //!     "output_names": ["malignant", "benign"], "unit": null
 //!   },
 //!   "input_commitment": "<64 hex digits: Poseidon(quantised input ‖ salt)>",
@@ -20,18 +19,23 @@
 //!   "signature": { "algorithm": "ed25519", "public_key": "<hex>", "signature": "<hex>" }
 //! }
 //! ```
-//! `signature` is optional (see [`crate::signature`]); version-1 bundles have none.
+//! `signature` is optional (see [`crate::signature`]); version-1 bundles have none. An
+//! `exact` bundle holds `"outputs"` (the proven logits or scores) instead of `percentages`; a
+//! `coarse` regression holds `"rounded"` and `"resolution"`; a `label` bundle only the label.
 //! Reading checks the format name and version, every field's type, and sizes; unknown
 //! fields are refused so that nothing is silently ignored.
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use zkdx_model::Disclosure;
 
 /// The `format` field's value.
 pub const FORMAT: &str = "zkdx-proof-bundle";
-/// The version this code writes: 2 adds the optional device `signature`.
-pub const FORMAT_VERSION: u32 = 2;
+/// The version this code writes: 2 adds the optional device `signature`; 3 adds
+/// `result.disclosure` (with `percentages`, `rounded` and `resolution`), and `outputs` only
+/// for an `exact` disclosure.
+pub const FORMAT_VERSION: u32 = 3;
 /// The oldest version this code reads (version 1 has no signature).
 pub const MIN_FORMAT_VERSION: u32 = 1;
 /// The proof system named in bundles.
@@ -93,11 +97,26 @@ pub struct ResultClaim {
     /// The label's index (classifiers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_index: Option<usize>,
-    /// Class probabilities (classifiers), in `output_names` order.
+    /// What the proof discloses (absent in version 1 and 2 bundles, which are `exact`).
+    #[serde(default = "exact")]
+    pub disclosure: Disclosure,
+    /// Class probabilities (classifiers), in `output_names` order: from the exact logits, or
+    /// the proven whole percents / 100 (`coarse`); none for `label`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probabilities: Vec<f64>,
-    /// The proven outputs (logits or scores) as integers at scale `2^scale_bits`.
+    /// The proven outputs (logits or scores) as integers at scale `2^scale_bits` (`exact`
+    /// only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<i64>,
+    /// The proven whole percent of each class (`coarse` classifiers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub percentages: Vec<u32>,
+    /// The proven scores in steps of `resolution` (`coarse` regressions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounded: Vec<i64>,
+    /// The step of `rounded`, in the score's unit (the model card's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<f64>,
     /// Fixed-point scale bits.
     pub scale_bits: u32,
     /// Names of the outputs (labels, or the score's name).
@@ -105,6 +124,10 @@ pub struct ResultClaim {
     /// The score's unit (regressions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+}
+
+fn exact() -> Disclosure {
+    Disclosure::Exact
 }
 
 /// The proof itself.
@@ -217,14 +240,16 @@ impl ProofBundle {
                 if r.output_names.get(index) != Some(label) {
                     return field("result.label", "does not match `output_names[label_index]`");
                 }
-                if r.probabilities.len() != r.output_names.len()
+                let expected = if r.disclosure == Disclosure::Label { 0 } else { r.output_names.len() };
+                if r.probabilities.len() != expected
                     || r.probabilities.iter().any(|p| !p.is_finite() || !(0.0..=1.0).contains(p))
                 {
-                    return field("result.probabilities", "one probability in [0, 1] per class");
+                    return field("result.probabilities", "one probability in [0, 1] per class (none for `label`)");
                 }
             }
             "regression" => {
-                if r.outputs.len() != r.output_names.len() {
+                let shown = if r.disclosure == Disclosure::Exact { &r.outputs } else { &r.rounded };
+                if shown.len() != r.output_names.len() {
                     return field("result.outputs", "one output per name");
                 }
             }

@@ -2,7 +2,7 @@
 //! data, the proof's public values are this model's digest, and every readable claim in the
 //! bundle (result, label, probabilities, commitment) is exactly what the proof proves.
 
-use crate::format::{ProofBundle, COMPACT_PROOF_SYSTEM};
+use crate::format::{ProofBundle, ResultClaim, COMPACT_PROOF_SYSTEM};
 use crate::make::result_claim;
 use crate::signature::{check_signature, SignatureStatus};
 use zkdx_circuit::compact::CompactCircuit;
@@ -62,7 +62,7 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
         Ok(_) => return Verdict::invalid("the input commitment in the bundle is not the one the proof commits to"),
         Err(e) => return Verdict::invalid(e.to_string()),
     }
-    let proven = result_claim(model, &public.outputs, public.label);
+    let proven = result_claim(model, &public);
     let claimed = &bundle.result;
     if claimed.outputs != proven.outputs || claimed.label_index != proven.label_index || claimed.kind != proven.kind {
         return Verdict::invalid("the result in the bundle is not the result the proof proves");
@@ -77,6 +77,10 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
         && claimed.probabilities.iter().zip(&proven.probabilities).all(|(a, b)| (a - b).abs() <= 1e-9);
     if !close {
         return Verdict::invalid("the probabilities in the bundle do not follow from the proven outputs");
+    }
+    // every other field (disclosure, percentages, rounded scores, resolution, unit) exactly
+    if (ResultClaim { probabilities: proven.probabilities.clone(), ..claimed.clone() }) != proven {
+        return Verdict::invalid("the result in the bundle is not the result the proof proves");
     }
     Verdict { valid: true, reason: None, signer }
 }

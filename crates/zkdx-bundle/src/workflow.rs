@@ -10,7 +10,7 @@ use crate::make::{make_bundle, now_rfc3339};
 use crate::verdict::{check_bundle, Verdict};
 use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{prove, verify, CircuitError, ModelCircuit, Salt};
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 /// The stages of making a proof, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,14 +60,15 @@ pub struct ProvenDiagnosis {
 }
 
 /// Prove `model` on checked feature `values` (from [`Model::read_record`] or a form),
-/// reporting each stage. `cancelled` is polled between stages.
+/// disclosing the result as `disclosure` says, reporting each stage. `cancelled` is polled between stages.
 pub fn prove_diagnosis(
     model: &Model,
     values: &[f64],
+    disclosure: Disclosure,
     on_stage: impl FnMut(Stage),
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<ProvenDiagnosis>, CircuitError> {
-    prove_diagnosis_with(model, values, false, on_stage, cancelled)
+    prove_diagnosis_with(model, values, disclosure, false, on_stage, cancelled)
 }
 
 /// [`prove_diagnosis`], optionally wrapping the proof into a compact recursive proof
@@ -75,13 +76,14 @@ pub fn prove_diagnosis(
 pub fn prove_diagnosis_with(
     model: &Model,
     values: &[f64],
+    disclosure: Disclosure,
     compact: bool,
     mut on_stage: impl FnMut(Stage),
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<ProvenDiagnosis>, CircuitError> {
     let input = model.quantise_input(values);
     on_stage(Stage::BuildCircuit);
-    let circuit = ModelCircuit::build(model)?;
+    let circuit = ModelCircuit::build(model, disclosure)?;
     if cancelled() {
         return Ok(None);
     }
@@ -166,7 +168,7 @@ pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path)
         Ok(m) => m,
         Err(e) => return invalid(format!("cannot use model {}: {e}", path.display()), Some(bundle)),
     };
-    let circuit = match ModelCircuit::build(&model) {
+    let circuit = match ModelCircuit::build(&model, bundle.result.disclosure) {
         Ok(c) => c,
         Err(e) => return invalid(e.to_string(), Some(bundle)),
     };
@@ -182,7 +184,7 @@ pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], sal
     if bundle.model.digest != model.digest.to_string() {
         return Err(format!("the bundle is for another model ({})", bundle.model.digest));
     }
-    let circuit = ModelCircuit::build(model).map_err(|e| e.to_string())?;
+    let circuit = ModelCircuit::build(model, bundle.result.disclosure).map_err(|e| e.to_string())?;
     let verdict = check_bundle(bundle, model, &circuit);
     if !verdict.valid {
         return Err(format!(

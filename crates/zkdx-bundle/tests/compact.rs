@@ -9,7 +9,7 @@ use zkdx_bundle::check_bundle;
 use zkdx_bundle::format::COMPACT_PROOF_SYSTEM;
 use zkdx_bundle::workflow::{prove_diagnosis_with, Stage};
 use zkdx_circuit::ModelCircuit;
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 fn path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
@@ -20,14 +20,15 @@ fn compact_bundle_verifies_and_tampering_is_caught() {
     let model = Model::load(&path("models/diabetes-progression.onnx")).unwrap();
     let x = model.read_record(&path("models/examples/diabetes-progression.json")).unwrap();
     let mut stages = Vec::new();
-    let proven = prove_diagnosis_with(&model, &x, true, |s| stages.push(s), || false).unwrap().unwrap();
+    let proven =
+        prove_diagnosis_with(&model, &x, Disclosure::Exact, true, |s| stages.push(s), || false).unwrap().unwrap();
     assert!(stages.contains(&Stage::Compact));
     let bundle = proven.bundle;
     assert_eq!(bundle.proof.system, COMPACT_PROOF_SYSTEM);
     let bytes = bundle.proof_bytes().unwrap();
     assert!(bytes.len() <= 64 * 1024, "compact proof of {} bytes", bytes.len());
 
-    let circuit = ModelCircuit::build(&model).unwrap();
+    let circuit = ModelCircuit::build(&model, Disclosure::Exact).unwrap();
     let verdict = check_bundle(&bundle, &model, &circuit);
     assert!(verdict.valid, "{:?}", verdict.reason);
 

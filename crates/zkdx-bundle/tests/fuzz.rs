@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use zkdx_bundle::make::{make_bundle, now_rfc3339};
 use zkdx_bundle::{check_bundle, ProofBundle};
 use zkdx_circuit::{prove, ModelCircuit, Salt};
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 struct Fixture {
     model: Model,
@@ -25,7 +25,7 @@ fn fixture() -> &'static Fixture {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
         let model = Model::load(&root.join("models/diabetes-progression.onnx")).unwrap();
         let x = model.read_record(&root.join("models/examples/diabetes-progression.json")).unwrap();
-        let circuit = ModelCircuit::build(&model).unwrap();
+        let circuit = ModelCircuit::build(&model, Disclosure::Exact).unwrap();
         let proof = prove(&circuit, &model, &model.quantise_input(&x), &Salt::random()).unwrap();
         let bundle = make_bundle(&model, &proof, now_rfc3339());
         let bytes = bundle.to_bytes();

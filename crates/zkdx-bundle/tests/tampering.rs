@@ -9,7 +9,7 @@ use zkdx_bundle::make::{make_bundle, now_rfc3339};
 use zkdx_bundle::signature::{check_signature, fingerprint, sign, SignatureStatus};
 use zkdx_bundle::{check_bundle, ProofBundle};
 use zkdx_circuit::{prove, ModelCircuit, Salt};
-use zkdx_model::{Model, Op};
+use zkdx_model::{Disclosure, Model, Op};
 
 fn path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
@@ -24,7 +24,7 @@ struct Setup {
 fn setup() -> Setup {
     let model = Model::load(&path("models/breast-cancer.onnx")).unwrap();
     let x = model.read_record(&path("models/examples/breast-cancer-benign.csv")).unwrap();
-    let circuit = ModelCircuit::build(&model).unwrap();
+    let circuit = ModelCircuit::build(&model, Disclosure::Exact).unwrap();
     let proof = prove(&circuit, &model, &model.quantise_input(&x), &Salt::random()).unwrap();
     let bundle = make_bundle(&model, &proof, now_rfc3339());
     Setup { model, circuit, bundle }
@@ -93,7 +93,7 @@ fn a_bundle_checked_against_another_model_is_invalid() {
         bias[0] += 1;
     }
     let other = s.model.with_graph(g).unwrap();
-    let other_circuit = ModelCircuit::build(&other).unwrap();
+    let other_circuit = ModelCircuit::build(&other, Disclosure::Exact).unwrap();
     // even with the digest field rewritten to the other model's, the proof does not verify
     let mut b = s.bundle.clone();
     b.model.digest = other.digest.to_string();
@@ -109,8 +109,8 @@ fn unreadable_bundles_give_clear_errors() {
     assert!(matches!(ProofBundle::from_bytes(&bytes[..bytes.len() / 2]), Err(BundleError::Malformed(_))));
     assert!(matches!(ProofBundle::from_bytes(b"not json"), Err(BundleError::Malformed(_))));
     let text = String::from_utf8(bytes).unwrap();
-    let v3 = text.replacen("\"format_version\": 2", "\"format_version\": 3", 1);
-    assert_eq!(ProofBundle::from_bytes(v3.as_bytes()), Err(BundleError::UnsupportedVersion(3)));
+    let v4 = text.replacen("\"format_version\": 3", "\"format_version\": 4", 1);
+    assert_eq!(ProofBundle::from_bytes(v4.as_bytes()), Err(BundleError::UnsupportedVersion(4)));
     let other = text.replacen("zkdx-proof-bundle", "something-else", 1);
     assert!(matches!(ProofBundle::from_bytes(other.as_bytes()), Err(BundleError::WrongFormat(_))));
     let typed = text.replacen("\"scale_bits\": 16", "\"scale_bits\": \"16\"", 1);

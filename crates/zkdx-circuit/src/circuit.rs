@@ -1,5 +1,6 @@
 //! The circuit of a whole model: input range checks, the input commitment, one gadget per
-//! op, the head (argmax or sign), and the public inputs (see [`crate::public`]).
+//! op, the head (argmax or sign), the disclosed result (exact outputs, or whole percents and
+//! rounded scores proved from them), and the public inputs (see [`crate::public`]).
 
 use plonky2::field::types::Field;
 use plonky2::hash::poseidon::PoseidonHash;
@@ -10,14 +11,15 @@ use crate::config;
 use crate::error::CircuitError;
 use crate::field::{to_field, C, D, F};
 use crate::gadgets::range::{assert_between, assert_range};
-use crate::gadgets::{argmax, dense, pool, relu, rescale, sigmoid, Builder};
+use crate::gadgets::{argmax, dense, disclose, pool, relu, rescale, sigmoid, Builder};
 use crate::gates::rescale::RescaleGate;
 use crate::public::PublicLayout;
 use crate::witness::{Hint, HintTarget};
 use zkdx_model::bounds::{bits, Interval};
+use zkdx_model::disclosure::resolution_steps;
 use zkdx_model::infer::conv_outputs;
 use zkdx_model::ir::{Head, Op};
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 /// A model's circuit, ready to prove and verify.
 pub struct ModelCircuit {
@@ -53,9 +55,10 @@ pub struct CircuitStats {
 }
 
 impl ModelCircuit {
-    /// Build the circuit for `model`. Deterministic: the same model gives the same verifier
-    /// data on any machine.
-    pub fn build(model: &Model) -> Result<ModelCircuit, CircuitError> {
+    /// Build the circuit for `model`, disclosing the result as `disclosure` says.
+    /// Deterministic: the same model and disclosure give the same verifier data on any
+    /// machine.
+    pub fn build(model: &Model, disclosure: Disclosure) -> Result<ModelCircuit, CircuitError> {
         let graph = &model.graph;
         let k = graph.scale_bits;
         let mut b = Builder::new(config::for_model(graph.macs()));
@@ -229,17 +232,31 @@ impl ModelCircuit {
             activations.push(cur.clone());
             accumulators.push(op_accs);
         }
-        b.register_public_inputs(&cur);
         let out_iv = bounds.last().map(Vec::as_slice).unwrap_or(&[]);
-        let has_label = match graph.head {
-            Head::Identity => false,
+        let classes = match graph.head {
+            Head::Identity => 0,
+            Head::Softmax => cur.len(),
+            Head::Sigmoid => 2,
+        };
+        if disclosure == Disclosure::Label && classes == 0 {
+            return Err(CircuitError::Build(
+                "a score cannot be disclosed as a label (this model's card defines no score bands); choose coarse or exact"
+                    .into(),
+            ));
+        }
+        if disclosure == Disclosure::Exact {
+            b.register_public_inputs(&cur);
+        }
+        // the label, and the logit gaps max − x_j ≥ 0 that the percentages start from
+        let (label, gaps, gap_bits) = match graph.head {
+            Head::Identity => (None, Vec::new(), 0),
             Head::Softmax => {
                 let t = argmax::argmax(&mut b, &cur, argmax_bits(out_iv));
                 for (j, o) in t.one_hot.iter().enumerate() {
                     hints.push((o.target, Hint::OneHot(j)));
                 }
-                b.register_public_input(t.label);
-                true
+                let gaps = cur.iter().map(|&x| b.sub(t.max, x)).collect();
+                (Some(t.label), gaps, argmax_bits(out_iv))
             }
             Head::Sigmoid => {
                 let z = *cur.first().ok_or_else(|| CircuitError::Build("no output".into()))?;
@@ -252,12 +269,44 @@ impl ModelCircuit {
                 let sz = b.mul(s.target, two_z_plus_one);
                 let t = b.sub(sz, z);
                 let t = b.sub(t, one);
-                assert_range(&mut b, t, 0, bits(iv.lo.abs().max(iv.hi.abs()) + 1));
-                b.register_public_input(s.target);
-                true
+                let magnitude_bits = bits(iv.lo.abs().max(iv.hi.abs()) + 1);
+                assert_range(&mut b, t, 0, magnitude_bits);
+                // the logits are (0, z): gaps s·z and s·z − z, both ≥ 0 by the check above
+                let gap0 = b.mul(s.target, z);
+                let gap1 = b.sub(gap0, z);
+                (Some(s.target), vec![gap0, gap1], magnitude_bits)
             }
         };
-        let layout = PublicLayout { outputs: cur.len(), has_label };
+        if let Some(l) = label {
+            b.register_public_input(l);
+        }
+        if disclosure == Disclosure::Coarse && classes > 0 {
+            let rows = disclose::exp_rows();
+            let percents =
+                disclose::percentages(&mut b, mat_vec_gate, &rows, &gaps, gap_bits, k).map_err(CircuitError::Build)?;
+            for (c, p) in percents.iter().enumerate() {
+                hints.push((p.percent, Hint::Percent(c)));
+                if let Some(step) = p.step {
+                    hints.push((step.q, Hint::PercentStep(c)));
+                    hints.push((step.r, Hint::PercentStepRemainder(c)));
+                }
+                if let Some(high) = p.high {
+                    hints.push((high.target, Hint::PercentHigh(c)));
+                }
+                for (j, flag) in p.one_hot.iter().enumerate() {
+                    hints.push((flag.target, Hint::PercentDigit { class: c, j }));
+                }
+                b.register_public_input(p.percent);
+            }
+        } else if disclosure == Disclosure::Coarse {
+            let steps = resolution_steps(model.score_resolution(), k);
+            let rounded = disclose::rounded_scores(&mut b, &cur, out_iv, steps);
+            for (i, &r) in rounded.iter().enumerate() {
+                hints.push((r, Hint::RoundedScore(i)));
+            }
+            b.register_public_inputs(&rounded);
+        }
+        let layout = PublicLayout { disclosure, outputs: cur.len(), classes };
         let rows = (b.num_gates(), mat_vec_rows);
         let data = b.build::<C>();
         Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations, accumulators, rows })

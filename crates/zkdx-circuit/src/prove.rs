@@ -121,7 +121,13 @@ fn prove_inner(
         )));
     }
     let trace = infer::run(&model.graph, input);
-    let assignment = Assignment { trace: &trace, salt: salt.field(), k: circuit.scale_bits };
+    let assignment = Assignment {
+        trace: &trace,
+        salt: salt.field(),
+        k: circuit.scale_bits,
+        head: model.graph.head,
+        resolution_steps: zkdx_model::disclosure::resolution_steps(model.score_resolution(), circuit.scale_bits),
+    };
     let mut pw = PartialWitness::new();
     for &(target, hint) in &circuit.hints {
         let mut v = assignment.value(hint);

@@ -4,12 +4,19 @@
 //! |---|---|
 //! | 8 | the model digest, as 32-bit little-endian limbs (constants of the circuit) |
 //! | 4 | the input commitment: Poseidon(quantised input ‖ 4-element salt) |
-//! | n | the model's outputs (logits or scores) at scale 2^k, signed |
-//! | 1 | the label (classifiers only) |
+//!
+//! then, by [`Disclosure`]:
+//!
+//! | disclosure | classifier | regression |
+//! |---|---|---|
+//! | `exact` | the n outputs (logits at scale 2^k, signed), the label | the n scores at 2^k |
+//! | `coarse` | the label, each class's whole percent | the n scores in steps of the resolution |
+//! | `label` | the label | (refused: no bands yet) |
 
 use crate::error::CircuitError;
 use crate::field::{to_signed, F};
 use plonky2::field::types::PrimeField64;
+use zkdx_model::Disclosure;
 
 /// Field elements holding the digest.
 pub const DIGEST_LIMBS: usize = 8;
@@ -19,16 +26,26 @@ pub const COMMITMENT_LEN: usize = 4;
 /// Where things sit among the public inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicLayout {
-    /// Number of outputs.
+    /// What the proof discloses.
+    pub disclosure: Disclosure,
+    /// Number of model outputs.
     pub outputs: usize,
-    /// Whether a label follows the outputs.
-    pub has_label: bool,
+    /// Number of classes (0 for a regression).
+    pub classes: usize,
 }
 
 impl PublicLayout {
     /// Total number of public inputs.
     pub fn len(&self) -> usize {
-        DIGEST_LIMBS + COMMITMENT_LEN + self.outputs + usize::from(self.has_label)
+        let classifier = usize::from(self.classes > 0);
+        DIGEST_LIMBS
+            + COMMITMENT_LEN
+            + match self.disclosure {
+                Disclosure::Exact => self.outputs + classifier,
+                Disclosure::Coarse if self.classes > 0 => 1 + self.classes,
+                Disclosure::Coarse => self.outputs,
+                Disclosure::Label => classifier,
+            }
     }
 
     /// Whether there are none (never, for a zkDx circuit).
@@ -54,18 +71,54 @@ impl PublicLayout {
         for (c, f) in commitment.iter_mut().zip(&public[DIGEST_LIMBS..DIGEST_LIMBS + COMMITMENT_LEN]) {
             *c = f.to_canonical_u64();
         }
-        let start = DIGEST_LIMBS + COMMITMENT_LEN;
-        let outputs = public[start..start + self.outputs]
-            .iter()
-            .map(|&f| i64::try_from(to_signed(f)).map_err(|_| CircuitError::PublicValues("output out of range".into())))
-            .collect::<Result<Vec<_>, _>>()?;
-        let label = if self.has_label {
-            let l = public[start + self.outputs].to_canonical_u64();
-            Some(usize::try_from(l).map_err(|_| CircuitError::PublicValues("label out of range".into()))?)
-        } else {
-            None
+        let mut rest = public[DIGEST_LIMBS + COMMITMENT_LEN..].iter().copied();
+        let mut take = |n: usize| -> Vec<F> { rest.by_ref().take(n).collect() };
+        let signed = |fs: Vec<F>| -> Result<Vec<i64>, CircuitError> {
+            fs.into_iter()
+                .map(|f| {
+                    i64::try_from(to_signed(f)).map_err(|_| CircuitError::PublicValues("output out of range".into()))
+                })
+                .collect()
         };
-        Ok(PublicValues { digest_limbs, commitment, outputs, label })
+        let label_of = |fs: Vec<F>| -> Result<Option<usize>, CircuitError> {
+            fs.first()
+                .map(|l| {
+                    usize::try_from(l.to_canonical_u64())
+                        .map_err(|_| CircuitError::PublicValues("label out of range".into()))
+                })
+                .transpose()
+        };
+        let classifier = usize::from(self.classes > 0);
+        let mut values = PublicValues {
+            digest_limbs,
+            commitment,
+            disclosure: self.disclosure,
+            outputs: Vec::new(),
+            label: None,
+            percentages: Vec::new(),
+            rounded: Vec::new(),
+        };
+        match self.disclosure {
+            Disclosure::Exact => {
+                values.outputs = signed(take(self.outputs))?;
+                values.label = label_of(take(classifier))?;
+            }
+            Disclosure::Coarse if self.classes > 0 => {
+                values.label = label_of(take(1))?;
+                values.percentages = take(self.classes)
+                    .into_iter()
+                    .map(|f| {
+                        u32::try_from(f.to_canonical_u64())
+                            .ok()
+                            .filter(|&p| p <= 100)
+                            .ok_or_else(|| CircuitError::PublicValues("a percentage above 100".into()))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            Disclosure::Coarse => values.rounded = signed(take(self.outputs))?,
+            Disclosure::Label => values.label = label_of(take(classifier))?,
+        }
+        Ok(values)
     }
 }
 
@@ -76,8 +129,14 @@ pub struct PublicValues {
     pub digest_limbs: [u32; DIGEST_LIMBS],
     /// The input commitment.
     pub commitment: [u64; COMMITMENT_LEN],
-    /// The outputs at scale 2^k.
+    /// What the proof discloses.
+    pub disclosure: Disclosure,
+    /// The exact outputs at scale 2^k (`exact` only).
     pub outputs: Vec<i64>,
     /// The label, for classifiers.
     pub label: Option<usize>,
+    /// Each class's whole percent (`coarse` classifiers).
+    pub percentages: Vec<u32>,
+    /// The scores in steps of the resolution (`coarse` regressions).
+    pub rounded: Vec<i64>,
 }

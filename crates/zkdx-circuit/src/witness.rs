@@ -5,7 +5,8 @@ use plonky2::iop::target::Target;
 
 use crate::field::{to_field, F};
 use zkdx_model::infer::{argmax, Trace};
-use zkdx_model::sigmoid;
+use zkdx_model::ir::Head;
+use zkdx_model::{disclosure, sigmoid};
 
 /// What a hint target holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +72,7 @@ pub enum Hint {
         i: usize,
     },
     /// Flag `j` of the one-hot digits of sigmoid input `i`'s table index (see
-    /// [`crate::gadgets::sigmoid::one_hot`]).
+    /// [`crate::gadgets::table::one_hot`]).
     SigmoidDigit {
         /// Op index.
         op: usize,
@@ -80,6 +81,23 @@ pub enum Hint {
         /// Flag index.
         j: usize,
     },
+    /// The whole percent of class `c` (coarse disclosure).
+    Percent(usize),
+    /// Class `c`'s logit gap in steps of 1/256.
+    PercentStep(usize),
+    /// The remainder of that step.
+    PercentStepRemainder(usize),
+    /// Whether 4095 minus that step is positive (the clamp is not taken).
+    PercentHigh(usize),
+    /// Flag `j` of the one-hot digits of class `class`'s table index.
+    PercentDigit {
+        /// Class index.
+        class: usize,
+        /// Flag index.
+        j: usize,
+    },
+    /// Output `i` in steps of the resolution (coarse disclosure of a score).
+    RoundedScore(usize),
     /// Argmax one-hot element `j`.
     OneHot(usize),
     /// Whether the sigmoid head's logit is ≥ 0.
@@ -94,6 +112,10 @@ pub struct Assignment<'a> {
     pub salt: [F; 4],
     /// Scale bits.
     pub k: u32,
+    /// The model's head.
+    pub head: Head,
+    /// The resolution of a coarsely disclosed score, in steps of `2^-k`.
+    pub resolution_steps: i64,
 }
 
 impl Assignment<'_> {
@@ -121,11 +143,35 @@ impl Assignment<'_> {
             }
             Hint::SigmoidDigit { op, i, j } => {
                 let index = sigmoid::index(sigmoid::step(t.activations[op][i], self.k).0);
-                F::from_bool(crate::gadgets::sigmoid::one_hot(index)[j])
+                F::from_bool(crate::gadgets::table::one_hot(index)[j])
             }
+            Hint::Percent(c) => {
+                F::from_canonical_u32(disclosure::percentages(&self.logits(), self.k).get(c).copied().unwrap_or(0))
+            }
+            Hint::PercentStep(c) => to_field(sigmoid::step(self.gap(c), self.k).0.into()),
+            Hint::PercentStepRemainder(c) => to_field(sigmoid::step(self.gap(c), self.k).1.into()),
+            Hint::PercentHigh(c) => F::from_bool(sigmoid::step(self.gap(c), self.k).0 < sigmoid::TABLE_LEN as i64 - 1),
+            Hint::PercentDigit { class, j } => {
+                F::from_bool(crate::gadgets::table::one_hot(disclosure::gap_index(self.gap(class), self.k))[j])
+            }
+            Hint::RoundedScore(i) => to_field(
+                disclosure::round_score(t.outputs().get(i).copied().unwrap_or(0), self.resolution_steps).into(),
+            ),
             Hint::OneHot(j) => F::from_bool(argmax(t.outputs()) == j),
             Hint::SigmoidSign => F::from_bool(t.outputs().first().is_some_and(|&z| z >= 0)),
         }
+    }
+}
+
+impl Assignment<'_> {
+    /// The logits the probabilities are a softmax of.
+    fn logits(&self) -> Vec<i64> {
+        disclosure::logits(self.head, self.trace.outputs()).unwrap_or_default()
+    }
+
+    /// Class `c`'s logit gap.
+    fn gap(&self, c: usize) -> i64 {
+        disclosure::gaps(&self.logits()).get(c).copied().unwrap_or(0)
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
 use zkdx_model::infer::run;
-use zkdx_model::{Model, Op};
+use zkdx_model::{Disclosure, Model, Op};
 
 fn path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
@@ -31,7 +31,7 @@ fn wide_model() -> Model {
 #[test]
 fn dense_rows_hold_at_least_64_multiply_adds_and_prove() {
     let m = wide_model();
-    let circuit = ModelCircuit::build(&m).unwrap();
+    let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let stats = circuit.stats();
     let per_row = m.graph.macs() as f64 / stats.mat_vec_rows as f64;
     assert!(per_row >= 64.0, "{per_row:.1} multiply-adds per dense row");

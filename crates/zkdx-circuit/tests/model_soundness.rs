@@ -9,8 +9,9 @@ use zkdx_circuit::field::F;
 use zkdx_circuit::prove::{prove_tampered, prove_with};
 use zkdx_circuit::witness::Hint;
 use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
+use zkdx_model::disclosure::{percentages, resolution_steps, round_score};
 use zkdx_model::infer::run;
-use zkdx_model::{Model, Op};
+use zkdx_model::{Disclosure, Model, Op};
 
 fn path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
@@ -51,7 +52,7 @@ fn refused_activation(circuit: &ModelCircuit, m: &Model, input: &[i64], op: usiz
 #[test]
 fn honest_proof_verifies_and_matches_the_reference() {
     let (m, input) = breast_cancer();
-    let circuit = ModelCircuit::build(&m).unwrap();
+    let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
     let public = verify(&circuit, &proof.bytes).unwrap();
     let trace = run(&m.graph, &input);
@@ -73,15 +74,15 @@ fn the_same_record_gives_unlinkable_commitments() {
 #[test]
 fn circuit_is_deterministic() {
     let (m, _) = breast_cancer();
-    let a = ModelCircuit::build(&m).unwrap().verifier_fingerprint();
-    let b = ModelCircuit::build(&m).unwrap().verifier_fingerprint();
+    let a = ModelCircuit::build(&m, Disclosure::Exact).unwrap().verifier_fingerprint();
+    let b = ModelCircuit::build(&m, Disclosure::Exact).unwrap().verifier_fingerprint();
     assert_eq!(a, b, "the verifier data must be reproducible from the model alone");
 }
 
 #[test]
 fn dishonest_hints_are_refused() {
     let (m, input) = breast_cancer();
-    let circuit = ModelCircuit::build(&m).unwrap();
+    let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let trace = run(&m.graph, &input);
     // a wrong rescale of the standardisation (range-check rescale), of each dense layer
     // (rescale gates fused with the ReLU that follows, or not)
@@ -110,7 +111,7 @@ fn a_forged_dense_accumulator_is_refused() {
     // The last layer's accumulator for logit 0 raised after the mat-vec rows: the rescale and
     // everything after it follow the forged value, so only the mat-vec row equation refuses
     let (m, input) = breast_cancer();
-    let circuit = ModelCircuit::build(&m).unwrap();
+    let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let trace = run(&m.graph, &input);
     let last = m.graph.ops.len() - 1;
     let acc = circuit.accumulators[last][0];
@@ -128,7 +129,7 @@ fn a_forged_dense_accumulator_is_refused() {
 fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
     let m = Model::load(&path("tests/fixtures/tiny-cnn.onnx")).unwrap();
     let input: Vec<i64> = (0..64).map(|i| ((i * 7919) % 65536) as i64).collect();
-    let circuit = ModelCircuit::build(&m).unwrap();
+    let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
     assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
     refused(&circuit, &m, &input, Hint::PoolMax { op: 2, i: 0 }, |v| v + F::ONE);
@@ -140,25 +141,32 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
 
     let s = Model::load(&path("tests/fixtures/sigmoid-head.onnx")).unwrap();
     let input = s.quantise_input(&[1.0, -2.0, 0.5, 2.5]);
-    let circuit = ModelCircuit::build(&s).unwrap();
+    let circuit = ModelCircuit::build(&s, Disclosure::Exact).unwrap();
     let proof = prove(&circuit, &s, &input, &Salt::random()).unwrap();
     let public = verify(&circuit, &proof.bytes).unwrap();
     assert_eq!(public.label, Some(usize::from(run(&s.graph, &input).outputs()[0] >= 0)));
     refused(&circuit, &s, &input, Hint::SigmoidSign, |v| F::ONE - v);
+    // a sigmoid head's coarse probabilities are the softmax of the logits (0, z)
+    let coarse = ModelCircuit::build(&s, Disclosure::Coarse).unwrap();
+    let proof = prove(&coarse, &s, &input, &Salt::random()).unwrap();
+    let public = verify(&coarse, &proof.bytes).unwrap();
+    let z = run(&s.graph, &input).outputs()[0];
+    assert_eq!(public.percentages, percentages(&[0, z], s.graph.scale_bits));
+    refused(&coarse, &s, &input, Hint::Percent(1), |v| v + F::ONE);
 }
 
 #[test]
 fn hidden_sigmoid_model_proves_without_lookups_and_refuses_a_wrong_table_index() {
     let m = Model::load(&path("tests/fixtures/sigmoid-hidden.onnx")).unwrap();
     let input = m.quantise_input(&[1.0, -2.0, 0.5]);
-    let circuit = ModelCircuit::build(&m).unwrap();
+    let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     // plonky2's lookup polynomials are not blinded: a private index must never reach one
     assert!(circuit.data.common.luts.is_empty() && circuit.data.common.num_lookup_polys == 0);
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
     assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
     refused(&circuit, &m, &input, Hint::SigmoidStep { op: 1, i: 2 }, |v| v + F::ONE);
     // the index's digits moved by one: flag j off, flag j+1 on, in the low digit
-    let base = zkdx_circuit::gadgets::sigmoid::BASE;
+    let base = zkdx_circuit::gadgets::table::BASE;
     let trace = run(&m.graph, &input);
     let t = zkdx_model::sigmoid::step(trace.activations[1][2], m.graph.scale_bits).0;
     let low = base + zkdx_model::sigmoid::index(t) % base;
@@ -175,10 +183,54 @@ fn a_proof_never_verifies_as_another_model_of_the_same_shape() {
     }
     let b = a.with_graph(g).unwrap();
     assert_ne!(a.digest, b.digest);
-    let circuit_a = ModelCircuit::build(&a).unwrap();
-    let circuit_b = ModelCircuit::build(&b).unwrap();
+    let circuit_a = ModelCircuit::build(&a, Disclosure::Exact).unwrap();
+    let circuit_b = ModelCircuit::build(&b, Disclosure::Exact).unwrap();
     let proof = prove(&circuit_a, &a, &input, &Salt::random()).unwrap();
     assert!(verify(&circuit_b, &proof.bytes).is_err(), "model A's proof verified as model B");
     let proof_b = prove(&circuit_b, &b, &input, &Salt::random()).unwrap();
     assert!(verify(&circuit_a, &proof_b.bytes).is_err(), "model B's proof verified as model A");
+}
+
+#[test]
+fn coarse_and_label_proofs_disclose_only_what_they_say() {
+    let (m, input) = breast_cancer();
+    let trace = run(&m.graph, &input);
+    let coarse = ModelCircuit::build(&m, Disclosure::Coarse).unwrap();
+    let proof = prove(&coarse, &m, &input, &Salt::random()).unwrap();
+    let public = verify(&coarse, &proof.bytes).unwrap();
+    assert!(public.outputs.is_empty(), "no exact logit is public");
+    assert_eq!(public.label, Some(0));
+    assert_eq!(public.percentages, percentages(trace.outputs(), m.graph.scale_bits));
+    // a percent one off is refused by the circuit
+    refused(&coarse, &m, &input, Hint::Percent(0), |v| v - F::ONE);
+    refused(&coarse, &m, &input, Hint::Percent(1), |v| v + F::ONE);
+    // two coarse proofs of one record share the disclosed result and nothing else public
+    let again = prove(&coarse, &m, &input, &Salt::random()).unwrap();
+    assert_eq!((again.public.label, &again.public.percentages), (public.label, &public.percentages));
+    assert_ne!(again.public.commitment, public.commitment);
+
+    let label = ModelCircuit::build(&m, Disclosure::Label).unwrap();
+    let proof = prove(&label, &m, &input, &Salt::random()).unwrap();
+    let public = verify(&label, &proof.bytes).unwrap();
+    assert!(public.outputs.is_empty() && public.percentages.is_empty());
+    assert_eq!(public.label, Some(0));
+    assert_eq!(proof.public, public);
+    // each disclosure is its own circuit: a proof of one never verifies as another
+    assert!(verify(&coarse, &proof.bytes).is_err());
+}
+
+#[test]
+fn a_coarse_score_is_rounded_in_the_circuit() {
+    let m = Model::load(&path("models/diabetes-progression.onnx")).unwrap();
+    let x = m.read_record(&path("models/examples/diabetes-progression.csv")).unwrap();
+    let input = m.quantise_input(&x);
+    let circuit = ModelCircuit::build(&m, Disclosure::Coarse).unwrap();
+    let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
+    let public = verify(&circuit, &proof.bytes).unwrap();
+    let steps = resolution_steps(m.score_resolution(), m.graph.scale_bits);
+    let want: Vec<i64> = run(&m.graph, &input).outputs().iter().map(|&y| round_score(y, steps)).collect();
+    assert_eq!(public.rounded, want);
+    assert!(public.outputs.is_empty());
+    refused(&circuit, &m, &input, Hint::RoundedScore(0), |v| v + F::ONE);
+    assert!(ModelCircuit::build(&m, Disclosure::Label).is_err(), "a score has no label to disclose");
 }

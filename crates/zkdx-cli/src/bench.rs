@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
+use zkdx_model::Disclosure;
 
 /// One model's measurements.
 #[derive(Debug, Serialize)]
@@ -78,6 +79,7 @@ pub fn bench_cmd(
     runs: usize,
     json: Option<PathBuf>,
     records: &[PathBuf],
+    disclose: Disclosure,
     compact: bool,
 ) -> Result<ExitCode> {
     let runs = runs.max(1);
@@ -130,7 +132,7 @@ pub fn bench_cmd(
         let mut rss_after = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
-            let circuit = ModelCircuit::build(&model)?;
+            let circuit = ModelCircuit::build(&model, disclose)?;
             build.push(t.elapsed().as_secs_f64());
             stats = Some(circuit.stats());
             let t = Instant::now();

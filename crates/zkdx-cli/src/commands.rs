@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use zkdx_model::evaluate::evaluate;
 use zkdx_model::model::Outcome;
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 /// Private, provable medical diagnostics.
 #[derive(Parser)]
@@ -63,6 +63,11 @@ enum Command {
         /// Wrap the proof into a compact recursive proof (~50 KB; tens of seconds more).
         #[arg(long)]
         compact: bool,
+        /// What the proof makes public: `label` (the class only), `coarse` (the class and
+        /// whole-percent probabilities, or the score rounded to the card's resolution) or
+        /// `exact` (the raw outputs, which link two proofs of one record).
+        #[arg(long, default_value = "coarse", value_name = "label|coarse|exact")]
+        disclose: Disclosure,
     },
     /// Verify a proof bundle: prints VALID or INVALID with the reason (exit 0 / 1).
     Verify {
@@ -107,6 +112,10 @@ enum Command {
         /// in the models' order.
         #[arg(long = "record")]
         records: Vec<PathBuf>,
+        /// What the measured proofs disclose (default `exact`, so that the proven outputs
+        /// can be compared with another prover's).
+        #[arg(long, default_value = "exact", value_name = "label|coarse|exact")]
+        disclose: Disclosure,
         /// Also wrap each proof into a compact recursive proof and measure that.
         #[arg(long)]
         compact: bool,
@@ -129,11 +138,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Infer { model, record } => infer(&load(&model)?, &record),
         Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
         Command::CardSync { model } => card_sync(&model),
-        Command::Bench { models, runs, json, records, compact } => {
-            crate::bench::bench_cmd(&models, runs, json, &records, compact)
+        Command::Bench { models, runs, json, records, disclose, compact } => {
+            crate::bench::bench_cmd(&models, runs, json, &records, disclose, compact)
         }
-        Command::Prove { model, record, output, salt_out, quiet, compact } => {
-            crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, compact)
+        Command::Prove { model, record, output, salt_out, quiet, compact, disclose } => {
+            crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, compact, disclose)
         }
         Command::Verify { bundle, model, models } => crate::proofs::verify_cmd(&bundle, model.as_deref(), &models),
         Command::Open { bundle, record, salt_file, model, models } => {
@@ -156,12 +165,14 @@ fn inspect(m: &Model) -> Result<ExitCode> {
     println!("parameters {}", g.parameters());
     println!("MACs       {}", g.macs());
     println!("head       {:?} → {}", g.head, g.outputs.join(", "));
-    let circuit = zkdx_circuit::ModelCircuit::build(m)?;
-    println!(
-        "circuit    2^{} rows, verifier-data fingerprint {}",
-        circuit.stats().degree_bits,
-        circuit.verifier_fingerprint()
-    );
+    for disclosure in zkdx_model::disclosure::available(g.head) {
+        let circuit = zkdx_circuit::ModelCircuit::build(m, disclosure)?;
+        println!(
+            "circuit    {disclosure:<6} 2^{} rows, verifier-data fingerprint {}",
+            circuit.stats().degree_bits,
+            circuit.verifier_fingerprint()
+        );
+    }
     println!("ops:");
     let mut len = g.input_len();
     for (i, (op, bits)) in g.ops.iter().zip(&m.bounds.accumulator_bits).enumerate() {

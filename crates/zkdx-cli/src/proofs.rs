@@ -7,10 +7,11 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use zkdx_bundle::io::{check_secret_target, read_bundle_file, read_secret, write_atomically, write_secret};
+use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
 use zkdx_bundle::ProofBundle;
 use zkdx_circuit::Salt;
-use zkdx_model::Model;
+use zkdx_model::{Disclosure, Model};
 
 fn progress(quiet: bool) -> ProgressBar {
     if quiet {
@@ -33,6 +34,7 @@ pub fn prove_cmd(
     salt_out: Option<PathBuf>,
     quiet: bool,
     compact: bool,
+    disclose: Disclosure,
 ) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id)));
@@ -48,15 +50,15 @@ pub fn prove_cmd(
         bar.set_position((s.fraction() * 100.0) as u64);
         bar.set_message(s.label());
     };
-    let proven =
-        prove_diagnosis_with(&model, &values, compact, on_stage, || false)?.context("proving was cancelled")?;
+    let proven = prove_diagnosis_with(&model, &values, disclose, compact, on_stage, || false)?
+        .context("proving was cancelled")?;
     bar.set_message("writing the bundle");
     write_atomically(&out, &proven.bundle.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
     write_secret(&salt_out, format!("{}\n", proven.salt.to_hex()).as_bytes())
         .with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     bar.finish_and_clear();
-    let outcome = model.interpret(&proven.bundle.result.outputs);
-    println!("result     {}", model.describe(&outcome));
+    let outcome = disclosed_outcome(&model, &proven.bundle.result);
+    println!("result     {} (what the bundle discloses: {disclose})", model.describe(&outcome));
     println!("bundle     {}", out.display());
     println!(
         "salt       {} (only you can read it; keep it private: with the record it opens the input commitment)",
@@ -88,10 +90,11 @@ pub fn verify_cmd(bundle_path: &Path, model: Option<&Path>, models_dir: &Path) -
     let (Some(bundle), Some(model), true) = (&checked.bundle, &checked.model, checked.verdict.valid) else {
         return Ok(invalid(checked.verdict.reason.as_deref().unwrap_or("unknown")));
     };
-    let outcome = model.interpret(&bundle.result.outputs);
+    let outcome = disclosed_outcome(model, &bundle.result);
     println!("VALID");
     println!("model      {} (version {}, {})", model.name(), model.version(), model.digest);
     println!("result     {}", model.describe(&outcome));
+    println!("disclosed  {}: {}", bundle.result.disclosure, bundle.result.disclosure.explain());
     println!("made       {}", bundle.created_at);
     println!("input      committed as {} (not disclosed)", bundle.input_commitment);
     match &checked.verdict.signer {

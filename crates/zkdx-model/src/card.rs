@@ -43,6 +43,9 @@ pub struct OutputSpec {
     pub unit: String,
     /// Meaning.
     pub description: String,
+    /// The step a coarse disclosure rounds the score to, in its unit (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<f64>,
 }
 
 /// A model card (`models/<id>.json`).

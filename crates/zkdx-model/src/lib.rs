@@ -5,12 +5,14 @@
 //! - [`quantise`] turns the float IR into integers at one fixed-point scale and
 //!   [`bounds`] proves, from the input ranges, that nothing overflows the field.
 //! - [`infer`] is the reference integer inference; [`float`] runs the float model.
+//! - [`disclosure`] says how much of a result a proof makes public, with its integer rules.
 //! - [`digest`] hashes the quantised graph; [`card`] and [`record`] read model cards and
 //!   patient records.
 
 pub mod bounds;
 pub mod card;
 pub mod digest;
+pub mod disclosure;
 pub mod error;
 pub mod evaluate;
 pub mod fixed;
@@ -24,6 +26,7 @@ pub mod record;
 pub mod sigmoid;
 
 pub use card::ModelCard;
+pub use disclosure::Disclosure;
 pub use error::{ModelError, RecordError};
 pub use ir::{Graph, Head, Op};
 pub use model::{Diagnosis, Model};

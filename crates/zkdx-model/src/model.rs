@@ -207,9 +207,14 @@ impl Model {
         let names = &self.graph.outputs;
         match o.label {
             Some(l) => {
+                let label = names.get(l).map_or("?", String::as_str);
                 let probs: Vec<String> =
                     names.iter().zip(&o.probabilities).map(|(n, p)| format!("{n} {:.1}%", 100.0 * p)).collect();
-                format!("{} ({})", names.get(l).map_or("?", String::as_str), probs.join(", "))
+                if probs.is_empty() {
+                    label.to_string()
+                } else {
+                    format!("{label} ({})", probs.join(", "))
+                }
             }
             None => {
                 let unit = self.card.as_ref().and_then(|c| c.output.as_ref()).map_or("", |o| o.unit.as_str());
@@ -223,6 +228,12 @@ impl Model {
     /// The card's name, or the id.
     pub fn name(&self) -> &str {
         self.card.as_ref().map_or(&self.id, |c| c.name.as_str())
+    }
+
+    /// The step, in the score's unit, that a coarse disclosure rounds scores to: the card's
+    /// `output.resolution`, or 1.
+    pub fn score_resolution(&self) -> f64 {
+        self.card.as_ref().and_then(|c| c.output.as_ref()).and_then(|o| o.resolution).unwrap_or(1.0)
     }
 
     /// The card's version, or "unversioned".

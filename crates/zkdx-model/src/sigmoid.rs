@@ -17,7 +17,7 @@ pub const MIN_SCALE_BITS: u32 = STEP_BITS;
 
 /// `e^x` for |x| ≤ 16 with basic arithmetic only (Taylor series of `e^(x/1024)`, squared
 /// ten times): deterministic across platforms, unlike `f64::exp`.
-fn exp(x: f64) -> f64 {
+pub(crate) fn exp(x: f64) -> f64 {
     let y = x / 1024.0;
     let mut term = 1.0;
     let mut sum = 1.0;

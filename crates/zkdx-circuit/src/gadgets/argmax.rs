@@ -17,6 +17,8 @@ pub struct ArgmaxTargets {
     pub label: Target,
     /// One boolean per class (the prover's hint).
     pub one_hot: Vec<BoolTarget>,
+    /// The maximum (`Σ o_j·x_j`).
+    pub max: Target,
 }
 
 /// Argmax of `xs`, whose pairwise differences (plus one) are below `2^bits`.
@@ -40,7 +42,7 @@ pub fn argmax(b: &mut Builder, xs: &[Target], bits: u32) -> ArgmaxTargets {
         assert_range(b, d, 0, bits);
         after = b.add(after, hot[j]);
     }
-    ArgmaxTargets { label, one_hot }
+    ArgmaxTargets { label, one_hot, max: chosen }
 }
 
 #[cfg(test)]

@@ -6,11 +6,13 @@
 
 pub mod argmax;
 pub mod dense;
+pub mod disclose;
 pub mod pool;
 pub mod range;
 pub mod relu;
 pub mod rescale;
 pub mod sigmoid;
+pub mod table;
 
 /// The builder type every gadget extends.
 pub type Builder = plonky2::plonk::circuit_builder::CircuitBuilder<crate::field::F, { crate::field::D }>;

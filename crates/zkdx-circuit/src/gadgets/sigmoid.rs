@@ -1,44 +1,25 @@
 //! Sigmoid by a table held in the circuit's constants (the table and the index rule are
 //! [`zkdx_model::sigmoid`]'s): `t` = x in steps of 1/256 (a rescale with its range-checked
-//! remainder), `i = clamp(t + 2048, 0, 4095)` by two ReLUs, `y = T[i]` by selection, times
-//! `2^(k − min(k, 16))`.
-//!
-//! The selection uses no lookup argument: plonky2's lookup polynomials are not blinded, and
-//! their openings single out a private index. Instead the index is written in two base-64
-//! digits `i = 64·h + l`, each as a one-hot vector of boolean hints (`Σ = 1`, and
-//! `Σ 64·j·a_j + Σ j·b_j = i`). The table, as a 64 × 64 matrix of constants, times the
-//! low digit's one-hot vector gives the column `u_h = T[64·h + l]` ([`MatVecGate`] rows, so
-//! the verifier data binds the table), and `y = Σ a_h·u_h`. Every wire is an ordinary,
-//! blinded witness column.
+//! remainder), `i = clamp(t + 2048, 0, 4095)` by two ReLUs, `y = T[i]` by
+//! [`table::select`] (one-hot digits, no lookup argument), times `2^(k − min(k, 16))`.
 
 use plonky2::field::types::Field;
 use plonky2::iop::target::{BoolTarget, Target};
 
-use super::dense::mat_vec;
 use super::relu::relu;
 use super::rescale::{rescale, RescaleTargets};
+use super::table;
 use super::Builder;
 use crate::field::F;
 use crate::gates::mat_vec::MatVecGate;
 use zkdx_model::bounds::{bits, Interval};
 use zkdx_model::sigmoid::{self, OFFSET, STEP_BITS, TABLE_LEN};
 
-/// The base of the table index's two digits (`TABLE_LEN = BASE²`).
-pub const BASE: usize = 64;
-
-/// The one-hot hint vector of table index `index`: the high digit's 64 flags, then the low
-/// digit's.
-pub fn one_hot(index: usize) -> [bool; 2 * BASE] {
-    let mut flags = [false; 2 * BASE];
-    flags[(index / BASE) % BASE] = true;
-    flags[BASE + index % BASE] = true;
-    flags
-}
-
-/// The table for scale `2^k` as the rows of the selection matrix (`rows[h][l] = T[64h + l]`);
-/// compute it once per circuit.
+/// The sigmoid table for scale `2^k` as selection rows ([`table::rows`]); compute it once
+/// per circuit.
 pub fn table_rows(k: u32) -> Vec<Vec<i64>> {
-    sigmoid::table(k).chunks(BASE).map(|row| row.iter().map(|&v| i64::from(v)).collect()).collect()
+    let values: Vec<i64> = sigmoid::table(k).into_iter().map(i64::from).collect();
+    table::rows(&values)
 }
 
 /// The output and hints of one sigmoid.
@@ -52,12 +33,12 @@ pub struct SigmoidTargets {
     pub low: Option<BoolTarget>,
     /// Whether `4095 − max(t + 2048, 0) > 0` (absent where the bounds decide it).
     pub high: Option<BoolTarget>,
-    /// The table index's digits as one-hot flags, in [`one_hot`]'s order.
+    /// The table index's digits as one-hot flags, in [`table::one_hot`]'s order.
     pub one_hot: Vec<BoolTarget>,
 }
 
 /// Clamp-by-ReLU of a value with interval `iv`: the value, zero, or a ReLU with its hint.
-fn relu_bounded(b: &mut Builder, x: Target, iv: Interval) -> (Target, Option<BoolTarget>) {
+pub(crate) fn relu_bounded(b: &mut Builder, x: Target, iv: Interval) -> (Target, Option<BoolTarget>) {
     if iv.lo >= 0 {
         (x, None)
     } else if iv.hi <= 0 {
@@ -66,37 +47,6 @@ fn relu_bounded(b: &mut Builder, x: Target, iv: Interval) -> (Target, Option<Boo
         let t = relu(b, x, iv.magnitude_bits());
         (t.y, Some(t.positive))
     }
-}
-
-/// `Σ_j flags[j]` and `Σ_j weight·j·flags[j]` in mat-vec rows.
-fn count_and_position(b: &mut Builder, gate: MatVecGate, flags: &[BoolTarget], weight: i64) -> (Target, Target) {
-    let ones = vec![1i64; flags.len()];
-    let positions: Vec<i64> = (0..flags.len() as i64).map(|j| weight * j).collect();
-    let xs: Vec<Target> = flags.iter().map(|f| f.target).collect();
-    let out = mat_vec(b, gate, &[&ones, &positions], &xs, &[0, 0]);
-    (out[0], out[1])
-}
-
-/// `T[index]` for a private `index` in `[0, 4096)` (the caller guarantees the range), with
-/// the table `rows` from [`table_rows`]: the one-hot digit selection described above.
-fn select(b: &mut Builder, gate: MatVecGate, rows: &[Vec<i64>], index: Target) -> (Target, Vec<BoolTarget>) {
-    let flags: Vec<BoolTarget> = (0..2 * BASE).map(|_| b.add_virtual_bool_target_safe()).collect();
-    let (high, low) = flags.split_at(BASE);
-    let one = b.one();
-    let (high_count, high_value) = count_and_position(b, gate, high, BASE as i64);
-    let (low_count, low_value) = count_and_position(b, gate, low, 1);
-    b.connect(high_count, one);
-    b.connect(low_count, one);
-    let digits = b.add(high_value, low_value);
-    b.connect(digits, index);
-    let row_refs: Vec<&[i64]> = rows.iter().map(Vec::as_slice).collect();
-    let low_xs: Vec<Target> = low.iter().map(|f| f.target).collect();
-    let column = mat_vec(b, gate, &row_refs, &low_xs, &vec![0; rows.len()]);
-    let mut y = b.zero();
-    for (h, u) in high.iter().zip(column) {
-        y = b.mul_add(h.target, u, y);
-    }
-    (y, flags)
 }
 
 /// σ(x) for `x` at scale `2^k` within `x_iv`, with the table `rows` from [`table_rows`] in
@@ -110,9 +60,6 @@ pub fn sigmoid_gadget(
     rows: &[Vec<i64>],
 ) -> Result<SigmoidTargets, String> {
     let shift = k.checked_sub(STEP_BITS).ok_or("the sigmoid needs at least 8 scale bits")?;
-    if rows.len() * BASE != TABLE_LEN || rows.iter().any(|r| r.len() != BASE) {
-        return Err(format!("the sigmoid table must be {BASE} rows of {BASE}"));
-    }
     let (t, step, t_iv) = if shift == 0 {
         (x, None, x_iv)
     } else {
@@ -133,7 +80,7 @@ pub fn sigmoid_gadget(
     let v = b.sub(top_t, a);
     let (m, high) = relu_bounded(b, v, Interval { lo: top - a_iv.hi, hi: top - a_iv.lo });
     let index = b.sub(top_t, m);
-    let (selected, one_hot) = select(b, gate, rows, index);
+    let (selected, one_hot) = table::select(b, gate, rows, index)?;
     let extra = k - sigmoid::table_bits(k);
     let y = if extra == 0 { selected } else { b.mul_const(F::from_canonical_u64(1 << extra), selected) };
     Ok(SigmoidTargets { y, step, low, high, one_hot })
@@ -143,6 +90,7 @@ pub fn sigmoid_gadget(
 mod tests {
     use super::*;
     use crate::field::to_signed;
+    use crate::gadgets::table::{one_hot, BASE};
     use crate::gadgets::testing::{accepts, rejects, Harness};
 
     const K: u32 = 16;
