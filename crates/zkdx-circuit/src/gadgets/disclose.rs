@@ -174,13 +174,24 @@ mod tests {
     }
 
     fn scores(x: i128, claimed: Option<i128>) -> Harness {
+        scores_field(x, claimed.map(to_field))
+    }
+
+    fn scores_field(x: i128, claimed: Option<F>) -> Harness {
         let mut h = Harness::new();
         let t = h.private(x);
         let iv = Interval { lo: -(1 << 30), hi: 1 << 30 };
         let s = rounded_scores(&mut h.b, &[t], &[iv], 65_536);
-        h.set(s[0], claimed.unwrap_or_else(|| round_score(x as i64, 65_536).into()));
+        h.set_field(s[0], claimed.unwrap_or_else(|| to_field(round_score(x as i64, 65_536).into())));
         h.public(s[0]);
         h
+    }
+
+    #[test]
+    fn a_wrapped_rounded_score_is_rejected() {
+        // x = 1000: s = 0 with remainder 33,768; s + 1/R in the field moves the remainder to
+        // 33,767, still in [0, R): a huge s that only the range check on s refuses
+        rejects(scores_field(1000, Some(F::from_canonical_u64(65_536).inverse())));
     }
 
     #[test]

@@ -100,21 +100,23 @@ mod tests {
         r: i128,
         low: bool,
         high: bool,
-        one_hot: [bool; 2 * BASE],
+        /// The index digits' flags (booleans for an honest prover).
+        one_hot: [i128; 2 * BASE],
+    }
+
+    fn flags(index: usize) -> [i128; 2 * BASE] {
+        one_hot(index).map(i128::from)
     }
 
     fn honest(x: i64) -> Hints {
         let (t, r) = sigmoid::step(x, K);
         let u = t + OFFSET;
         let a = u.max(0);
-        Hints { t: t.into(), r: r.into(), low: u > 0, high: 4095 - a > 0, one_hot: one_hot(sigmoid::index(t)) }
+        Hints { t: t.into(), r: r.into(), low: u > 0, high: 4095 - a > 0, one_hot: flags(sigmoid::index(t)) }
     }
 
-    fn harness() -> Harness {
-        Harness::new()
-    }
-
-    fn run_in(mut hs: Harness, x: i64, h: Hints, claimed: Option<i128>) -> Harness {
+    fn run(x: i64, h: Hints, claimed: Option<i128>) -> Harness {
+        let mut hs = Harness::new();
         let xt = hs.private(x.into());
         let gate = crate::config::mat_vec_gate(&hs.b.config);
         let iv = Interval { lo: -(40 << K), hi: 40 << K };
@@ -129,7 +131,7 @@ mod tests {
             hs.set(g.target, h.high.into());
         }
         for (f, &v) in s.one_hot.iter().zip(&h.one_hot) {
-            hs.set(f.target, v.into());
+            hs.set(f.target, v);
         }
         if let Some(c) = claimed {
             let out = hs.private(c);
@@ -137,10 +139,6 @@ mod tests {
         }
         hs.public(s.y);
         hs
-    }
-
-    fn run(x: i64, h: Hints, claimed: Option<i128>) -> Harness {
-        run_in(harness(), x, h, claimed)
     }
 
     #[test]
@@ -157,11 +155,7 @@ mod tests {
     fn wrong_step_is_rejected() {
         let q = 81_920; // 1.25
         let h = honest(q);
-        rejects(run(
-            q,
-            Hints { t: h.t + 1, r: h.r - 256, one_hot: one_hot(sigmoid::index(h.t as i64 + 1)), ..h },
-            None,
-        ));
+        rejects(run(q, Hints { t: h.t + 1, r: h.r - 256, one_hot: flags(sigmoid::index(h.t as i64 + 1)), ..h }, None));
     }
 
     #[test]
@@ -184,47 +178,30 @@ mod tests {
         let q = 45_000;
         let index = sigmoid::index(sigmoid::step(q, K).0);
         // another entry's digits (a different table value)
-        rejects(run(q, Hints { one_hot: one_hot(index + 70), ..honest(q) }, None));
+        rejects(run(q, Hints { one_hot: flags(index + 70), ..honest(q) }, None));
         // two flags in the low digit: Σ ≠ 1
-        let mut two = one_hot(index);
-        two[BASE + (index + 1) % BASE] = true;
+        let mut two = flags(index);
+        two[BASE + (index + 1) % BASE] = 1;
         rejects(run(q, Hints { one_hot: two, ..honest(q) }, None));
         // no flag in the high digit
-        let mut none = one_hot(index);
-        none[index / BASE] = false;
+        let mut none = flags(index);
+        none[index / BASE] = 0;
         rejects(run(q, Hints { one_hot: none, ..honest(q) }, None));
     }
 
     #[test]
     fn non_boolean_flags_are_rejected() {
-        // a = (2, −1) in the high digit keeps Σ = 1 and can reach other positions
-        let mut hs = harness();
+        // a = (2, −1) at high digits hi+1, hi+2: Σ = 1 and 2·(hi+1) − (hi+2) = hi, so the
+        // count and the position still hold; the selected value does not, and only
+        // booleanity refuses
         let q = 45_000;
-        let h = honest(q);
         let index = sigmoid::index(sigmoid::step(q, K).0);
         let (hi, lo) = (index / BASE, index % BASE);
-        let xt = hs.private(q.into());
-        let gate = crate::config::mat_vec_gate(&hs.b.config);
-        let iv = Interval { lo: -(40 << K), hi: 40 << K };
-        let s = sigmoid_gadget(&mut hs.b, xt, iv, K, gate, &table_rows(K)).unwrap_or_else(|e| unreachable!("{e}"));
-        let step = s.step.unwrap_or_else(|| unreachable!());
-        hs.set(step.q, h.t);
-        hs.set(step.r, h.r);
-        for f in s.low.iter().chain(&s.high) {
-            hs.set(f.target, 1);
-        }
-        // 2·(hi+1) − 1·(hi+2) = hi: the position still matches, the selected value does not
-        for (j, f) in s.one_hot.iter().enumerate() {
-            let v = match j {
-                _ if j == hi + 1 => 2,
-                _ if j == hi + 2 => -1,
-                _ if j == BASE + lo => 1,
-                _ => 0,
-            };
-            hs.set(f.target, v);
-        }
-        hs.public(s.y);
-        rejects(hs);
+        let mut mixed = [0i128; 2 * BASE];
+        mixed[hi + 1] = 2;
+        mixed[hi + 2] = -1;
+        mixed[BASE + lo] = 1;
+        rejects(run(q, Hints { one_hot: mixed, ..honest(q) }, None));
     }
 
     #[test]
@@ -247,7 +224,7 @@ mod tests {
         let step = s.step.unwrap_or_else(|| unreachable!());
         let mut values = vec![(x, q.into()), (step.q, h.t), (step.r, h.r)];
         values.extend(s.low.iter().chain(&s.high).map(|f| (f.target, 1)));
-        values.extend(s.one_hot.iter().zip(h.one_hot).map(|(f, v)| (f.target, i128::from(v))));
+        values.extend(s.one_hot.iter().zip(h.one_hot).map(|(f, v)| (f.target, v)));
         for (t, v) in values {
             pw.set_target(t, crate::field::to_field(v)).unwrap_or_else(|e| unreachable!("{e}"));
         }
