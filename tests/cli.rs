@@ -57,6 +57,7 @@ fn digest_and_inspect_reproduce_the_cards_digest() {
     assert!(digest.starts_with("sha256:") && card.contains(&digest), "{digest}");
     let o = zkdx(&["inspect", "models/breast-cancer.onnx"]);
     assert!(text(&o).contains(&digest) && text(&o).contains("parameters 710"), "{}", text(&o));
+    assert!(text(&o).contains("100 bits conjectured") && text(&o).contains("at most 58 bits"), "{}", text(&o));
 }
 
 #[test]

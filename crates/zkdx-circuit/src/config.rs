@@ -46,6 +46,28 @@ pub fn for_model(macs: usize) -> CircuitConfig {
     }
 }
 
+/// A config's soundness, in bits, as plonky2 states it and as FRI's proven bounds give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityBits {
+    /// plonky2's conjectured figure: queries × rate bits + proof-of-work bits (capped at 128).
+    pub conjectured: usize,
+    /// The query phase's proven figure in the list-decoding (Johnson-bound) regime: each
+    /// query gives about half the rate bits, so queries × rate bits / 2 + proof-of-work bits.
+    /// An upper limit on the provable level: the commit phase and plonky2's other arguments
+    /// are not counted here.
+    pub provable_queries: usize,
+}
+
+/// The security of `config` (see [`SecurityBits`]).
+pub fn security_bits(config: &CircuitConfig) -> SecurityBits {
+    let f = &config.fri_config;
+    let pow = f.proof_of_work_bits as usize;
+    SecurityBits {
+        conjectured: (f.num_query_rounds * f.rate_bits + pow).min(128),
+        provable_queries: (f.num_query_rounds * f.rate_bits) / 2 + pow,
+    }
+}
+
 /// The [`MatVecGate`] with the most weights per row that the config holds: one weight per
 /// constant column (plonky2's constant rows route every constant, so a config has at most
 /// as many constants as routed wires) and routed wires for the inputs and two per output.
@@ -71,6 +93,14 @@ mod tests {
             assert!(c.zero_knowledge);
             let f = &c.fri_config;
             assert!(f.num_query_rounds * f.rate_bits + f.proof_of_work_bits as usize >= 100);
+        }
+    }
+
+    #[test]
+    fn security_is_stated_both_ways() {
+        // rate 1/16 × 21 queries and rate 1/8 × 28 queries, 16 proof-of-work bits each
+        for macs in [0, usize::MAX] {
+            assert_eq!(security_bits(&for_model(macs)), SecurityBits { conjectured: 100, provable_queries: 58 });
         }
     }
 

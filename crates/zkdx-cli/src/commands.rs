@@ -165,6 +165,12 @@ fn inspect(m: &Model) -> Result<ExitCode> {
     println!("parameters {}", g.parameters());
     println!("MACs       {}", g.macs());
     println!("head       {:?} → {}", g.head, g.outputs.join(", "));
+    let security = zkdx_circuit::config::security_bits(&zkdx_circuit::config::for_model(g.macs()));
+    println!(
+        "security   {} bits conjectured (plonky2: queries × rate bits + proof of work); at most {} bits \
+         provable (FRI queries under the Johnson bound; other terms not counted)",
+        security.conjectured, security.provable_queries
+    );
     for disclosure in zkdx_model::disclosure::available(g.head) {
         let circuit = zkdx_circuit::ModelCircuit::build(m, disclosure)?;
         println!(
