@@ -247,16 +247,19 @@ impl ModelCircuit {
         if disclosure == Disclosure::Exact {
             b.register_public_inputs(&cur);
         }
-        // the label, and the logit gaps max − x_j ≥ 0 that the percentages start from
-        let (label, gaps, gap_bits) = match graph.head {
-            Head::Identity => (None, Vec::new(), 0),
+        // the label; for a coarse classifier, the logit gaps max − x_j ≥ 0 that the
+        // percentages start from (built only then, so other circuits stay as they were)
+        let coarse_classes = disclosure == Disclosure::Coarse && classes > 0;
+        let label = match graph.head {
+            Head::Identity => None,
             Head::Softmax => {
-                let t = argmax::argmax(&mut b, &cur, argmax_bits(out_iv));
+                let bits = argmax_bits(out_iv);
+                let t = argmax::argmax(&mut b, &cur, bits);
                 for (j, o) in t.one_hot.iter().enumerate() {
                     hints.push((o.target, Hint::OneHot(j)));
                 }
-                let gaps = cur.iter().map(|&x| b.sub(t.max, x)).collect();
-                (Some(t.label), gaps, argmax_bits(out_iv))
+                let gaps = if coarse_classes { cur.iter().map(|&x| b.sub(t.max, x)).collect() } else { Vec::new() };
+                Some((t.label, gaps, bits))
             }
             Head::Sigmoid => {
                 let z = *cur.first().ok_or_else(|| CircuitError::Build("no output".into()))?;
@@ -272,31 +275,35 @@ impl ModelCircuit {
                 let magnitude_bits = bits(iv.lo.abs().max(iv.hi.abs()) + 1);
                 assert_range(&mut b, t, 0, magnitude_bits);
                 // the logits are (0, z): gaps s·z and s·z − z, both ≥ 0 by the check above
-                let gap0 = b.mul(s.target, z);
-                let gap1 = b.sub(gap0, z);
-                (Some(s.target), vec![gap0, gap1], magnitude_bits)
+                let gaps = if coarse_classes {
+                    let gap0 = b.mul(s.target, z);
+                    vec![gap0, b.sub(gap0, z)]
+                } else {
+                    Vec::new()
+                };
+                Some((s.target, gaps, magnitude_bits))
             }
         };
-        if let Some(l) = label {
-            b.register_public_input(l);
-        }
-        if disclosure == Disclosure::Coarse && classes > 0 {
-            let rows = disclose::exp_rows();
-            let percents =
-                disclose::percentages(&mut b, mat_vec_gate, &rows, &gaps, gap_bits, k).map_err(CircuitError::Build)?;
-            for (c, p) in percents.iter().enumerate() {
-                hints.push((p.percent, Hint::Percent(c)));
-                if let Some(step) = p.step {
-                    hints.push((step.q, Hint::PercentStep(c)));
-                    hints.push((step.r, Hint::PercentStepRemainder(c)));
+        if let Some((label, gaps, gap_bits)) = label {
+            b.register_public_input(label);
+            if coarse_classes {
+                let rows = disclose::exp_rows();
+                let percents = disclose::percentages(&mut b, mat_vec_gate, &rows, &gaps, gap_bits, k)
+                    .map_err(CircuitError::Build)?;
+                for (c, p) in percents.iter().enumerate() {
+                    hints.push((p.percent, Hint::Percent(c)));
+                    if let Some(step) = p.step {
+                        hints.push((step.q, Hint::PercentStep(c)));
+                        hints.push((step.r, Hint::PercentStepRemainder(c)));
+                    }
+                    if let Some(high) = p.high {
+                        hints.push((high.target, Hint::PercentHigh(c)));
+                    }
+                    for (j, flag) in p.one_hot.iter().enumerate() {
+                        hints.push((flag.target, Hint::PercentDigit { class: c, j }));
+                    }
+                    b.register_public_input(p.percent);
                 }
-                if let Some(high) = p.high {
-                    hints.push((high.target, Hint::PercentHigh(c)));
-                }
-                for (j, flag) in p.one_hot.iter().enumerate() {
-                    hints.push((flag.target, Hint::PercentDigit { class: c, j }));
-                }
-                b.register_public_input(p.percent);
             }
         } else if disclosure == Disclosure::Coarse {
             let steps = resolution_steps(model.score_resolution(), k);
