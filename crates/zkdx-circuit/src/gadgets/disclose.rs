@@ -12,15 +12,15 @@ use plonky2::field::types::Field;
 use plonky2::iop::target::{BoolTarget, Target};
 
 use super::range::{assert_between, assert_range};
-use super::rescale::{rescale, RescaleTargets};
-use super::sigmoid::relu_bounded;
+use super::rescale::RescaleTargets;
+use super::sigmoid::{clamp_to_table, step_of_256};
 use super::table;
 use super::Builder;
 use crate::field::{to_field, F};
 use crate::gates::mat_vec::MatVecGate;
 use zkdx_model::bounds::{bits, Interval};
 use zkdx_model::disclosure::{exp_table, round_score};
-use zkdx_model::sigmoid::{self, STEP_BITS, TABLE_LEN};
+use zkdx_model::sigmoid::STEP_BITS;
 
 /// The exponential table `E` as selection rows; compute it once per circuit.
 pub fn exp_rows() -> Vec<Vec<i64>> {
@@ -50,23 +50,14 @@ pub fn percentages(
     gap_bits: u32,
     k: u32,
 ) -> Result<Vec<PercentTargets>, String> {
-    let shift = k.checked_sub(STEP_BITS).ok_or("probabilities need at least 8 scale bits")?;
-    let top = TABLE_LEN as i128 - 1;
-    let d_hi = (1i128 << gap_bits) - 1;
-    let t_hi = i128::from(sigmoid::step(d_hi as i64, k).0);
+    if k < STEP_BITS {
+        return Err("probabilities need at least 8 scale bits".into());
+    }
+    let d_iv = Interval { lo: 0, hi: (1i128 << gap_bits) - 1 };
     let mut selected = Vec::with_capacity(gaps.len());
     for &d in gaps {
-        let (t, step) = if shift == 0 {
-            (d, None)
-        } else {
-            let shifted = b.add_const(d, F::from_canonical_u64(1 << (shift - 1)));
-            let r = rescale(b, shifted, shift, 0, bits(t_hi))?;
-            (r.q, Some(r))
-        };
-        let top_t = b.constant(F::from_canonical_u64(top as u64));
-        let v = b.sub(top_t, t);
-        let (m, high) = relu_bounded(b, v, Interval { lo: top - t_hi, hi: top });
-        let index = b.sub(top_t, m);
+        let (t, step, t_iv) = step_of_256(b, d, d_iv, k)?;
+        let (index, high) = clamp_to_table(b, t, t_iv);
         let (e, one_hot) = table::select(b, gate, rows, index)?;
         selected.push((e, step, high, one_hot));
     }
@@ -117,6 +108,7 @@ mod tests {
     use crate::gadgets::table::one_hot;
     use crate::gadgets::testing::{accepts, rejects, Harness};
     use zkdx_model::disclosure::{gap_index, gaps, percentages as reference};
+    use zkdx_model::sigmoid;
 
     const K: u32 = 16;
 

@@ -38,7 +38,7 @@ pub struct SigmoidTargets {
 }
 
 /// Clamp-by-ReLU of a value with interval `iv`: the value, zero, or a ReLU with its hint.
-pub(crate) fn relu_bounded(b: &mut Builder, x: Target, iv: Interval) -> (Target, Option<BoolTarget>) {
+fn relu_bounded(b: &mut Builder, x: Target, iv: Interval) -> (Target, Option<BoolTarget>) {
     if iv.lo >= 0 {
         (x, None)
     } else if iv.hi <= 0 {
@@ -47,6 +47,36 @@ pub(crate) fn relu_bounded(b: &mut Builder, x: Target, iv: Interval) -> (Target,
         let t = relu(b, x, iv.magnitude_bits());
         (t.y, Some(t.positive))
     }
+}
+
+/// `x` (at scale `2^k ≥ 2^8`, within `x_iv`) in steps of 1/256, rounded as
+/// [`sigmoid::step`]: a rescale with its range-checked remainder (none at k = 8). Returns the
+/// step, the rescale's targets and the step's interval.
+pub(crate) fn step_of_256(
+    b: &mut Builder,
+    x: Target,
+    x_iv: Interval,
+    k: u32,
+) -> Result<(Target, Option<RescaleTargets>, Interval), String> {
+    let shift = k.checked_sub(STEP_BITS).ok_or("a 1/256 step needs at least 8 scale bits")?;
+    if shift == 0 {
+        return Ok((x, None, x_iv));
+    }
+    let shifted = b.add_const(x, F::from_canonical_u64(1 << (shift - 1)));
+    let step_of = |v: i128| i128::from(sigmoid::step(v as i64, k).0);
+    let t_iv = Interval { lo: step_of(x_iv.lo), hi: step_of(x_iv.hi) };
+    let r = rescale(b, shifted, shift, t_iv.lo, bits(t_iv.hi - t_iv.lo))?;
+    Ok((r.q, Some(r), t_iv))
+}
+
+/// `min(a, 4095)` for `a ≥ 0` within `a_iv`, as `4095 − ReLU(4095 − a)`: a table index, and
+/// the ReLU's hint (absent where the bounds decide it).
+pub(crate) fn clamp_to_table(b: &mut Builder, a: Target, a_iv: Interval) -> (Target, Option<BoolTarget>) {
+    let top = TABLE_LEN as i128 - 1;
+    let top_t = b.constant(F::from_canonical_u64(top as u64));
+    let v = b.sub(top_t, a);
+    let (m, high) = relu_bounded(b, v, Interval { lo: top - a_iv.hi, hi: top - a_iv.lo });
+    (b.sub(top_t, m), high)
 }
 
 /// σ(x) for `x` at scale `2^k` within `x_iv`, with the table `rows` from [`table_rows`] in
@@ -59,27 +89,16 @@ pub fn sigmoid_gadget(
     gate: MatVecGate,
     rows: &[Vec<i64>],
 ) -> Result<SigmoidTargets, String> {
-    let shift = k.checked_sub(STEP_BITS).ok_or("the sigmoid needs at least 8 scale bits")?;
-    let (t, step, t_iv) = if shift == 0 {
-        (x, None, x_iv)
-    } else {
-        let half = F::from_canonical_u64(1 << (shift - 1));
-        let shifted = b.add_const(x, half);
-        let step_of = |v: i128| i128::from(sigmoid::step(v as i64, k).0);
-        let t_iv = Interval { lo: step_of(x_iv.lo), hi: step_of(x_iv.hi) };
-        let r = rescale(b, shifted, shift, t_iv.lo, bits(t_iv.hi - t_iv.lo))?;
-        (r.q, Some(r), t_iv)
-    };
+    if k < STEP_BITS {
+        return Err("the sigmoid needs at least 8 scale bits".into());
+    }
+    let (t, step, t_iv) = step_of_256(b, x, x_iv, k)?;
     let offset = i128::from(OFFSET);
     let u = b.add_const(t, F::from_canonical_u64(OFFSET as u64));
     let u_iv = Interval { lo: t_iv.lo + offset, hi: t_iv.hi + offset };
     let (a, low) = relu_bounded(b, u, u_iv);
-    let top = TABLE_LEN as i128 - 1;
     let a_iv = Interval { lo: u_iv.lo.max(0), hi: u_iv.hi.max(0) };
-    let top_t = b.constant(F::from_canonical_u64(top as u64));
-    let v = b.sub(top_t, a);
-    let (m, high) = relu_bounded(b, v, Interval { lo: top - a_iv.hi, hi: top - a_iv.lo });
-    let index = b.sub(top_t, m);
+    let (index, high) = clamp_to_table(b, a, a_iv);
     let (selected, one_hot) = table::select(b, gate, rows, index)?;
     let extra = k - sigmoid::table_bits(k);
     let y = if extra == 0 { selected } else { b.mul_const(F::from_canonical_u64(1 << extra), selected) };
