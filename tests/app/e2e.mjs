@@ -18,10 +18,11 @@ fs.mkdirSync(shots, { recursive: true });
 
 const results = [];
 async function step(name, fn) {
+  const started = Date.now();
   try {
     await fn();
     results.push([name, true]);
-    console.log(`ok   ${name}`);
+    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } catch (e) {
     results.push([name, false]);
     console.log(`FAIL ${name}: ${e.stack || e}`);
@@ -166,16 +167,22 @@ try {
       v["mean area"] = "1132";
       return v;
     });
-    await browser.setTimeout({ script: 300000 });
-    const salts = await browser.execute(async (values) => {
+    // start both proofs, then poll: one WebDriver request held open for the whole of two
+    // debug-build proofs outlives the HTTP client's 300 s header timeout on a busy machine
+    await browser.execute((values) => {
       const invoke = window.__TAURI__.core.invoke;
       const one = () => invoke("prove", { modelId: "breast-cancer", values });
-      try {
-        return (await Promise.all([one(), one()])).map((p) => p.salt);
-      } catch (e) {
-        return ["error: " + JSON.stringify(e)];
-      }
+      window.__twoProofs = null;
+      Promise.all([one(), one()]).then(
+        (proofs) => (window.__twoProofs = proofs.map((p) => p.salt)),
+        (e) => (window.__twoProofs = ["error: " + JSON.stringify(e)]),
+      );
     }, values);
+    let salts = null;
+    await browser.waitUntil(async () => (salts = await browser.execute(() => window.__twoProofs)) !== null, {
+      timeout: 1200000,
+      interval: 500,
+    });
     assert.equal(salts.length, 2, JSON.stringify(salts));
     for (const s of salts) assert.match(s, /^[0-9a-f]{64}$/);
     assert.notEqual(salts[0], salts[1]);
