@@ -1,7 +1,8 @@
 // End-to-end test of the zkDx desktop app: the real binary, driven through tauri-driver and
 // WebKitWebDriver under Xvfb. Patient flow (form → diagnosis → proof → saved bundle), then
 // the clinician verifying it, a tampered bundle, bad input, the regulator's view, and a
-// check of every connect() the app made. Screenshots go to docs/screenshots/.
+// check of every connect() the app made. Screenshots go to $ZKDX_SCREENSHOTS (the README's
+// docs/screenshots/ when refreshing them on purpose), else to a temporary folder.
 import { remote } from "webdriverio";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -11,8 +12,8 @@ import assert from "node:assert/strict";
 import net from "node:net";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-const shots = path.join(root, "docs/screenshots");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "zkdx-e2e-"));
+const shots = process.env.ZKDX_SCREENSHOTS ? path.resolve(process.env.ZKDX_SCREENSHOTS) : path.join(work, "screenshots");
 const trace = process.env.ZKDX_TRACE;
 fs.mkdirSync(shots, { recursive: true });
 
@@ -56,6 +57,18 @@ try {
   const $ = (sel) => browser.$(sel);
   const waitText = async (sel, pred, timeout = 60000) =>
     browser.waitUntil(async () => pred(await (await $(sel)).getText()), { timeout, interval: 100 });
+  // A screenshot once WebKit has painted: under Xvfb a capture right after a DOM change can
+  // show the previous (or an empty) frame, so wait two animation frames and retry a capture
+  // that is too small to hold the page's content.
+  const shot = async (name, minBytes = 30000) => {
+    const file = path.join(shots, name);
+    for (let attempt = 0; attempt < 6; attempt++) {
+      await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 200))));
+      await browser.saveScreenshot(file);
+      if (fs.statSync(file).size >= minBytes) return;
+    }
+    assert.fail(`${name} stays blank (${fs.statSync(file).size} bytes)`);
+  };
   const call = (fn, ...args) => browser.execute((fn, args) => window.zkdx[fn](...args), fn, args);
 
   await browser.waitUntil(async () => (await (await $("#model-select")).getValue()) === "breast-cancer", { timeout: 30000 });
@@ -68,7 +81,7 @@ try {
     await waitText("#diagnosis-text", (t) => t === "malignant");
     assert.equal((await browser.$$("#chart .bar-row")).length, 2);
     await (await $("#diagnosis")).scrollIntoView();
-    await browser.saveScreenshot(path.join(shots, "1-patient-result.png"));
+    await shot("1-patient-result.png");
   });
 
   await step("patient: prove with a progress bar, then save the bundle", async () => {
@@ -76,13 +89,13 @@ try {
     await browser.waitUntil(async () => (await (await $("#progress")).isDisplayed()), { timeout: 10000 });
     await (await $("#progress")).scrollIntoView();
     await browser.waitUntil(async () => (await (await $("#progress-label")).getText()) === "proving", { timeout: 30000, interval: 20 });
-    await browser.saveScreenshot(path.join(shots, "2-patient-proving.png"));
+    await shot("2-patient-proving.png");
     await browser.waitUntil(async () => (await (await $("#proof")).isDisplayed()), { timeout: 120000 });
     assert.match(await (await $("#salt")).getText(), /^[0-9a-f]{64}$/);
     await call("saveBundle", bundlePath);
     await waitText("#saved", (t) => t.includes(bundlePath));
     await (await $("#saved")).scrollIntoView();
-    await browser.saveScreenshot(path.join(shots, "3-patient-proof.png"));
+    await shot("3-patient-proof.png");
     const bundle = fs.readFileSync(bundlePath, "utf8");
     assert.ok(!bundle.includes("mean radius"), "no feature in the bundle");
     assert.ok(!bundle.includes(await (await $("#salt")).getText()), "no salt in the bundle");
@@ -93,7 +106,7 @@ try {
     await call("openBundle", bundlePath);
     await waitText("#verdict-badge", (t) => t === "VALID");
     assert.match(await (await $("#verdict-table")).getText(), /malignant/);
-    await browser.saveScreenshot(path.join(shots, "4-clinician-valid.png"));
+    await shot("4-clinician-valid.png");
   });
 
   await step("clinician: a tampered bundle is INVALID with its reason", async () => {
@@ -111,7 +124,7 @@ try {
     fs.writeFileSync(tampered, JSON.stringify(b, null, 2));
     await call("openBundle", tampered);
     await waitText("#verdict-reason", (t) => t.includes("not the result the proof proves"));
-    await browser.saveScreenshot(path.join(shots, "5-clinician-invalid.png"));
+    await shot("5-clinician-invalid.png");
   });
 
   await step("patient: an out-of-range value shows its error next to the field", async () => {
@@ -121,7 +134,7 @@ try {
     await (await $("#diagnose")).click();
     await browser.waitUntil(async () => (await (await $('[id="field-mean area"] .field-error')).getText()).includes("outside"), { timeout: 10000 });
     await (await $('[id="field-mean area"]')).scrollIntoView();
-    await browser.saveScreenshot(path.join(shots, "6-patient-bad-value.png"));
+    await shot("6-patient-bad-value.png");
   });
 
   await step("patient: a malformed CSV gives a clear error", async () => {
@@ -130,13 +143,13 @@ try {
     await call("loadRecord", bad);
     await waitText("#form-error", (t) => t.includes("malformed CSV"));
     await (await $("#form-error")).scrollIntoView();
-    await browser.saveScreenshot(path.join(shots, "7-patient-bad-csv.png"));
+    await shot("7-patient-bad-csv.png");
   });
 
   await step("history: the proof is listed, and the file on disk is encrypted", async () => {
     await call("selectTab", "history");
     await waitText("#history-table", (t) => t.includes("malignant"));
-    await browser.saveScreenshot(path.join(shots, "9-history.png"));
+    await shot("9-history.png");
     const file = path.join(process.env.ZKDX_DATA_DIR, "history.bin");
     const bytes = fs.readFileSync(file);
     const salt = await browser.execute(() => document.getElementById("salt").textContent);
@@ -194,7 +207,7 @@ try {
     await waitText("#inspect-table", (t) => t.includes("sha256:") && t.includes("Breast mass malignancy"));
     await call("compareBundle", bundlePath);
     await waitText("#compare-result", (t) => t === "the bundle speaks of this model");
-    await browser.saveScreenshot(path.join(shots, "8-regulator.png"));
+    await shot("8-regulator.png");
   });
 } catch (e) {
   results.push(["session", false]);
@@ -214,5 +227,5 @@ await step("privacy: the app opened no socket to a network address", async () =>
 fs.rmSync(work, { recursive: true, force: true });
 const passed = results.filter(([, ok]) => ok).length;
 const failed = results.length - passed;
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed; screenshots in ${shots}`);
 process.exit(failed ? 1 : 0);
