@@ -11,5 +11,7 @@ command -v cargo-mutants >/dev/null 2>&1 || cargo install --locked cargo-mutants
 if [ $# -eq 0 ]; then
   set -- -f 'crates/zkdx-circuit/src/gates/*.rs' -f 'crates/zkdx-circuit/src/gadgets/*.rs'
 fi
-exec cargo mutants -p zkdx-circuit --exclude 'crates/zkdx-circuit/src/gadgets/testing.rs' \
+./scripts/patch-plonky2.sh
+# --gitignore false: the copy needs patched/ (the patched plonky2), which git ignores
+exec cargo mutants -p zkdx-circuit --gitignore false --exclude 'crates/zkdx-circuit/src/gadgets/testing.rs' \
   --timeout 180 -o target/mutants "$@" -- --lib

@@ -9,7 +9,8 @@ set -euo pipefail
 # strace (the no-network check), D-Bus and GNOME Keyring (a Secret Service for the keys),
 # Node.js and npm for the WebDriver client.
 # Benchmarks against ezkl (bench/): python3-venv for bench/.venv.
-packages=(build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev
+# patch: applies zkDx's zero-knowledge patch to plonky2 (scripts/patch-plonky2.sh).
+packages=(build-essential pkg-config ca-certificates patch libwebkit2gtk-4.1-dev
   xvfb xauth webkit2gtk-driver imagemagick strace dbus gnome-keyring python3-venv)
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -35,4 +36,7 @@ fi
 if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
   rustup component add rustfmt clippy
 fi
+# plonky2 with zkDx's zero-knowledge patch (Cargo.toml's [patch.crates-io] needs the folder
+# before any cargo command in this workspace can run)
+"$(dirname "$0")/patch-plonky2.sh"
 echo "setup: done"
