@@ -32,7 +32,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 
 cache="${CARGO_HOME:-$HOME/.cargo}/registry/cache"
-find_crate() { find "$cache" -name "$name.crate" 2>/dev/null | head -n1; }
+find_crate() { find "$cache" -name "$name.crate" 2>/dev/null | head -n1 || true; }
 crate=$(find_crate)
 if [ -z "$crate" ]; then
   # let cargo download and verify it, from a throw-away project outside this workspace
