@@ -221,20 +221,18 @@ fn without_zero_knowledge_the_split_is_plonky2s() {
 
 #[test]
 fn blinding_rows_cover_every_revealed_value_counting_extension_openings_d_times() {
-    // A wire polynomial is opened at zeta (D base values), at every FRI query, and enters
-    // every FRI layer value a query reveals (D each); a permutation polynomial also at
-    // g * zeta. plonky2 adds one random row per revealed value for the wires and two (a
-    // copy-constrained pair) for the permutation polynomials. The degree must hold the
-    // circuit's own rows plus all of them.
+    // A wire polynomial is opened at zeta (an extension element: D base values) and at every
+    // FRI query (its leaf); a permutation polynomial also at g * zeta. The values FRI's
+    // folding layers reveal are masked by the FRI masks, so they need no witness randomness
+    // (plonky2 1.1.0 counted them per witness polynomial: 527 rows instead of 23 here).
+    // plonky2 adds one random row per revealed wire value and a copy-constrained random pair
+    // per revealed permutation value; the masks need a degree of at least every value they
+    // hide.
     let (data, _) = square_circuit();
     let common = &data.common;
     let q = common.config.fri_config.num_query_rounds;
-    let arities: Vec<usize> = common.fri_params.reduction_arity_bits.iter().map(|b| 1 << b).collect();
-    let folding: usize = arities.iter().map(|a| a - 1).sum();
-    let final_coeffs = common.degree() / arities.iter().product::<usize>();
-    let fri = q * (1 + D * folding + D * final_coeffs);
-    let regular = D + fri;
-    let z = 2 * D + fri;
+    let regular = D + q;
+    let z = 2 * D + q;
     let random_wires = data.prover_only.generators.iter().filter(|g| g.0.id() == "RandomValueGenerator").count();
     // plus the public-input gate's wires past the 4-element hash, randomised against a
     // division by zero in the permutation argument
@@ -244,5 +242,11 @@ fn blinding_rows_cover_every_revealed_value_counting_extension_openings_d_times(
         regular * common.config.num_wires + z * common.config.num_routed_wires + public_input_gate,
         "random rows: {regular} (all wires) and {z} pairs (routed wires) expected"
     );
+    let arities: Vec<usize> = common.fri_params.reduction_arity_bits.iter().map(|b| 1 << b).collect();
+    let folding: usize = arities.iter().map(|a| a - 1).sum();
+    let final_coeffs = common.degree() / arities.iter().product::<usize>();
+    let mask_values = D + q * (1 + folding) + final_coeffs;
     assert!(common.degree() >= regular + 2 * z);
+    assert!(common.degree() >= mask_values, "degree {} cannot hide {mask_values} mask values", common.degree());
+    assert!(common.degree() > common.quotient_blinding_degree());
 }
