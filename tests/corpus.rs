@@ -22,12 +22,14 @@ fn tmp() -> PathBuf {
 }
 
 /// Run the CLI; the case passes if it exits non-zero, says `expected`, and does not panic.
-fn cli_refuses(args: &[&str], expected: &str, case: &str) {
+/// Run the CLI, which must refuse with `expected` in its output; its exit status.
+fn cli_refuses(args: &[&str], expected: &str, case: &str) -> Option<i32> {
     let out = Command::new(env!("CARGO_BIN_EXE_zkdx")).args(args).current_dir(root()).output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(!out.status.success(), "{case}: the CLI accepted it: {text}");
     assert!(text.contains(expected), "{case}: expected `{expected}` from the CLI, got: {text}");
     assert!(!text.contains("panicked"), "{case}: {text}");
+    out.status.code()
 }
 
 fn expected(folder: &str) -> Vec<Vec<String>> {
@@ -105,7 +107,7 @@ fn bundles_corpus() {
         ("another document", edit(&good, |v| v["format"] = "zkdx-model-card".into()), "not a zkDx proof bundle"),
         ("unknown version", edit(&good, |v| v["format_version"] = 9.into()), "format version 9 is not supported"),
         ("version as text", edit(&good, |v| v["format_version"] = "2".into()), "format_version"),
-        ("wrong field type", edit(&good, |v| v["result"]["scale_bits"] = "16".into()), "not a readable zkDx bundle"),
+        ("wrong field type", edit(&good, |v| v["result"]["scale_bits"] = "16".into()), "damaged or was edited"),
         ("unknown field", edit(&good, |v| v["patient_input"] = vec![1, 2, 3].into()), "unknown field"),
         ("bad time", edit(&good, |v| v["created_at"] = "yesterday".into()), "created_at"),
         ("bad commitment text", edit(&good, |v| v["input_commitment"] = "xyz".into()), "input_commitment"),
@@ -141,6 +143,12 @@ fn bundles_corpus() {
         ("commitment edited", edit(&good, |v| v["input_commitment"] = "1".repeat(64).into()), "input commitment"),
         ("unknown model", edit(&good, |v| v["model"]["id"] = "no-such-model".into()), "is not among the models"),
         (
+            "model name edited",
+            edit(&good, |v| v["model"]["name"] = "Breast mass malignancy (FDA-cleared edition)".into()),
+            "FDA-cleared edition",
+        ),
+        ("model version edited", edit(&good, |v| v["model"]["version"] = "9.9.9".into()), "version 9.9.9"),
+        (
             "digest of another model",
             edit(&good, |v| v["model"]["digest"] = other.model.digest.clone().into()),
             "not for breast-cancer",
@@ -158,11 +166,7 @@ fn bundles_corpus() {
             edit(&signed, |v| v["created_at"] = "2020-01-01T00:00:00Z".into()),
             "signature does not match",
         ),
-        (
-            "signature fields missing",
-            edit(&good, |v| v["signature"] = serde_json::json!({})),
-            "not a readable zkDx bundle",
-        ),
+        ("signature fields missing", edit(&good, |v| v["signature"] = serde_json::json!({})), "damaged or was edited"),
         (
             "signature garbage",
             edit(&signed, |v| v["signature"]["signature"] = "00".into()),
@@ -175,16 +179,32 @@ fn bundles_corpus() {
         ),
     ];
     assert!(cases.len() >= 20);
+    // a file that cannot be read as a bundle, or whose model cannot be found, cannot be
+    // checked (exit 2); everything else is a bundle contradicting itself or its proof (exit 1)
+    let cannot_check = [
+        "truncated",
+        "empty",
+        "not json",
+        "json array",
+        "another document",
+        "unknown version",
+        "version as text",
+        "gigantic proof",
+        "unknown model",
+    ];
     let dir = tmp();
     for (case, bytes, want) in &cases {
         let checked = check_bundle_bytes(bytes, None, &root().join("models"));
-        assert!(!checked.verdict.valid, "{case}: VALID");
-        let reason = checked.verdict.reason.unwrap_or_default();
+        let (headline, code) = if cannot_check.contains(case) { ("CANNOT CHECK", 2) } else { ("INVALID", 1) };
+        assert_eq!(checked.verdict.headline(), headline, "{case}: {:?}", checked.verdict);
+        let reason = checked.verdict.reason().unwrap_or_default();
         assert!(reason.contains(want), "{case}: expected `{want}`, got `{reason}`");
         let path = dir.join(format!("{}.zkdx.json", case.replace(' ', "-")));
         std::fs::write(&path, bytes).unwrap();
-        cli_refuses(&["verify", path.to_str().unwrap()], "INVALID", case);
+        assert_eq!(cli_refuses(&["verify", path.to_str().unwrap()], headline, case), Some(code), "{case}");
         cli_refuses(&["verify", path.to_str().unwrap()], want, case);
     }
+    let missing = dir.join("no-such-bundle.zkdx.json");
+    assert_eq!(cli_refuses(&["verify", missing.to_str().unwrap()], "CANNOT CHECK", "missing file"), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }

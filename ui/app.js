@@ -263,19 +263,26 @@ async function openBundle(path) {
     const v = await invoke("verify_bundle", { path, modelPath: null });
     openedBundle = path;
     const badge = $("verdict-badge");
-    badge.textContent = v.valid ? "VALID" : "INVALID";
-    badge.className = "badge " + (v.valid ? "valid" : "invalid");
-    $("verdict-reason").textContent = v.reason || "";
+    badge.textContent = v.outcome;
+    badge.className = "badge " + (v.valid ? "valid" : v.outcome === "INVALID" ? "invalid" : "unchecked");
+    $("verdict-reason").textContent = v.valid
+      ? ""
+      : v.outcome === "INVALID"
+        ? `${v.reason}. Do not rely on anything in this bundle; ask the patient for a new proof.`
+        : `${v.reason}. This says nothing about forgery: fix the cause and check again.`;
     const table = $("verdict-table");
     table.replaceChildren();
-    const rows = [
-      ["Result", v.result ? v.result.text : "—"],
-      ["Model", v.model_name ? `${v.model_name} (version ${v.model_version})` : "—"],
-      ["Model digest", v.model_digest || "—"],
-      ["Made", v.created_at || "—"],
-      ["Input", v.input_commitment ? "not disclosed; committed as " + v.input_commitment : "—"],
-      ["Signed by", v.signer ? "device key " + v.signer : (v.valid ? "unsigned (no device signature)" : "—")],
-    ];
+    // only a VALID bundle's details are shown (the engine sends none otherwise)
+    const rows = v.valid
+      ? [
+          ["Result", v.result.text],
+          ["Model", `${v.model_name} (version ${v.model_version})`],
+          ["Model digest", v.model_digest],
+          ["Made", `${v.created_at} (as the bundle states; not proven)`],
+          ["Input", "not disclosed; committed as " + v.input_commitment],
+          ["Signed by", v.signer ? "device key " + v.signer : "unsigned (no device signature)"],
+        ]
+      : [];
     for (const [k, val] of rows) {
       const tr = el("tr");
       tr.append(el("th", {}, k), el("td", { class: k.includes("digest") || k === "Input" || k === "Signed by" ? "mono" : "" }, val));
@@ -283,8 +290,8 @@ async function openBundle(path) {
     }
     $("verdict").classList.remove("hidden");
   } catch (e) {
-    $("verdict-badge").textContent = "INVALID";
-    $("verdict-badge").className = "badge invalid";
+    $("verdict-badge").textContent = "CANNOT CHECK";
+    $("verdict-badge").className = "badge unchecked";
     showError($("verdict-reason"), e);
     $("verdict-table").replaceChildren();
     $("verdict").classList.remove("hidden");

@@ -11,8 +11,8 @@ use tauri_plugin_dialog::DialogExt;
 use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::signature::{fingerprint, sign};
-use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path};
-use zkdx_bundle::ProofBundle;
+use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path, Checked};
+use zkdx_bundle::{ProofBundle, Verdict};
 use zkdx_circuit::Salt;
 use zkdx_model::error::RecordError;
 use zkdx_model::model::Outcome;
@@ -241,6 +241,8 @@ pub async fn save_bundle(app: AppHandle, state: State<'_, AppState>, path: Optio
 /// The verdict panel.
 #[derive(Debug, Serialize)]
 pub struct VerdictView {
+    /// `VALID`, `INVALID` or `CANNOT CHECK`.
+    outcome: &'static str,
     valid: bool,
     reason: Option<String>,
     model_name: Option<String>,
@@ -256,23 +258,34 @@ pub struct VerdictView {
 #[tauri::command]
 pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult<VerdictView> {
     let task = tauri::async_runtime::spawn_blocking(move || {
-        let bytes = read_bundle_file(Path::new(&path))?;
-        let checked = check_bundle_bytes(&bytes, model_path.as_deref().map(Path::new), &models::models_dir());
-        let result = match (&checked.model, &checked.bundle) {
-            (Some(m), Some(b)) if checked.verdict.valid => Some(outcome_view(m, &disclosed_outcome(m, &b.result))),
-            _ => None,
+        let checked = match read_bundle_file(Path::new(&path)) {
+            Ok(bytes) => check_bundle_bytes(&bytes, model_path.as_deref().map(Path::new), &models::models_dir()),
+            Err(e) => Checked { verdict: Verdict::cannot_check(e), bundle: None, model: None },
         };
-        Ok::<_, UiError>(VerdictView {
-            valid: checked.verdict.valid,
-            reason: checked.verdict.reason,
-            model_name: checked.bundle.as_ref().map(|b| b.model.name.clone()),
-            model_version: checked.bundle.as_ref().map(|b| b.model.version.clone()),
-            model_digest: checked.bundle.as_ref().map(|b| b.model.digest.clone()),
-            result,
-            created_at: checked.bundle.as_ref().map(|b| b.created_at.clone()),
-            input_commitment: checked.bundle.as_ref().map(|b| b.input_commitment.clone()),
-            signer: checked.verdict.signer,
-        })
+        let verdict = &checked.verdict;
+        let mut view = VerdictView {
+            outcome: verdict.headline(),
+            valid: verdict.is_valid(),
+            reason: verdict.reason().map(str::to_string),
+            model_name: None,
+            model_version: None,
+            model_digest: None,
+            result: None,
+            created_at: None,
+            input_commitment: None,
+            signer: verdict.signer().map(str::to_string),
+        };
+        // Only a VALID bundle's details are shown, and the model's come from the model
+        // checked against, never from the bundle's own fields.
+        if let (Some(m), Some(b), true) = (&checked.model, &checked.bundle, verdict.is_valid()) {
+            view.result = Some(outcome_view(m, &disclosed_outcome(m, &b.result)));
+            view.model_name = Some(m.name().to_string());
+            view.model_version = Some(m.version().to_string());
+            view.model_digest = Some(m.digest.to_string());
+            view.created_at = Some(b.created_at.clone());
+            view.input_commitment = Some(b.input_commitment.clone());
+        }
+        Ok::<_, UiError>(view)
     });
     task.await.map_err(|e| format!("the verification task failed: {e}"))?
 }

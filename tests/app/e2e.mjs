@@ -13,7 +13,9 @@ import net from "node:net";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "zkdx-e2e-"));
-const shots = process.env.ZKDX_SCREENSHOTS ? path.resolve(process.env.ZKDX_SCREENSHOTS) : path.join(work, "screenshots");
+const shots = process.env.ZKDX_SCREENSHOTS
+  ? path.resolve(process.env.ZKDX_SCREENSHOTS)
+  : fs.mkdtempSync(path.join(os.tmpdir(), "zkdx-screenshots-")); // kept after the run, unlike `work`
 const trace = process.env.ZKDX_TRACE;
 fs.mkdirSync(shots, { recursive: true });
 
@@ -125,6 +127,21 @@ try {
     await call("openBundle", tampered);
     await waitText("#verdict-reason", (t) => t.includes("not the result the proof proves"));
     await shot("5-clinician-invalid.png");
+    assert.equal(await (await $("#verdict-table")).getText(), "", "an INVALID bundle's claims are not shown");
+  });
+
+  await step("clinician: a missing file or an edited model name is not a forgery's verdict", async () => {
+    await call("openBundle", path.join(work, "no-such-bundle.zkdx.json"));
+    await waitText("#verdict-badge", (t) => t === "CANNOT CHECK");
+    await waitText("#verdict-reason", (t) => t.includes("cannot read") && t.includes("says nothing about forgery"));
+    const renamed = path.join(work, "renamed.zkdx.json");
+    const b = JSON.parse(fs.readFileSync(bundlePath, "utf8"));
+    delete b.signature;
+    b.model.name = "Breast mass malignancy (FDA-cleared edition)";
+    fs.writeFileSync(renamed, JSON.stringify(b, null, 2));
+    await call("openBundle", renamed);
+    await waitText("#verdict-badge", (t) => t === "INVALID");
+    await waitText("#verdict-reason", (t) => t.includes("FDA-cleared edition"));
   });
 
   await step("patient: an out-of-range value shows its error next to the field", async () => {

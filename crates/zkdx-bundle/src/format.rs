@@ -61,6 +61,10 @@ pub enum BundleError {
     /// A version this zkDx cannot read.
     #[error("bundle format version {0} is not supported (this zkDx reads versions {MIN_FORMAT_VERSION} to {FORMAT_VERSION}); update zkDx")]
     UnsupportedVersion(u32),
+    /// A zkDx bundle of a supported version whose fields do not have the bundle's shape:
+    /// damaged or edited.
+    #[error("the bundle is damaged or was edited: {0}")]
+    Damaged(String),
     /// A field has a bad value.
     #[error("bundle field `{field}` is invalid: {detail}")]
     Field {
@@ -69,6 +73,21 @@ pub enum BundleError {
         /// What is wrong.
         detail: String,
     },
+}
+
+impl BundleError {
+    /// Whether the file cannot be read as a zkDx bundle at all (too large, not JSON, another
+    /// document, an unsupported version): the bundle cannot be checked, which says nothing
+    /// about forgery. The other errors are a zkDx bundle that contradicts its own format.
+    pub fn is_unreadable(&self) -> bool {
+        matches!(
+            self,
+            BundleError::TooLarge(_)
+                | BundleError::Malformed(_)
+                | BundleError::WrongFormat(_)
+                | BundleError::UnsupportedVersion(_)
+        )
+    }
 }
 
 /// Which model a bundle speaks of.
@@ -188,7 +207,7 @@ impl ProofBundle {
             Some(v) => return Err(BundleError::UnsupportedVersion(u32::try_from(v).unwrap_or(u32::MAX))),
             None => return Err(BundleError::Malformed("`format_version` is missing or not a number".into())),
         }
-        let bundle: ProofBundle = serde_json::from_slice(bytes).map_err(|e| BundleError::Malformed(e.to_string()))?;
+        let bundle: ProofBundle = serde_json::from_slice(bytes).map_err(|e| BundleError::Damaged(e.to_string()))?;
         bundle.check()?;
         Ok(bundle)
     }

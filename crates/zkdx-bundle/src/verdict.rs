@@ -9,21 +9,79 @@ use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{verify, ModelCircuit};
 use zkdx_model::Model;
 
-/// What a clinician reads.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    /// Whether every check passed.
-    pub valid: bool,
-    /// Why not, if not.
-    pub reason: Option<String>,
-    /// The fingerprint of the device key that signed the bundle, if it was signed.
-    pub signer: Option<String>,
+/// What a clinician reads: one outcome, each with its own exit code, so that a forgery and a
+/// file that could not be checked are never confused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The proof verifies against the model, and every readable claim in the bundle is
+    /// what it proves.
+    Valid {
+        /// The fingerprint of the device key that signed the bundle, if it was signed.
+        signer: Option<String>,
+    },
+    /// The bundle contradicts its proof, its proof does not verify, or it is damaged: a
+    /// forgery or a corrupted bundle. Nothing in it should be relied on.
+    Invalid {
+        /// What failed.
+        reason: String,
+    },
+    /// The bundle could not be checked: the file is missing, unreadable, not a zkDx bundle
+    /// or of an unsupported version, or its model cannot be found or read. Says nothing
+    /// about forgery; fix the cause and check again.
+    CannotCheck {
+        /// What could not be read, and what to do.
+        reason: String,
+    },
 }
 
 impl Verdict {
     /// An INVALID verdict.
     pub fn invalid(reason: impl Into<String>) -> Verdict {
-        Verdict { valid: false, reason: Some(reason.into()), signer: None }
+        Verdict::Invalid { reason: reason.into() }
+    }
+
+    /// A CANNOT CHECK verdict.
+    pub fn cannot_check(reason: impl Into<String>) -> Verdict {
+        Verdict::CannotCheck { reason: reason.into() }
+    }
+
+    /// Whether every check passed.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Verdict::Valid { .. })
+    }
+
+    /// Why the verdict is not VALID.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Verdict::Valid { .. } => None,
+            Verdict::Invalid { reason } | Verdict::CannotCheck { reason } => Some(reason),
+        }
+    }
+
+    /// The device key fingerprint of a VALID, signed bundle.
+    pub fn signer(&self) -> Option<&str> {
+        match self {
+            Verdict::Valid { signer } => signer.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The verdict's word, as the CLI prints it and the app shows it.
+    pub fn headline(&self) -> &'static str {
+        match self {
+            Verdict::Valid { .. } => "VALID",
+            Verdict::Invalid { .. } => "INVALID",
+            Verdict::CannotCheck { .. } => "CANNOT CHECK",
+        }
+    }
+
+    /// The `zkdx verify` exit status: 0 VALID, 1 INVALID, 2 CANNOT CHECK.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Verdict::Valid { .. } => 0,
+            Verdict::Invalid { .. } => 1,
+            Verdict::CannotCheck { .. } => 2,
+        }
     }
 }
 
@@ -39,6 +97,19 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
         return Verdict::invalid(format!(
             "the bundle is for model {} ({}), not for {} ({digest})",
             bundle.model.id, bundle.model.digest, model.id
+        ));
+    }
+    // What is shown next to a verdict comes from the model, never from the bundle; a bundle
+    // whose own model fields say otherwise was edited.
+    if bundle.model.id != model.id || bundle.model.name != model.name() || bundle.model.version != model.version() {
+        return Verdict::invalid(format!(
+            "the bundle calls its model `{}` ({}, version {}), but the model with its digest is `{}` ({}, version {})",
+            bundle.model.id,
+            bundle.model.name,
+            bundle.model.version,
+            model.id,
+            model.name(),
+            model.version()
         ));
     }
     let bytes = match bundle.proof_bytes() {
@@ -82,5 +153,5 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
     if (ResultClaim { probabilities: proven.probabilities.clone(), ..claimed.clone() }) != proven {
         return Verdict::invalid("the result in the bundle is not the result the proof proves");
     }
-    Verdict { valid: true, reason: None, signer }
+    Verdict::Valid { signer }
 }

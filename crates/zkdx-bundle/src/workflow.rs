@@ -127,8 +127,8 @@ pub struct Checked {
     pub model: Option<Model>,
 }
 
-fn invalid(reason: String, bundle: Option<ProofBundle>) -> Checked {
-    Checked { verdict: Verdict::invalid(reason), bundle, model: None }
+fn cannot_check(reason: String, bundle: Option<ProofBundle>) -> Checked {
+    Checked { verdict: Verdict::cannot_check(reason), bundle, model: None }
 }
 
 /// The shipped model with this id: `<models_dir>/<id>.onnx`. Ids are letters, digits, `-`
@@ -155,22 +155,24 @@ pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<Pat
 pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path) -> Checked {
     let bundle = match ProofBundle::from_bytes(bytes) {
         Ok(b) => b,
-        Err(e) => return invalid(e.to_string(), None),
+        Err(e) if e.is_unreadable() => return cannot_check(e.to_string(), None),
+        Err(e) => return Checked { verdict: Verdict::invalid(e.to_string()), bundle: None, model: None },
     };
     let path = match model {
         Some(p) => p.to_path_buf(),
         None => match shipped_model_path(&bundle, models_dir) {
             Ok(p) => p,
-            Err(e) => return invalid(e, Some(bundle)),
+            Err(e) => return cannot_check(e, Some(bundle)),
         },
     };
     let model = match Model::load(&path) {
         Ok(m) => m,
-        Err(e) => return invalid(format!("cannot use model {}: {e}", path.display()), Some(bundle)),
+        Err(e) => return cannot_check(format!("cannot use model {}: {e}", path.display()), Some(bundle)),
     };
     let circuit = match ModelCircuit::build(&model, bundle.result.disclosure) {
         Ok(c) => c,
-        Err(e) => return invalid(e.to_string(), Some(bundle)),
+        // the model loaded, so only the bundle's claimed disclosure can be at fault
+        Err(e) => return Checked { verdict: Verdict::invalid(e.to_string()), bundle: Some(bundle), model: None },
     };
     let verdict = check_bundle(&bundle, &model, &circuit);
     Checked { verdict, bundle: Some(bundle), model: Some(model) }
@@ -186,11 +188,8 @@ pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], sal
     }
     let circuit = ModelCircuit::build(model, bundle.result.disclosure).map_err(|e| e.to_string())?;
     let verdict = check_bundle(bundle, model, &circuit);
-    if !verdict.valid {
-        return Err(format!(
-            "the bundle is INVALID ({}), so its commitment opens nothing",
-            verdict.reason.as_deref().unwrap_or("no reason given")
-        ));
+    if let Some(reason) = verdict.reason() {
+        return Err(format!("the bundle is {} ({reason}), so its commitment opens nothing", verdict.headline()));
     }
     let commitment = zkdx_circuit::prove::input_commitment(&model.quantise_input(values), salt);
     Ok(commitment == bundle.commitment().map_err(|e| e.to_string())?)

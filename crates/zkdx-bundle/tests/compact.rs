@@ -30,21 +30,21 @@ fn compact_bundle_verifies_and_tampering_is_caught() {
 
     let circuit = ModelCircuit::build(&model, Disclosure::Exact).unwrap();
     let verdict = check_bundle(&bundle, &model, &circuit);
-    assert!(verdict.valid, "{:?}", verdict.reason);
+    assert!(verdict.is_valid(), "{verdict:?}");
 
     let mut tampered = bundle.clone();
     let mut b = bytes.clone();
     let mid = b.len() / 2;
     b[mid] ^= 1;
     tampered.proof.data = base64::engine::general_purpose::STANDARD.encode(&b);
-    assert!(!check_bundle(&tampered, &model, &circuit).valid);
+    assert!(!check_bundle(&tampered, &model, &circuit).is_valid());
 
     // a compact proof is not accepted as a plain one, nor the other way round
     let mut relabelled = bundle.clone();
     relabelled.proof.system = zkdx_bundle::format::PROOF_SYSTEM.into();
-    assert!(!check_bundle(&relabelled, &model, &circuit).valid);
+    assert!(!check_bundle(&relabelled, &model, &circuit).is_valid());
 
     let mut other = bundle;
     other.result.outputs[0] += 1;
-    assert!(!check_bundle(&other, &model, &circuit).valid);
+    assert!(!check_bundle(&other, &model, &circuit).is_valid());
 }

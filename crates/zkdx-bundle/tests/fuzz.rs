@@ -50,7 +50,7 @@ proptest! {
         }
         if let Ok(read) = ProofBundle::from_bytes(&bytes) {
             let verdict = check_bundle(&read, &f.model, &f.circuit);
-            if verdict.valid {
+            if verdict.is_valid() {
                 prop_assert_eq!(&read, &f.bundle, "a changed bundle was VALID");
             }
         }

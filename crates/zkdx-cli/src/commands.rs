@@ -69,7 +69,8 @@ enum Command {
         #[arg(long, default_value = "coarse", value_name = "label|coarse|exact")]
         disclose: Disclosure,
     },
-    /// Verify a proof bundle: prints VALID or INVALID with the reason (exit 0 / 1).
+    /// Verify a proof bundle: VALID (exit 0), INVALID with the reason (exit 1), or CANNOT
+    /// CHECK with the reason (exit 2: the bundle or its model could not be read).
     Verify {
         /// The bundle.
         bundle: PathBuf,

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use zkdx_bundle::io::{check_secret_target, read_bundle_file, read_secret, write_atomically, write_secret};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
-use zkdx_bundle::ProofBundle;
+use zkdx_bundle::{ProofBundle, Verdict};
 use zkdx_circuit::Salt;
 use zkdx_model::{Disclosure, Model};
 
@@ -80,15 +80,16 @@ fn resolve_model(bundle: &ProofBundle, model: Option<&Path>, models_dir: &Path) 
     crate::commands::load(&path)
 }
 
-/// `zkdx verify`: VALID (exit 0) or INVALID with the reason (exit 1).
+/// `zkdx verify`: VALID (exit 0), INVALID with the reason (exit 1), or CANNOT CHECK with
+/// the reason (exit 2: the bundle or its model could not be read).
 pub fn verify_cmd(bundle_path: &Path, model: Option<&Path>, models_dir: &Path) -> Result<ExitCode> {
-    let bytes = match read_bundle_file(bundle_path) {
-        Ok(b) => b,
-        Err(e) => return Ok(invalid(&e)),
+    let checked = match read_bundle_file(bundle_path) {
+        Ok(bytes) => check_bundle_bytes(&bytes, model, models_dir),
+        Err(e) => return Ok(not_valid(&Verdict::cannot_check(e))),
     };
-    let checked = check_bundle_bytes(&bytes, model, models_dir);
-    let (Some(bundle), Some(model), true) = (&checked.bundle, &checked.model, checked.verdict.valid) else {
-        return Ok(invalid(checked.verdict.reason.as_deref().unwrap_or("unknown")));
+    let (Some(bundle), Some(model), Verdict::Valid { signer }) = (&checked.bundle, &checked.model, &checked.verdict)
+    else {
+        return Ok(not_valid(&checked.verdict));
     };
     let outcome = disclosed_outcome(model, &bundle.result);
     println!("VALID");
@@ -97,17 +98,18 @@ pub fn verify_cmd(bundle_path: &Path, model: Option<&Path>, models_dir: &Path) -
     println!("disclosed  {}: {}", bundle.result.disclosure, bundle.result.disclosure.explain());
     println!("made       {}", bundle.created_at);
     println!("input      committed as {} (not disclosed)", bundle.input_commitment);
-    match &checked.verdict.signer {
+    match signer {
         Some(fp) => println!("signed     by device key {fp}"),
         None => println!("signed     no (no device signature)"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn invalid(reason: &str) -> ExitCode {
-    println!("INVALID");
-    println!("reason     {reason}");
-    ExitCode::FAILURE
+/// Print an INVALID or CANNOT CHECK verdict with its reason; its exit status.
+fn not_valid(verdict: &Verdict) -> ExitCode {
+    println!("{}", verdict.headline());
+    println!("reason     {}", verdict.reason().unwrap_or("unknown"));
+    ExitCode::from(verdict.exit_code())
 }
 
 /// `zkdx open`: does this record, with this salt, open the input commitment of a bundle
