@@ -78,6 +78,15 @@ fn bad_inputs_give_clear_errors_not_panics() {
         assert!(text(&o).contains(expected), "{args:?}: {}", text(&o));
         assert!(!text(&o).contains("panicked"), "{args:?}: {}", text(&o));
     }
+    // the summary names every user verb and no developer tool
+    let help = text(&zkdx(&["--help"]));
+    for verb in ["infer", "prove", "verify", "open", "inspect", "digest", "accuracy", "bench"] {
+        assert!(help.contains(&format!("\n  {verb} ")), "{verb} missing from --help: {help}");
+    }
+    assert!(!help.contains("card-sync"), "{help}");
+    // a cause is printed once, not once in the message and again as its source
+    let o = zkdx(&["inspect", "models/no-such-model.onnx"]);
+    assert_eq!(text(&o).matches("No such file or directory").count(), 1, "{}", text(&o));
     let bad = tmp("bad.csv");
     std::fs::write(&bad, "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n61,1,24.6,101,209,106.8,77,3,NaN,88\n").unwrap();
     let o = zkdx(&["infer", "models/diabetes-progression.onnx", s(&bad)]);
@@ -250,4 +259,55 @@ fn regression_model_proves_and_verifies() {
     assert_eq!(std::fs::read_to_string(&default_salt).unwrap().trim().len(), 64);
     let o = zkdx(&["verify", s(&bundle)]);
     assert!(o.status.success() && text(&o).contains("study score"), "{}", text(&o));
+}
+
+#[test]
+fn outputs_are_checked_before_proving_and_dash_is_standard_output() {
+    let prove = |out: &str, salt: Option<&str>| {
+        let mut args = vec![
+            "prove",
+            "models/diabetes-progression.onnx",
+            "models/examples/diabetes-progression.json",
+            "-q",
+            "-o",
+            out,
+        ];
+        if let Some(salt) = salt {
+            args.extend(["--salt-out", salt]);
+        }
+        zkdx(&args)
+    };
+    // a missing folder, a device, a link: refused before any proof, nothing written
+    let missing = tmp("no-such-folder").join("out.zkdx.json");
+    let o = prove(s(&missing), None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("does not exist") && !text(&o).contains("result"), "{}", text(&o));
+    let o = prove("/dev/null", Some(s(&tmp("devnull.salt"))));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("not a regular file"), "{}", text(&o));
+    #[cfg(unix)]
+    {
+        let real = tmp("real.zkdx.json");
+        std::fs::write(&real, "kept").unwrap();
+        let link = tmp("link.zkdx.json");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let o = prove(s(&link), Some(s(&tmp("link.salt"))));
+        assert!(text(&o).contains("symbolic link"), "{}", text(&o));
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "kept");
+    }
+    // `-o -`: the bundle on standard output, the summary on standard error, and the salt
+    // must go to a named file
+    let o = prove("-", None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--salt-out"), "{}", text(&o));
+    assert!(!std::path::Path::new(&root().join("-")).exists(), "no file named `-`");
+    let salt = tmp("stdout.salt");
+    let _ = std::fs::remove_file(&salt);
+    let o = prove("-", Some(s(&salt)));
+    assert!(o.status.success(), "{}", text(&o));
+    let bundle = zkdx_bundle::ProofBundle::from_bytes(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+    assert_eq!(bundle.model.id, "diabetes-progression");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("standard output"));
+    assert!(!root().join("-").exists(), "no file named `-`");
 }

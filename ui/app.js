@@ -168,6 +168,13 @@ async function loadRecord(path) {
 }
 $("load-record").addEventListener("click", () => loadRecord());
 
+// A probability as a person should read it: never a certainty the model cannot give.
+function percent(p) {
+  if (p >= 0.999) return "> 99.9 %";
+  if (p <= 0.001) return "< 0.1 %";
+  return (100 * p).toFixed(1) + " %";
+}
+
 function drawChart(view) {
   const chart = $("chart");
   chart.replaceChildren();
@@ -177,7 +184,7 @@ function drawChart(view) {
     const fill = el("div", { class: "bar-fill" });
     fill.style.width = (100 * p).toFixed(1) + "%";
     track.appendChild(fill);
-    row.append(el("span", {}, name), track, el("span", {}, (100 * p).toFixed(1) + " %"));
+    row.append(el("span", {}, name), track, el("span", {}, percent(p)));
     chart.appendChild(row);
   }
   for (const [name, v] of view.scores) {
@@ -192,7 +199,13 @@ async function diagnose() {
     const d = await invoke("diagnose", { modelId: current.id, values: formValues() });
     $("diagnosis-text").textContent = d.quantised.label ?? d.quantised.text;
     drawChart(d.quantised);
-    $("diagnosis-note").textContent = `Float model: ${d.float.text}. Largest difference ${d.max_error.toExponential(2)}.`;
+    const [q, f] = [d.quantised, d.float];
+    $("diagnosis-note").textContent =
+      q.label == null
+        ? `The proof uses a whole-number version of the model; the original model gives ${f.text}.`
+        : q.label === f.label
+          ? "The proof uses a whole-number version of the model; the original model gives the same result."
+          : `Warning: the original model gives a different result (${f.text}); ask your clinician before relying on this one.`;
     $("diagnosis").classList.remove("hidden");
   } catch (e) {
     showUiError(e);

@@ -82,6 +82,10 @@ try {
     await (await $("#diagnose")).click();
     await waitText("#diagnosis-text", (t) => t === "malignant");
     assert.equal((await browser.$$("#chart .bar-row")).length, 2);
+    // decision support, never shown as a certainty
+    assert.match(await (await $("#decision-support")).getText(), /not a diagnosis/);
+    assert.doesNotMatch(await (await $("#chart")).getText(), /100\.0 %/);
+    assert.match(await (await $("#diagnosis-note")).getText(), /same result/);
     await (await $("#diagnosis")).scrollIntoView();
     await shot("1-patient-result.png");
   });

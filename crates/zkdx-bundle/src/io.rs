@@ -1,53 +1,81 @@
-//! Files: saving so that a crash never leaves half a file (a temporary file in the same
-//! folder, written, synced, then renamed over the target), secrets saved owner-only and
-//! read from a file or standard input (never from the command line), and reading bundles
-//! with a size limit.
+//! Files: saving so that a crash never leaves half a file (a temporary file from `tempfile`
+//! in the same folder, written, synced, then renamed over the target), never through a link
+//! or over a device, pipe or folder, `-` as standard output for what the CLI prints; secrets
+//! saved owner-only and read from a file or standard input (never from the command line);
+//! reading bundles with a size limit.
 
 use std::io::Write;
 use std::path::Path;
 
-/// Write `bytes` to `path` atomically.
+fn refused(why: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::PermissionDenied, why)
+}
+
+/// Whether [`write_atomically`] would accept `path`; checked before the work whose result
+/// goes there. Its folder must exist; an existing target must be a regular file: a
+/// symbolic link is refused (replacing it would leave the linked file untouched), and a
+/// device, pipe or folder is never replaced by a file.
+pub fn check_output_target(path: &Path) -> std::io::Result<()> {
+    if path.file_name().is_none() {
+        return Err(refused(format!("{} names no file", path.display())));
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(refused(format!("the folder {} does not exist; create it first", dir.display())));
+    }
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(m) if m.file_type().is_symlink() => {
+            Err(refused(format!("{} is a symbolic link; give the path of the file itself", path.display())))
+        }
+        Ok(m) if !m.file_type().is_file() => Err(refused(format!(
+            "{} exists and is not a regular file (a device, a pipe or a folder); choose a file",
+            path.display()
+        ))),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Write `bytes` to `path` atomically: the file holds either its old or its new contents,
+/// never part of either. Refused, before anything is written, where
+/// [`check_output_target`] refuses.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_with_mode(path, bytes, false)
 }
 
-/// Create the temporary file: new (never an existing one), owner-only when `secret`.
-fn create_new(path: &Path, secret: bool) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    if secret {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+/// What the CLI writes where the user said: standard output for `-`, else
+/// [`write_atomically`].
+pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        return out.flush();
     }
-    #[cfg(not(unix))]
-    let _ = secret;
-    options.open(path)
+    write_atomically(path, bytes)
 }
 
 fn write_with_mode(path: &Path, bytes: &[u8], secret: bool) -> std::io::Result<()> {
+    check_output_target(path)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path has no file name"))?
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    // a temporary left by a process that died with our id; never one of another process
-    let _ = std::fs::remove_file(&tmp);
-    let result = (|| {
-        let mut f = create_new(&tmp, secret)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".zkdx-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // owner-only for secrets; otherwise what any new file gets (0666 less the umask)
+        builder.permissions(std::fs::Permissions::from_mode(if secret { 0o600 } else { 0o666 }));
     }
-    result
+    #[cfg(not(unix))]
+    let _ = secret;
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// Write a secret (a salt) to `path` atomically, readable by its owner only (mode 0600 on
@@ -62,6 +90,9 @@ pub fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Whether [`write_secret`] would accept `path` (checked before work that ends in writing it).
 pub fn check_secret_target(path: &Path) -> std::io::Result<()> {
     let refuse = |why: &str| Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, why.to_string()));
+    if path.as_os_str() == "-" {
+        return refuse("a secret is never printed; give a file for it");
+    }
     match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
@@ -115,6 +146,49 @@ pub fn read_bundle_file(path: &Path) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn never_writes_through_a_link_or_over_a_device_a_pipe_or_a_folder() {
+        let dir = std::env::temp_dir().join(format!("zkdx-targets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let real = dir.join("real.json");
+        std::fs::write(&real, b"kept").unwrap();
+        let link = dir.join("link.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(write_atomically(&link, b"new").is_err());
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is still a link");
+        assert_eq!(std::fs::read(&real).unwrap(), b"kept");
+        let fifo = dir.join("pipe");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(write_atomically(&fifo, b"new").is_err());
+        assert!(write_atomically(&dir, b"new").is_err(), "a folder");
+        assert!(check_output_target(Path::new("/dev/null")).is_err(), "a device");
+        let missing = dir.join("no-such-folder").join("a.json");
+        let e = check_output_target(&missing).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        assert!(check_secret_target(Path::new("-")).is_err(), "a salt is never printed");
+        // only the link, the real file and the pipe are there: no temporary left behind
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_bundle_gets_the_usual_rights_and_a_secret_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("zkdx-modes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (bundle, salt) = (dir.join("b.json"), dir.join("b.salt"));
+        write_atomically(&bundle, b"{}").unwrap();
+        write_secret(&salt, b"00").unwrap();
+        let plain = dir.join("plain.json");
+        std::fs::write(&plain, b"{}").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&salt), 0o600);
+        assert_eq!(mode(&bundle), mode(&plain), "a bundle gets what any new file gets (not tempfile's 0600)");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {

@@ -50,7 +50,8 @@ enum Command {
         model: PathBuf,
         /// The patient record (.csv or .json).
         record: PathBuf,
-        /// Where to write the bundle (default: <model id>.zkdx.json).
+        /// Where to write the bundle (default: <model id>.zkdx.json; `-`: standard output,
+        /// with --salt-out given). Checked before proving.
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Where to write the salt, owner-only (default: the bundle's path plus `.salt`).
@@ -106,7 +107,7 @@ enum Command {
         /// Runs per model.
         #[arg(long, default_value_t = 5)]
         runs: usize,
-        /// Also write the results as JSON here.
+        /// Also write the results as JSON here (`-`: standard output).
         #[arg(long)]
         json: Option<PathBuf>,
         /// Prove this record (CSV or JSON) instead of a generated one; give one per model,
@@ -121,7 +122,9 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
-    /// Write the measured digest and accuracy into the model's card.
+    /// Write the measured digest and accuracy into the model's card (a model publisher's
+    /// tool, run after training; hidden from the user verbs in `--help`).
+    #[command(hide = true)]
     CardSync {
         /// The ONNX file.
         model: PathBuf,

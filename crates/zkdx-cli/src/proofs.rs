@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use zkdx_bundle::io::{check_secret_target, read_bundle_file, read_secret, write_atomically, write_secret};
+use zkdx_bundle::io::{
+    check_output_target, check_secret_target, read_bundle_file, read_secret, write_output, write_secret,
+};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
 use zkdx_bundle::{ProofBundle, Verdict};
@@ -38,12 +40,24 @@ pub fn prove_cmd(
 ) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id)));
-    let salt_out = salt_out.unwrap_or_else(|| {
-        let mut p = out.clone().into_os_string();
-        p.push(".salt");
-        PathBuf::from(p)
-    });
+    let to_stdout = out.as_os_str() == "-";
+    let salt_out = match salt_out {
+        Some(p) => p,
+        None if to_stdout => {
+            anyhow::bail!("with `-o -` (the bundle to standard output), say where the salt goes: --salt-out FILE")
+        }
+        None => {
+            let mut p = out.clone().into_os_string();
+            p.push(".salt");
+            PathBuf::from(p)
+        }
+    };
+    // every output checked before the proof, so a bad path never costs one
+    if !to_stdout {
+        check_output_target(&out).with_context(|| format!("cannot write the bundle to {}", out.display()))?;
+    }
     check_secret_target(&salt_out).with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
+    check_output_target(&salt_out).with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     let values = model.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
     let bar = progress(quiet);
     let on_stage = |s: Stage| {
@@ -53,17 +67,27 @@ pub fn prove_cmd(
     let proven = prove_diagnosis_with(&model, &values, disclose, compact, on_stage, || false)?
         .context("proving was cancelled")?;
     bar.set_message("writing the bundle");
-    write_atomically(&out, &proven.bundle.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
+    write_output(&out, &proven.bundle.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
     write_secret(&salt_out, format!("{}\n", proven.salt.to_hex()).as_bytes())
         .with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     bar.finish_and_clear();
     let outcome = disclosed_outcome(&model, &proven.bundle.result);
-    println!("result     {} (what the bundle discloses: {disclose})", model.describe(&outcome));
-    println!("bundle     {}", out.display());
-    println!(
-        "salt       {} (only you can read it; keep it private: with the record it opens the input commitment)",
-        salt_out.display()
-    );
+    // with the bundle on standard output, the summary goes to standard error
+    let summary = [
+        format!("result     {} (what the bundle discloses: {disclose})", model.describe(&outcome)),
+        format!("bundle     {}", if to_stdout { "standard output".to_string() } else { out.display().to_string() }),
+        format!(
+            "salt       {} (only you can read it; keep it private: with the record it opens the input commitment)",
+            salt_out.display()
+        ),
+    ];
+    for line in summary {
+        if to_stdout {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

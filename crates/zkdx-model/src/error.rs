@@ -6,12 +6,13 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ModelError {
     /// The file could not be read at all.
-    #[error("cannot read model file {path}: {source}")]
+    #[error("cannot read model file {path}: {cause}")]
     Io {
         /// The path given.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error, part of the message (not a separate `source`, which error
+        /// reports would print a second time).
+        cause: std::io::Error,
     },
     /// The file is not a valid ONNX model (truncated, corrupt, not ONNX).
     #[error(

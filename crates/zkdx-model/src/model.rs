@@ -88,7 +88,7 @@ impl Model {
         } else {
             path.to_path_buf()
         };
-        let io = |source| ModelError::Io { path: onnx_path.display().to_string(), source };
+        let io = |cause| ModelError::Io { path: onnx_path.display().to_string(), cause };
         let size = std::fs::metadata(&onnx_path).map_err(io)?.len();
         if size > MAX_MODEL_BYTES {
             return Err(ModelError::NotOnnx {
