@@ -311,3 +311,86 @@ fn outputs_are_checked_before_proving_and_dash_is_standard_output() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("standard output"));
     assert!(!root().join("-").exists(), "no file named `-`");
 }
+
+#[test]
+fn a_valid_proof_of_an_unapproved_model_is_never_plain_valid() {
+    // The forged-folder attack: a different model (diabetes) under breast-cancer's id and
+    // card name, proved honestly and sent with its own models folder.
+    let evil = tmp("evil-models");
+    std::fs::create_dir_all(&evil).unwrap();
+    std::fs::copy(root().join("models/diabetes-progression.onnx"), evil.join("breast-cancer.onnx")).unwrap();
+    let mut card: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("models/diabetes-progression.json")).unwrap())
+            .unwrap();
+    card["id"] = "breast-cancer".into();
+    card["name"] = "Breast mass malignancy (Wisconsin diagnostic)".into();
+    std::fs::write(evil.join("breast-cancer.json"), serde_json::to_string_pretty(&card).unwrap()).unwrap();
+    let bundle = tmp("evil.zkdx.json");
+    let o = zkdx(&[
+        "prove",
+        s(&evil.join("breast-cancer.onnx")),
+        "models/examples/diabetes-progression.json",
+        "-q",
+        "-o",
+        s(&bundle),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    // its own folder, with the shipped trust list: a valid proof, an unapproved model
+    let o = zkdx(&["verify", s(&bundle), "--models", s(&evil), "--trust", "models/trust.json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).starts_with("VALID PROOF, UNAPPROVED MODEL"), "{}", text(&o));
+    assert!(text(&o).contains("no signed endorsement"), "{}", text(&o));
+    // a copied endorsement does not help: it pins another model
+    std::fs::copy(root().join("models/breast-cancer.endorsement.json"), evil.join("breast-cancer.endorsement.json"))
+        .unwrap();
+    let o = zkdx(&["verify", s(&bundle), "--models", s(&evil), "--trust", "models/trust.json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("not this one"), "{}", text(&o));
+    // without a trust list to read, nothing can be checked
+    let o = zkdx(&["verify", s(&bundle), "--models", s(&evil)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    // the evil model's own publisher, once an institution trusts its key, is named
+    let secret = tmp("publisher.key");
+    let _ = std::fs::remove_file(&secret);
+    let o = zkdx(&["card", "keygen", "--secret-out", s(&secret)]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains(std::fs::read_to_string(&secret).unwrap().trim()), "the secret is never printed");
+    let public = text(&o).lines().find_map(|l| l.strip_prefix("public key ")).unwrap().trim().to_string();
+    let o = zkdx(&["card", "sign", s(&evil.join("breast-cancer.onnx")), "--secret-file", s(&secret)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let trust = tmp("trust.json");
+    std::fs::write(
+        &trust,
+        serde_json::json!({"format": "zkdx-trust-list", "format_version": 1,
+            "publishers": [{"name": "Test Lab", "key": public, "added": "2026-11-26"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let o = zkdx(&["card", "verify", s(&evil.join("breast-cancer.onnx")), "--trust", s(&trust)]);
+    assert!(o.status.success() && text(&o).contains("APPROVED by Test Lab"), "{}", text(&o));
+    let o = zkdx(&["verify", s(&bundle), "--models", s(&evil), "--trust", s(&trust)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("publisher  Test Lab"), "{}", text(&o));
+    // an edited card after signing is no longer approved
+    card["limitations"] = "none".into();
+    std::fs::write(evil.join("breast-cancer.json"), serde_json::to_string_pretty(&card).unwrap()).unwrap();
+    let o = zkdx(&["verify", s(&bundle), "--models", s(&evil), "--trust", s(&trust)]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("card was changed"), "{}", text(&o));
+
+    // and an honest bundle of a shipped model names the shipped publisher
+    let honest = tmp("honest.zkdx.json");
+    let o = zkdx(&[
+        "prove",
+        "models/breast-cancer.onnx",
+        "models/examples/breast-cancer-benign.json",
+        "-q",
+        "-o",
+        s(&honest),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = zkdx(&["verify", s(&honest)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("publisher  zkDx demonstration publisher"), "{}", text(&o));
+}

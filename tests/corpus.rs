@@ -194,7 +194,8 @@ fn bundles_corpus() {
     ];
     let dir = tmp();
     for (case, bytes, want) in &cases {
-        let checked = check_bundle_bytes(bytes, None, &root().join("models"));
+        let trust = zkdx_bundle::TrustList::load(&root().join("models/trust.json")).unwrap();
+        let checked = check_bundle_bytes(bytes, None, &root().join("models"), &trust);
         let (headline, code) = if cannot_check.contains(case) { ("CANNOT CHECK", 2) } else { ("INVALID", 1) };
         assert_eq!(checked.verdict.headline(), headline, "{case}: {:?}", checked.verdict);
         let reason = checked.verdict.reason().unwrap_or_default();

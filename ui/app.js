@@ -268,21 +268,24 @@ $("save").addEventListener("click", () => saveBundle());
 
 // ---- clinician
 let openedBundle = null;
-async function openBundle(path) {
+// `modelPath`: check against this model file instead of the shipped one the bundle names.
+async function openBundle(path, modelPath = null) {
   $("check-result").textContent = "";
   try {
     if (!path) path = await invoke("pick_file", { kind: "bundle" });
     if (!path) return;
-    const v = await invoke("verify_bundle", { path, modelPath: null });
+    const v = await invoke("verify_bundle", { path, modelPath });
     openedBundle = path;
     const badge = $("verdict-badge");
     badge.textContent = v.outcome;
-    badge.className = "badge " + (v.valid ? "valid" : v.outcome === "INVALID" ? "invalid" : "unchecked");
-    $("verdict-reason").textContent = v.valid
-      ? ""
-      : v.outcome === "INVALID"
-        ? `${v.reason}. Do not rely on anything in this bundle; ask the patient for a new proof.`
-        : `${v.reason}. This says nothing about forgery: fix the cause and check again.`;
+    const kind = v.valid ? "valid" : { INVALID: "invalid", "CANNOT CHECK": "unchecked" }[v.outcome] ?? "unapproved";
+    badge.className = "badge " + kind;
+    $("verdict-reason").textContent = {
+      valid: "",
+      invalid: `${v.reason}. Do not rely on anything in this bundle; ask the patient for a new proof.`,
+      unchecked: `${v.reason}. This says nothing about forgery: fix the cause and check again.`,
+      unapproved: `The proof is valid, but no publisher you trust stands behind this model: ${v.reason}. Anyone can make a model and prove with it; do not rely on the result.`,
+    }[kind];
     const table = $("verdict-table");
     table.replaceChildren();
     // only a VALID bundle's details are shown (the engine sends none otherwise)
@@ -290,6 +293,7 @@ async function openBundle(path) {
       ? [
           ["Result", v.result.text],
           ["Model", `${v.model_name} (version ${v.model_version})`],
+          ["Publisher", v.publisher],
           ["Model digest", v.model_digest],
           ["Made", `${v.created_at} (as the bundle states; not proven)`],
           ["Input", "not disclosed; committed as " + v.input_commitment],

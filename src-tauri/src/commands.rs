@@ -12,7 +12,7 @@ use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::signature::{fingerprint, sign};
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path, Checked};
-use zkdx_bundle::{ProofBundle, Verdict};
+use zkdx_bundle::{ProofBundle, TrustList, Verdict};
 use zkdx_circuit::Salt;
 use zkdx_model::error::RecordError;
 use zkdx_model::model::Outcome;
@@ -241,7 +241,7 @@ pub async fn save_bundle(app: AppHandle, state: State<'_, AppState>, path: Optio
 /// The verdict panel.
 #[derive(Debug, Serialize)]
 pub struct VerdictView {
-    /// `VALID`, `INVALID` or `CANNOT CHECK`.
+    /// `VALID`, `INVALID`, `CANNOT CHECK` or `VALID PROOF, UNAPPROVED MODEL`.
     outcome: &'static str,
     valid: bool,
     reason: Option<String>,
@@ -252,15 +252,22 @@ pub struct VerdictView {
     created_at: Option<String>,
     input_commitment: Option<String>,
     signer: Option<String>,
+    /// Who stands behind the model (the trust list's name), for a VALID bundle.
+    publisher: Option<String>,
 }
 
 /// Verify a bundle file against the shipped model it names (or `model_path`).
 #[tauri::command]
 pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult<VerdictView> {
     let task = tauri::async_runtime::spawn_blocking(move || {
-        let checked = match read_bundle_file(Path::new(&path)) {
-            Ok(bytes) => check_bundle_bytes(&bytes, model_path.as_deref().map(Path::new), &models::models_dir()),
-            Err(e) => Checked { verdict: Verdict::cannot_check(e), bundle: None, model: None },
+        let models_dir = models::models_dir();
+        let checked = match (read_bundle_file(Path::new(&path)), TrustList::load(&TrustList::default_path(&models_dir)))
+        {
+            (Ok(bytes), Ok(trust)) => {
+                check_bundle_bytes(&bytes, model_path.as_deref().map(Path::new), &models_dir, &trust)
+            }
+            (Err(e), _) => Checked { verdict: Verdict::cannot_check(e), bundle: None, model: None },
+            (_, Err(e)) => Checked { verdict: Verdict::cannot_check(e.to_string()), bundle: None, model: None },
         };
         let verdict = &checked.verdict;
         let mut view = VerdictView {
@@ -274,6 +281,7 @@ pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult
             created_at: None,
             input_commitment: None,
             signer: verdict.signer().map(str::to_string),
+            publisher: verdict.publisher().map(str::to_string),
         };
         // Only a VALID bundle's details are shown, and the model's come from the model
         // checked against, never from the bundle's own fields.

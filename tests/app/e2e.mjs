@@ -4,7 +4,7 @@
 // check of every connect() the app made. Screenshots go to $ZKDX_SCREENSHOTS (the README's
 // docs/screenshots/ when refreshing them on purpose), else to a temporary folder.
 import { remote } from "webdriverio";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -110,6 +110,7 @@ try {
   await step("clinician: the saved bundle is VALID", async () => {
     await call("selectTab", "clinician");
     await call("openBundle", bundlePath);
+    await waitText("#verdict-table", (t) => t.includes("zkDx demonstration publisher"));
     await waitText("#verdict-badge", (t) => t === "VALID");
     assert.match(await (await $("#verdict-table")).getText(), /malignant/);
     await shot("4-clinician-valid.png");
@@ -146,6 +147,27 @@ try {
     await call("openBundle", renamed);
     await waitText("#verdict-badge", (t) => t === "INVALID");
     await waitText("#verdict-reason", (t) => t.includes("FDA-cleared edition"));
+  });
+
+  await step("clinician: a valid proof of a model no trusted publisher signed is not VALID", async () => {
+    // the forged-folder attack: another model under breast-cancer's id, proved honestly
+    const evil = path.join(work, "evil");
+    fs.mkdirSync(evil);
+    fs.copyFileSync(path.join(root, "models/diabetes-progression.onnx"), path.join(evil, "breast-cancer.onnx"));
+    const card = JSON.parse(fs.readFileSync(path.join(root, "models/diabetes-progression.json"), "utf8"));
+    card.id = "breast-cancer";
+    card.name = "Breast mass malignancy (Wisconsin diagnostic)";
+    fs.writeFileSync(path.join(evil, "breast-cancer.json"), JSON.stringify(card, null, 2));
+    const forged = path.join(work, "forged.zkdx.json");
+    const zkdx = path.join(root, "target/debug/zkdx");
+    const args = ["prove", path.join(evil, "breast-cancer.onnx"), path.join(root, "models/examples/diabetes-progression.json"), "-q", "-o", forged];
+    const r = spawnSync(zkdx, args, { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    await call("openBundle", forged, path.join(evil, "breast-cancer.onnx"));
+    await waitText("#verdict-badge", (t) => t === "VALID PROOF, UNAPPROVED MODEL");
+    await waitText("#verdict-reason", (t) => t.includes("no signed endorsement") && t.includes("do not rely"));
+    assert.equal(await (await $("#verdict-table")).getText(), "", "nothing of an unapproved model is shown as fact");
+    await shot("10-clinician-unapproved.png");
   });
 
   await step("patient: an out-of-range value shows its error next to the field", async () => {

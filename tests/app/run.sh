@@ -3,7 +3,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-cargo build --locked -p zkdx-app
+cargo build --locked -p zkdx-app -p zkdx-cli  # the CLI makes the forged-folder bundle
 command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked --version 2.1.0
 (cd tests/app && npm ci --no-audit --no-fund --loglevel=error)
 display=:97

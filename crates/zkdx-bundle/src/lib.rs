@@ -1,13 +1,16 @@
 //! The zkDx proof bundle: a versioned JSON document carrying one proof and the readable
-//! result it proves ([`format`]), and the verdict a clinician reads ([`verdict`]).
+//! result it proves ([`format`]), the verdict a clinician reads ([`verdict`]), and who
+//! stands behind a model ([`trust`]).
 //! A bundle never holds the patient's input, only a salted commitment to it.
 
 pub mod format;
 pub mod io;
 pub mod make;
 pub mod signature;
+pub mod trust;
 pub mod verdict;
 pub mod workflow;
 
 pub use format::{BundleError, ProofBundle};
+pub use trust::{Approval, TrustList};
 pub use verdict::{check_bundle, Verdict};

@@ -13,9 +13,22 @@ use zkdx_model::Model;
 /// file that could not be checked are never confused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// The proof verifies against the model, and every readable claim in the bundle is
-    /// what it proves.
+    /// The proof verifies against the model, every readable claim in the bundle is what it
+    /// proves, and (from [`crate::workflow::check_bundle_bytes`]) the trust list approves
+    /// the model.
     Valid {
+        /// The fingerprint of the device key that signed the bundle, if it was signed.
+        signer: Option<String>,
+        /// Who stands behind the model (the trust list's name); `None` from
+        /// [`check_bundle`], which does not consult a trust list.
+        publisher: Option<String>,
+    },
+    /// The proof is valid, but the model is not approved: no trusted publisher's
+    /// endorsement pins it and the trust list does not list it, or it was revoked. Never
+    /// to be read as VALID: anyone can make a model and prove with it.
+    Unapproved {
+        /// Why the model is not approved.
+        reason: String,
         /// The fingerprint of the device key that signed the bundle, if it was signed.
         signer: Option<String>,
     },
@@ -54,14 +67,24 @@ impl Verdict {
     pub fn reason(&self) -> Option<&str> {
         match self {
             Verdict::Valid { .. } => None,
-            Verdict::Invalid { reason } | Verdict::CannotCheck { reason } => Some(reason),
+            Verdict::Invalid { reason } | Verdict::CannotCheck { reason } | Verdict::Unapproved { reason, .. } => {
+                Some(reason)
+            }
         }
     }
 
-    /// The device key fingerprint of a VALID, signed bundle.
+    /// The device key fingerprint of a signed bundle whose proof is valid.
     pub fn signer(&self) -> Option<&str> {
         match self {
-            Verdict::Valid { signer } => signer.as_deref(),
+            Verdict::Valid { signer, .. } | Verdict::Unapproved { signer, .. } => signer.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Who stands behind the model of a VALID bundle.
+    pub fn publisher(&self) -> Option<&str> {
+        match self {
+            Verdict::Valid { publisher, .. } => publisher.as_deref(),
             _ => None,
         }
     }
@@ -70,17 +93,20 @@ impl Verdict {
     pub fn headline(&self) -> &'static str {
         match self {
             Verdict::Valid { .. } => "VALID",
+            Verdict::Unapproved { .. } => "VALID PROOF, UNAPPROVED MODEL",
             Verdict::Invalid { .. } => "INVALID",
             Verdict::CannotCheck { .. } => "CANNOT CHECK",
         }
     }
 
-    /// The `zkdx verify` exit status: 0 VALID, 1 INVALID, 2 CANNOT CHECK.
+    /// The `zkdx verify` exit status: 0 VALID, 1 INVALID, 2 CANNOT CHECK, 3 VALID PROOF,
+    /// UNAPPROVED MODEL.
     pub fn exit_code(&self) -> u8 {
         match self {
             Verdict::Valid { .. } => 0,
             Verdict::Invalid { .. } => 1,
             Verdict::CannotCheck { .. } => 2,
+            Verdict::Unapproved { .. } => 3,
         }
     }
 }
@@ -153,5 +179,5 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
     if (ResultClaim { probabilities: proven.probabilities.clone(), ..claimed.clone() }) != proven {
         return Verdict::invalid("the result in the bundle is not the result the proof proves");
     }
-    Verdict::Valid { signer }
+    Verdict::Valid { signer, publisher: None }
 }

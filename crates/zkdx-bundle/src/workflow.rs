@@ -7,6 +7,7 @@ use base64::Engine;
 
 use crate::format::{ProofBundle, ProofData, COMPACT_PROOF_SYSTEM};
 use crate::make::{make_bundle, now_rfc3339};
+use crate::trust::{approval, Approval, TrustList};
 use crate::verdict::{check_bundle, Verdict};
 use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{prove, verify, CircuitError, ModelCircuit, Salt};
@@ -151,8 +152,9 @@ pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<Pat
 }
 
 /// Check bundle bytes against `model` (a path to an ONNX file or card), or else the shipped
-/// model the bundle names in `models_dir`.
-pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path) -> Checked {
+/// model the bundle names in `models_dir`, and whether `trust` approves that model: a
+/// valid proof of an unapproved model is [`Verdict::Unapproved`], never VALID.
+pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path, trust: &TrustList) -> Checked {
     let bundle = match ProofBundle::from_bytes(bytes) {
         Ok(b) => b,
         Err(e) if e.is_unreadable() => return cannot_check(e.to_string(), None),
@@ -174,7 +176,13 @@ pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path)
         // the model loaded, so only the bundle's claimed disclosure can be at fault
         Err(e) => return Checked { verdict: Verdict::invalid(e.to_string()), bundle: Some(bundle), model: None },
     };
-    let verdict = check_bundle(&bundle, &model, &circuit);
+    let verdict = match check_bundle(&bundle, &model, &circuit) {
+        Verdict::Valid { signer, .. } => match approval(&model, &circuit, bundle.result.disclosure, trust) {
+            Approval::Approved { publisher } => Verdict::Valid { signer, publisher: Some(publisher) },
+            Approval::Unapproved(reason) => Verdict::Unapproved { reason, signer },
+        },
+        other => other,
+    };
     Checked { verdict, bundle: Some(bundle), model: Some(model) }
 }
 

@@ -70,8 +70,9 @@ enum Command {
         #[arg(long, default_value = "coarse", value_name = "label|coarse|exact")]
         disclose: Disclosure,
     },
-    /// Verify a proof bundle: VALID (exit 0), INVALID with the reason (exit 1), or CANNOT
-    /// CHECK with the reason (exit 2: the bundle or its model could not be read).
+    /// Verify a proof bundle: VALID (exit 0), INVALID with the reason (exit 1), CANNOT
+    /// CHECK with the reason (exit 2: the bundle or its model could not be read), or VALID
+    /// PROOF, UNAPPROVED MODEL (exit 3: no trusted publisher stands behind the model).
     Verify {
         /// The bundle.
         bundle: PathBuf,
@@ -81,6 +82,10 @@ enum Command {
         /// Where shipped models live.
         #[arg(long, default_value = "models")]
         models: PathBuf,
+        /// The trust list (publishers and model digests you accept); default:
+        /// <models>/trust.json, the one zkDx ships.
+        #[arg(long)]
+        trust: Option<PathBuf>,
     },
     /// Show that a record (with its salt) is the input a bundle committed to.
     Open {
@@ -129,6 +134,38 @@ enum Command {
         /// The ONNX file.
         model: PathBuf,
     },
+    /// A model publisher's keys and endorsements: keygen, sign, verify.
+    Card {
+        #[command(subcommand)]
+        action: CardAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum CardAction {
+    /// Make a publisher key: the secret to an owner-only file, the public half printed.
+    Keygen {
+        /// Where to write the secret key (a new or owner-only file).
+        #[arg(long)]
+        secret_out: PathBuf,
+    },
+    /// Endorse a model: sign its digest, its card and its circuits' fingerprints
+    /// (writes <id>.endorsement.json beside it).
+    Sign {
+        /// The ONNX file (with its card beside it).
+        model: PathBuf,
+        /// The file holding the secret key (`-`: standard input).
+        #[arg(long)]
+        secret_file: PathBuf,
+    },
+    /// Whether a trust list approves a model, per disclosure (exit 0), or not (exit 3).
+    Verify {
+        /// The ONNX file.
+        model: PathBuf,
+        /// The trust list; default: trust.json beside the model.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+    },
 }
 
 /// Run one verb.
@@ -142,13 +179,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Infer { model, record } => infer(&load(&model)?, &record),
         Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
         Command::CardSync { model } => card_sync(&model),
+        Command::Card { action } => match action {
+            CardAction::Keygen { secret_out } => crate::card::keygen(&secret_out),
+            CardAction::Sign { model, secret_file } => crate::card::sign(&model, &secret_file),
+            CardAction::Verify { model, trust } => {
+                let trust = trust.unwrap_or_else(|| model.with_file_name("trust.json"));
+                crate::card::verify(&model, &trust)
+            }
+        },
         Command::Bench { models, runs, json, records, disclose, compact } => {
             crate::bench::bench_cmd(&models, runs, json, &records, disclose, compact)
         }
         Command::Prove { model, record, output, salt_out, quiet, compact, disclose } => {
             crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, compact, disclose)
         }
-        Command::Verify { bundle, model, models } => crate::proofs::verify_cmd(&bundle, model.as_deref(), &models),
+        Command::Verify { bundle, model, models, trust } => {
+            crate::proofs::verify_cmd(&bundle, model.as_deref(), &models, trust.as_deref())
+        }
         Command::Open { bundle, record, salt_file, model, models } => {
             crate::proofs::open_cmd(&bundle, &record, &salt_file, model.as_deref(), &models)
         }

@@ -2,6 +2,7 @@
 //! regulators. Errors are reported with `anyhow` here, at the binary's edge.
 
 mod bench;
+mod card;
 mod commands;
 mod proofs;
 

@@ -11,7 +11,7 @@ use zkdx_bundle::io::{
 };
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
-use zkdx_bundle::{ProofBundle, Verdict};
+use zkdx_bundle::{ProofBundle, TrustList, Verdict};
 use zkdx_circuit::Salt;
 use zkdx_model::{Disclosure, Model};
 
@@ -106,18 +106,30 @@ fn resolve_model(bundle: &ProofBundle, model: Option<&Path>, models_dir: &Path) 
 
 /// `zkdx verify`: VALID (exit 0), INVALID with the reason (exit 1), or CANNOT CHECK with
 /// the reason (exit 2: the bundle or its model could not be read).
-pub fn verify_cmd(bundle_path: &Path, model: Option<&Path>, models_dir: &Path) -> Result<ExitCode> {
+pub fn verify_cmd(
+    bundle_path: &Path,
+    model: Option<&Path>,
+    models_dir: &Path,
+    trust: Option<&Path>,
+) -> Result<ExitCode> {
+    let trust_path = trust.map_or_else(|| TrustList::default_path(models_dir), Path::to_path_buf);
+    let trust = match TrustList::load(&trust_path) {
+        Ok(t) => t,
+        Err(e) => return Ok(not_valid(&Verdict::cannot_check(format!("{e}; give your trust list with --trust FILE")))),
+    };
     let checked = match read_bundle_file(bundle_path) {
-        Ok(bytes) => check_bundle_bytes(&bytes, model, models_dir),
+        Ok(bytes) => check_bundle_bytes(&bytes, model, models_dir, &trust),
         Err(e) => return Ok(not_valid(&Verdict::cannot_check(e))),
     };
-    let (Some(bundle), Some(model), Verdict::Valid { signer }) = (&checked.bundle, &checked.model, &checked.verdict)
+    let (Some(bundle), Some(model), Verdict::Valid { signer, publisher }) =
+        (&checked.bundle, &checked.model, &checked.verdict)
     else {
         return Ok(not_valid(&checked.verdict));
     };
     let outcome = disclosed_outcome(model, &bundle.result);
     println!("VALID");
     println!("model      {} (version {}, {})", model.name(), model.version(), model.digest);
+    println!("publisher  {} (trust list {})", publisher.as_deref().unwrap_or("unknown"), trust_path.display());
     println!("result     {}", model.describe(&outcome));
     println!("disclosed  {}: {}", bundle.result.disclosure, bundle.result.disclosure.explain());
     println!("made       {}", bundle.created_at);
