@@ -40,6 +40,12 @@ async function showStatus() {
   }
 }
 
+// "2026-11-26T10:58:03Z" → "2026-11-26 10:58 UTC" (kept whole on one line)
+function readableTime(rfc3339) {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(rfc3339 || "");
+  return m ? `${m[1]} ${m[2]} UTC` : rfc3339;
+}
+
 async function showHistory() {
   const table = $("history-table");
   table.replaceChildren();
@@ -52,7 +58,12 @@ async function showHistory() {
     table.appendChild(head);
     for (const e of entries) {
       const tr = el("tr");
-      tr.append(el("td", {}, e.created_at), el("td", {}, e.model), el("td", {}, e.result), el("td", { class: "mono" }, e.salt));
+      // the salt is a secret: hidden until asked for, one entry at a time
+      const salt = el("td", { class: "mono" });
+      const reveal = el("button", { class: "small", "aria-label": "Show the salt" }, "Show");
+      reveal.addEventListener("click", () => salt.replaceChildren(e.salt));
+      salt.append("•••• ", reveal);
+      tr.append(el("td", { class: "nowrap" }, readableTime(e.created_at)), el("td", {}, e.model), el("td", {}, e.result), salt);
       table.appendChild(tr);
     }
     if (!entries.length) $("history-note").textContent = "No proofs yet.";

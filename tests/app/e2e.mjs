@@ -192,6 +192,8 @@ try {
   await step("history: the proof is listed, and the file on disk is encrypted", async () => {
     await call("selectTab", "history");
     await waitText("#history-table", (t) => t.includes("malignant"));
+    const salt0 = await browser.execute(() => document.getElementById("salt").textContent);
+    assert.ok(!(await (await $("#history-table")).getText()).includes(salt0), "salts are hidden until asked for");
     await shot("9-history.png");
     const file = path.join(process.env.ZKDX_DATA_DIR, "history.bin");
     const bytes = fs.readFileSync(file);
