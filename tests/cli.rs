@@ -393,4 +393,20 @@ fn a_valid_proof_of_an_unapproved_model_is_never_plain_valid() {
     let o = zkdx(&["verify", s(&honest)]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("publisher  zkDx demonstration publisher"), "{}", text(&o));
+
+    // --json: one object per verdict, the same exit status, details only when VALID
+    let json = |args: &[&str]| {
+        let o = zkdx(args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o)));
+        (o.status.code(), v)
+    };
+    let (code, v) = json(&["verify", s(&honest), "--json"]);
+    assert_eq!((code, v["outcome"].as_str()), (Some(0), Some("VALID")), "{v}");
+    assert_eq!(v["model"]["id"], "breast-cancer");
+    assert!(v["publisher"].as_str().unwrap().starts_with("zkDx demonstration publisher"), "{v}");
+    let (code, v) = json(&["verify", s(&bundle), "--models", s(&evil), "--trust", "models/trust.json", "--json"]);
+    assert_eq!((code, v["outcome"].as_str()), (Some(3), Some("VALID PROOF, UNAPPROVED MODEL")), "{v}");
+    assert!(v.get("model").is_none() && v["reason"].is_string(), "{v}");
+    let (code, v) = json(&["verify", "no-such.zkdx.json", "--json"]);
+    assert_eq!((code, v["outcome"].as_str(), v["exit_code"].as_u64()), (Some(2), Some("CANNOT CHECK"), Some(2)), "{v}");
 }

@@ -86,6 +86,9 @@ enum Command {
         /// <models>/trust.json, the one zkDx ships.
         #[arg(long)]
         trust: Option<PathBuf>,
+        /// Print the verdict as one JSON object (same exit status).
+        #[arg(long)]
+        json: bool,
     },
     /// Show that a record (with its salt) is the input a bundle committed to.
     Open {
@@ -193,8 +196,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Prove { model, record, output, salt_out, quiet, compact, disclose } => {
             crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, compact, disclose)
         }
-        Command::Verify { bundle, model, models, trust } => {
-            crate::proofs::verify_cmd(&bundle, model.as_deref(), &models, trust.as_deref())
+        Command::Verify { bundle, model, models, trust, json } => {
+            crate::proofs::verify_cmd(&bundle, model.as_deref(), &models, trust.as_deref(), json)
         }
         Command::Open { bundle, record, salt_file, model, models } => {
             crate::proofs::open_cmd(&bundle, &record, &salt_file, model.as_deref(), &models)

@@ -10,7 +10,9 @@ use zkdx_bundle::io::{
     check_output_target, check_secret_target, read_bundle_file, read_secret, write_output, write_secret,
 };
 use zkdx_bundle::make::disclosed_outcome;
-use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
+use zkdx_bundle::workflow::{
+    check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Checked, Stage,
+};
 use zkdx_bundle::{ProofBundle, TrustList, Verdict};
 use zkdx_circuit::Salt;
 use zkdx_model::{Disclosure, Model};
@@ -104,48 +106,70 @@ fn resolve_model(bundle: &ProofBundle, model: Option<&Path>, models_dir: &Path) 
     crate::commands::load(&path)
 }
 
-/// `zkdx verify`: VALID (exit 0), INVALID with the reason (exit 1), or CANNOT CHECK with
-/// the reason (exit 2: the bundle or its model could not be read).
+/// `zkdx verify`: VALID (exit 0), INVALID (exit 1), CANNOT CHECK (exit 2) or VALID PROOF,
+/// UNAPPROVED MODEL (exit 3), each but VALID with its reason; as text or (`json`) one JSON
+/// object.
 pub fn verify_cmd(
     bundle_path: &Path,
     model: Option<&Path>,
     models_dir: &Path,
     trust: Option<&Path>,
+    json: bool,
 ) -> Result<ExitCode> {
     let trust_path = trust.map_or_else(|| TrustList::default_path(models_dir), Path::to_path_buf);
-    let trust = match TrustList::load(&trust_path) {
-        Ok(t) => t,
-        Err(e) => return Ok(not_valid(&Verdict::cannot_check(format!("{e}; give your trust list with --trust FILE")))),
+    let checked = match (TrustList::load(&trust_path), read_bundle_file(bundle_path)) {
+        (Err(e), _) => Checked {
+            verdict: Verdict::cannot_check(format!("{e}; give your trust list with --trust FILE")),
+            bundle: None,
+            model: None,
+        },
+        (_, Err(e)) => Checked { verdict: Verdict::cannot_check(e), bundle: None, model: None },
+        (Ok(trust), Ok(bytes)) => check_bundle_bytes(&bytes, model, models_dir, &trust),
     };
-    let checked = match read_bundle_file(bundle_path) {
-        Ok(bytes) => check_bundle_bytes(&bytes, model, models_dir, &trust),
-        Err(e) => return Ok(not_valid(&Verdict::cannot_check(e))),
+    let verdict = &checked.verdict;
+    // only a VALID bundle's details are reported, the model's from the model
+    let details = match (&checked.bundle, &checked.model, verdict.is_valid()) {
+        (Some(bundle), Some(model), true) => Some((bundle, model)),
+        _ => None,
     };
-    let (Some(bundle), Some(model), Verdict::Valid { signer, publisher }) =
-        (&checked.bundle, &checked.model, &checked.verdict)
-    else {
-        return Ok(not_valid(&checked.verdict));
+    if json {
+        let mut out = serde_json::json!({
+            "outcome": verdict.headline(),
+            "exit_code": verdict.exit_code(),
+            "reason": verdict.reason(),
+            "trust_list": trust_path.display().to_string(),
+        });
+        if let Some((bundle, model)) = details {
+            out["model"] = serde_json::json!({
+                "id": model.id, "name": model.name(), "version": model.version(), "digest": model.digest.to_string(),
+            });
+            out["publisher"] = verdict.publisher().into();
+            out["result"] = model.describe(&disclosed_outcome(model, &bundle.result)).into();
+            out["disclosure"] = bundle.result.disclosure.to_string().into();
+            out["created_at_as_claimed"] = bundle.created_at.clone().into();
+            out["input_commitment"] = bundle.input_commitment.clone().into();
+            out["device_signature"] = verdict.signer().into();
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::from(verdict.exit_code()));
+    }
+    println!("{}", verdict.headline());
+    let Some((bundle, model)) = details else {
+        println!("reason     {}", verdict.reason().unwrap_or("unknown"));
+        return Ok(ExitCode::from(verdict.exit_code()));
     };
     let outcome = disclosed_outcome(model, &bundle.result);
-    println!("VALID");
     println!("model      {} (version {}, {})", model.name(), model.version(), model.digest);
-    println!("publisher  {} (trust list {})", publisher.as_deref().unwrap_or("unknown"), trust_path.display());
+    println!("publisher  {} (trust list {})", verdict.publisher().unwrap_or("unknown"), trust_path.display());
     println!("result     {}", model.describe(&outcome));
     println!("disclosed  {}: {}", bundle.result.disclosure, bundle.result.disclosure.explain());
-    println!("made       {}", bundle.created_at);
+    println!("made       {} (as the bundle states; not proven)", bundle.created_at);
     println!("input      committed as {} (not disclosed)", bundle.input_commitment);
-    match signer {
+    match verdict.signer() {
         Some(fp) => println!("signed     by device key {fp}"),
         None => println!("signed     no (no device signature)"),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Print an INVALID or CANNOT CHECK verdict with its reason; its exit status.
-fn not_valid(verdict: &Verdict) -> ExitCode {
-    println!("{}", verdict.headline());
-    println!("reason     {}", verdict.reason().unwrap_or("unknown"));
-    ExitCode::from(verdict.exit_code())
 }
 
 /// `zkdx open`: does this record, with this salt, open the input commitment of a bundle
