@@ -84,6 +84,17 @@ fn bad_inputs_give_clear_errors_not_panics() {
         assert!(help.contains(&format!("\n  {verb} ")), "{verb} missing from --help: {help}");
     }
     assert!(!help.contains("card-sync"), "{help}");
+    // output cut short by its reader ends quietly, without a panic
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zkdx"))
+        .args(["inspect", "models/breast-cancer.onnx"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&o.stderr));
     // a cause is printed once, not once in the message and again as its source
     let o = zkdx(&["inspect", "models/no-such-model.onnx"]);
     assert_eq!(text(&o).matches("No such file or directory").count(), 1, "{}", text(&o));

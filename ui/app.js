@@ -379,6 +379,7 @@ async function openModel(path) {
     const rows = [
       ["Model", `${m.name} (${m.id})`],
       ["Digest", m.digest],
+      ["File SHA-256", m.file_sha256],
       ["Shipped model with this digest", m.shipped_match || "none"],
       ["Parameters", m.parameters.toLocaleString()],
       ["Multiply-accumulates", m.macs.toLocaleString()],
@@ -386,7 +387,7 @@ async function openModel(path) {
     ];
     for (const [k, v] of rows) {
       const tr = el("tr");
-      tr.append(el("th", {}, k), el("td", { class: k === "Digest" ? "mono" : "" }, v));
+      tr.append(el("th", {}, k), el("td", { class: k === "Digest" || k === "File SHA-256" ? "mono" : "" }, v));
       t.appendChild(tr);
     }
     const ops = $("ops-table");

@@ -213,7 +213,8 @@ pub fn load(path: &Path) -> Result<Model> {
 fn inspect(m: &Model) -> Result<ExitCode> {
     let g = &m.graph;
     println!("model      {} ({}, version {})", m.name(), m.id, m.version());
-    println!("digest     {}", m.digest);
+    println!("digest     {} (zkDx digest of the quantised graph; docs/digest.md)", m.digest);
+    println!("file       sha256 {} ({})", m.file_sha256()?, m.path.display());
     println!("scale      2^{} (values are integers / {})", g.scale_bits, 1u64 << g.scale_bits);
     println!("input      {:?} ({} features)", g.input_shape, g.inputs.len());
     println!("parameters {}", g.parameters());

@@ -10,7 +10,26 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// No panic reaches the user as a Rust backtrace. Output cut short by the reader
+/// (`zkdx inspect … | head`) ends the process quietly, with the shell's status for a broken
+/// pipe; anything else is reported as an internal error to report.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        eprintln!("error: zkDx hit an internal error ({message}); please report it with the command you ran");
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_panics();
     let cli = commands::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,

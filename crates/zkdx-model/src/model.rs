@@ -240,6 +240,13 @@ impl Model {
     pub fn version(&self) -> &str {
         self.card.as_ref().map_or("unversioned", |c| c.version.as_str())
     }
+
+    /// SHA-256 of the ONNX file's bytes, hex: what a file hash says, next to the zkDx digest
+    /// (of the quantised graph; see docs/digest.md) that proofs carry.
+    pub fn file_sha256(&self) -> std::io::Result<String> {
+        use sha2::Digest;
+        Ok(hex::encode(sha2::Sha256::digest(std::fs::read(&self.path)?)))
+    }
 }
 
 /// Outcome of quantised outputs of `graph`.
