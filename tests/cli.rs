@@ -421,3 +421,50 @@ fn a_valid_proof_of_an_unapproved_model_is_never_plain_valid() {
     let (code, v) = json(&["verify", "no-such.zkdx.json", "--json"]);
     assert_eq!((code, v["outcome"].as_str(), v["exit_code"].as_u64()), (Some(2), Some("CANNOT CHECK"), Some(2)), "{v}");
 }
+
+#[test]
+fn a_second_verification_uses_the_pinned_cached_verifier_and_ignores_a_tampered_one() {
+    let cache = tmp("verifier-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let bundle = tmp("cached.zkdx.json");
+    let o = zkdx(&[
+        "prove",
+        "models/breast-cancer.onnx",
+        "models/examples/breast-cancer-benign.json",
+        "-q",
+        "-o",
+        s(&bundle),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let verify = || {
+        Command::new(env!("CARGO_BIN_EXE_zkdx"))
+            .args(["verify", s(&bundle)])
+            .env("ZKDX_CACHE_DIR", &cache)
+            .current_dir(root())
+            .output()
+            .unwrap()
+    };
+    let o = verify();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let entries: Vec<_> = std::fs::read_dir(cache.join("verifiers")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(entries.len(), 1, "one verifier kept: {entries:?}");
+    let kept = std::fs::read(&entries[0]).unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("publisher  zkDx demonstration publisher"), "{}", text(&o));
+    // a changed cache entry is not the pinned one: ignored, the circuit rebuilt, the entry
+    // replaced by the pinned bytes
+    let mut tampered = kept.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    std::fs::write(&entries[0], &tampered).unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(std::fs::read(&entries[0]).unwrap(), kept);
+    // and a tampered bundle is INVALID on the fast path too
+    let mut b: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    b["input_commitment"] = "1".repeat(64).into();
+    std::fs::write(&bundle, b.to_string()).unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}

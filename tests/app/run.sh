@@ -16,8 +16,9 @@ export ZKDX_TRACE
 ZKDX_TRACE=$(mktemp)
 # a private D-Bus session with an unlocked GNOME keyring (the Secret Service back-end the
 # app uses on a desktop), and a fresh data folder for the encrypted history
-export XDG_DATA_HOME ZKDX_DATA_DIR
+export XDG_DATA_HOME ZKDX_DATA_DIR ZKDX_CACHE_DIR
 XDG_DATA_HOME=$(mktemp -d)
 ZKDX_DATA_DIR=$(mktemp -d)
+ZKDX_CACHE_DIR=$(mktemp -d)
 dbus-run-session -- sh -c 'eval "$(printf zkdx-test | gnome-keyring-daemon --unlock --components=secrets)"; node tests/app/e2e.mjs'
 echo "history file bytes checked in $ZKDX_DATA_DIR"

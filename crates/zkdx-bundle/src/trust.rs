@@ -16,7 +16,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
-use zkdx_circuit::ModelCircuit;
+use zkdx_circuit::{ModelCircuit, ModelVerifier};
 use zkdx_model::{Disclosure, Model};
 
 /// The `format` of an endorsement file.
@@ -70,6 +70,9 @@ pub struct Endorsement {
     pub card_sha256: String,
     /// The verifier-data fingerprint of the circuit for each disclosure the model offers.
     pub verifier_fingerprints: BTreeMap<String, String>,
+    /// SHA-256 of each disclosure's serialised verifier (`ModelVerifier::to_bytes`), hex:
+    /// what lets a verifier use a cached verifier without rebuilding the circuit.
+    pub verifier_sha256: BTreeMap<String, String>,
     /// The publisher's public key (Ed25519), hex.
     pub publisher_key: String,
     /// When it was signed (RFC 3339), as the publisher states.
@@ -111,9 +114,12 @@ impl Endorsement {
     pub fn sign(model: &Model, key: &SigningKey, signed_at: String) -> Result<Endorsement, TrustError> {
         let card = card_sha256(model).map_err(TrustError::Sign)?;
         let mut verifier_fingerprints = BTreeMap::new();
+        let mut verifier_sha256 = BTreeMap::new();
         for disclosure in [Disclosure::Label, Disclosure::Coarse, Disclosure::Exact] {
             if let Ok(circuit) = ModelCircuit::build(model, disclosure) {
                 verifier_fingerprints.insert(disclosure.to_string(), circuit.verifier_fingerprint());
+                let bytes = ModelVerifier::of(&circuit).to_bytes().map_err(|e| TrustError::Sign(e.to_string()))?;
+                verifier_sha256.insert(disclosure.to_string(), hex::encode(Sha256::digest(&bytes)));
             }
         }
         let mut e = Endorsement {
@@ -123,6 +129,7 @@ impl Endorsement {
             model_digest: model.digest.to_string(),
             card_sha256: card,
             verifier_fingerprints,
+            verifier_sha256,
             publisher_key: hex::encode(key.verifying_key().as_bytes()),
             signed_at,
             signature: None,
@@ -259,8 +266,35 @@ pub enum Approval {
     Unapproved(String),
 }
 
-/// Whether `trust` approves `model` proved with `circuit` (its disclosure's circuit).
-pub fn approval(model: &Model, circuit: &ModelCircuit, disclosure: Disclosure, trust: &TrustList) -> Approval {
+/// What a trusted endorsement pins for one disclosure of a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    /// The publisher (the trust list's name).
+    pub publisher: String,
+    /// The verifier-data fingerprint.
+    pub fingerprint: String,
+    /// SHA-256 of the serialised verifier, hex.
+    pub verifier_sha256: String,
+}
+
+/// What a trusted publisher's endorsement pins for `model` with `disclosure`: `None` when
+/// the digest is revoked or no valid endorsement by a trusted publisher covers this model,
+/// card and disclosure. Needs no circuit, so a verifier can use a cached one.
+pub fn trusted_pin(model: &Model, disclosure: Disclosure, trust: &TrustList) -> Option<Pin> {
+    let digest = model.digest.to_string();
+    if trust.revoked.iter().any(|r| r.digest == digest) {
+        return None;
+    }
+    let e = Endorsement::load(&Endorsement::path_for(model)).ok()?;
+    let fingerprint = e.verifier_fingerprints.get(&disclosure.to_string())?.clone();
+    let publisher = endorsed_by(&e, model, &fingerprint, disclosure, trust).ok()?;
+    let verifier_sha256 = e.verifier_sha256.get(&disclosure.to_string())?.clone();
+    Some(Pin { publisher, fingerprint, verifier_sha256 })
+}
+
+/// Whether `trust` approves `model` whose `disclosure` circuit has verifier-data
+/// `fingerprint` (as built or as cached under a pin).
+pub fn approval(model: &Model, fingerprint: &str, disclosure: Disclosure, trust: &TrustList) -> Approval {
     let digest = model.digest.to_string();
     if let Some(r) = trust.revoked.iter().find(|r| r.digest == digest) {
         return Approval::Unapproved(format!("model {} was revoked on {}: {}", r.name, r.revoked, r.reason));
@@ -268,7 +302,7 @@ pub fn approval(model: &Model, circuit: &ModelCircuit, disclosure: Disclosure, t
     let path = Endorsement::path_for(model);
     let endorsed = if path.exists() {
         match Endorsement::load(&path) {
-            Ok(e) => endorsed_by(&e, model, circuit, disclosure, trust),
+            Ok(e) => endorsed_by(&e, model, fingerprint, disclosure, trust),
             Err(e) => Err(e.to_string()),
         }
     } else {
@@ -286,7 +320,7 @@ pub fn approval(model: &Model, circuit: &ModelCircuit, disclosure: Disclosure, t
 fn endorsed_by(
     e: &Endorsement,
     model: &Model,
-    circuit: &ModelCircuit,
+    fingerprint: &str,
     disclosure: Disclosure,
     trust: &TrustList,
 ) -> Result<String, String> {
@@ -303,7 +337,7 @@ fn endorsed_by(
         return Err("the model card was changed after it was signed".to_string());
     }
     match e.verifier_fingerprints.get(&disclosure.to_string()) {
-        Some(f) if *f == circuit.verifier_fingerprint() => Ok(publisher.name.clone()),
+        Some(f) if f == fingerprint => Ok(publisher.name.clone()),
         Some(_) => Err(format!(
             "the {disclosure} circuit is not the one the publisher signed (another zkDx version builds a different circuit)"
         )),
@@ -352,13 +386,22 @@ mod tests {
         let circuit = ModelCircuit::build(&m, Disclosure::Coarse).unwrap_or_else(|e| panic!("{e}"));
         let trusted =
             list(vec![TrustedPublisher { name: "Test publisher".into(), key: public, added: "2026-11-26".into() }]);
-        assert_eq!(endorsed_by(&e, &m, &circuit, Disclosure::Coarse, &trusted), Ok("Test publisher".into()));
+        let fp = circuit.verifier_fingerprint();
+        assert_eq!(endorsed_by(&e, &m, &fp, Disclosure::Coarse, &trusted), Ok("Test publisher".into()));
         // an untrusted key, an edited field, another circuit
-        assert!(endorsed_by(&e, &m, &circuit, Disclosure::Coarse, &list(vec![])).is_err());
+        assert!(endorsed_by(&e, &m, &fp, Disclosure::Coarse, &list(vec![])).is_err());
         let edited = Endorsement { model_id: "breast-cancer".into(), ..e.clone() };
-        assert!(endorsed_by(&edited, &m, &circuit, Disclosure::Coarse, &trusted).unwrap_err().contains("signature"));
+        assert!(endorsed_by(&edited, &m, &fp, Disclosure::Coarse, &trusted).unwrap_err().contains("signature"));
         let exact = ModelCircuit::build(&m, Disclosure::Exact).unwrap_or_else(|e| panic!("{e}"));
-        assert!(endorsed_by(&e, &m, &exact, Disclosure::Coarse, &trusted).unwrap_err().contains("not the one"));
+        let exact_fp = exact.verifier_fingerprint();
+        assert!(endorsed_by(&e, &m, &exact_fp, Disclosure::Coarse, &trusted).unwrap_err().contains("not the one"));
+        // the serialised verifier is deterministic, round-trips, and is what the pin signs
+        let bytes = ModelVerifier::of(&circuit).to_bytes().unwrap_or_else(|e| panic!("{e}"));
+        let again = ModelCircuit::build(&m, Disclosure::Coarse).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ModelVerifier::of(&again).to_bytes().unwrap_or_else(|e| panic!("{e}")), bytes);
+        assert_eq!(e.verifier_sha256["coarse"], hex::encode(Sha256::digest(&bytes)));
+        let back = ModelVerifier::from_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back.fingerprint(), fp);
         // revocation wins over a listing
         let mut t = trusted.clone();
         t.revoked.push(RevokedModel {
@@ -368,8 +411,7 @@ mod tests {
             reason: "test".into(),
         });
         t.approved.push(ApprovedModel { digest: m.digest.to_string(), name: "diabetes".into(), added: "x".into() });
-        assert!(
-            matches!(approval(&m, &circuit, Disclosure::Coarse, &t), Approval::Unapproved(r) if r.contains("revoked"))
-        );
+        assert!(matches!(approval(&m, &fp, Disclosure::Coarse, &t), Approval::Unapproved(r) if r.contains("revoked")));
+        assert_eq!(trusted_pin(&m, Disclosure::Coarse, &t), None, "no pin for a revoked digest");
     }
 }

@@ -6,7 +6,7 @@ use crate::format::{ProofBundle, ResultClaim, COMPACT_PROOF_SYSTEM};
 use crate::make::result_claim;
 use crate::signature::{check_signature, SignatureStatus};
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{verify, ModelCircuit};
+use zkdx_circuit::{verify, CircuitError, ModelCircuit, ModelVerifier, PublicValues};
 use zkdx_model::Model;
 
 /// What a clinician reads: one outcome, each with its own exit code, so that a forgery and a
@@ -113,6 +113,30 @@ impl Verdict {
 
 /// Check `bundle` against `model` and its circuit.
 pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit) -> Verdict {
+    check_bundle_with(bundle, model, |bytes| {
+        if bundle.proof.system == COMPACT_PROOF_SYSTEM {
+            CompactCircuit::build(circuit).verify(bytes)
+        } else {
+            verify(circuit, bytes)
+        }
+    })
+}
+
+/// Check a plain (not compact) `bundle` against `model` with its verifier alone (a cached
+/// one, already checked against a trusted pin by the caller).
+pub fn check_bundle_with_verifier(bundle: &ProofBundle, model: &Model, verifier: &ModelVerifier) -> Verdict {
+    if bundle.proof.system == COMPACT_PROOF_SYSTEM {
+        return Verdict::cannot_check("a compact proof needs the model's circuit, not only its verifier");
+    }
+    check_bundle_with(bundle, model, |bytes| verifier.verify(bytes))
+}
+
+/// Every check of [`check_bundle`], with `verify_proof` checking the proof bytes.
+fn check_bundle_with(
+    bundle: &ProofBundle,
+    model: &Model,
+    verify_proof: impl FnOnce(&[u8]) -> Result<PublicValues, CircuitError>,
+) -> Verdict {
     let signer = match check_signature(bundle) {
         SignatureStatus::Unsigned => None,
         SignatureStatus::Signed(fp) => Some(fp),
@@ -142,12 +166,7 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
         Ok(b) => b,
         Err(e) => return Verdict::invalid(e.to_string()),
     };
-    let checked = if bundle.proof.system == COMPACT_PROOF_SYSTEM {
-        CompactCircuit::build(circuit).verify(&bytes)
-    } else {
-        verify(circuit, &bytes)
-    };
-    let public = match checked {
+    let public = match verify_proof(&bytes) {
         Ok(p) => p,
         Err(e) => return Verdict::invalid(e.to_string()),
     };

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 
+use crate::cache;
 use crate::format::{ProofBundle, ProofData, COMPACT_PROOF_SYSTEM};
 use crate::make::{make_bundle, now_rfc3339};
-use crate::trust::{approval, Approval, TrustList};
-use crate::verdict::{check_bundle, Verdict};
+use crate::trust::{approval, trusted_pin, Approval, TrustList};
+use crate::verdict::{check_bundle, check_bundle_with_verifier, Verdict};
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{prove, verify, CircuitError, ModelCircuit, Salt};
+use zkdx_circuit::{prove, verify, CircuitError, ModelCircuit, ModelVerifier, Salt};
 use zkdx_model::{Disclosure, Model};
 
 /// The stages of making a proof, in order.
@@ -171,18 +172,36 @@ pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path,
         Ok(m) => m,
         Err(e) => return cannot_check(format!("cannot use model {}: {e}", path.display()), Some(bundle)),
     };
-    let circuit = match ModelCircuit::build(&model, bundle.result.disclosure) {
+    let disclosure = bundle.result.disclosure;
+    let pin = trusted_pin(&model, disclosure, trust);
+    // fast path: a verifier cached under a trusted pin, no circuit to build
+    if let Some(pin) = &pin {
+        if let Some(verifier) = cache::load(&model, disclosure, &pin.verifier_sha256) {
+            let verdict = match check_bundle_with_verifier(&bundle, &model, &verifier) {
+                Verdict::Valid { signer, .. } => Verdict::Valid { signer, publisher: Some(pin.publisher.clone()) },
+                other => other,
+            };
+            if !matches!(verdict, Verdict::CannotCheck { .. }) {
+                return Checked { verdict, bundle: Some(bundle), model: Some(model) };
+            }
+        }
+    }
+    let circuit = match ModelCircuit::build(&model, disclosure) {
         Ok(c) => c,
         // the model loaded, so only the bundle's claimed disclosure can be at fault
         Err(e) => return Checked { verdict: Verdict::invalid(e.to_string()), bundle: Some(bundle), model: None },
     };
+    let fingerprint = circuit.verifier_fingerprint();
     let verdict = match check_bundle(&bundle, &model, &circuit) {
-        Verdict::Valid { signer, .. } => match approval(&model, &circuit, bundle.result.disclosure, trust) {
+        Verdict::Valid { signer, .. } => match approval(&model, &fingerprint, disclosure, trust) {
             Approval::Approved { publisher } => Verdict::Valid { signer, publisher: Some(publisher) },
             Approval::Unapproved(reason) => Verdict::Unapproved { reason, signer },
         },
         other => other,
     };
+    if let Some(pin) = pin.filter(|p| p.fingerprint == fingerprint) {
+        cache::store(&model, disclosure, &ModelVerifier::of(&circuit), &pin.verifier_sha256);
+    }
     Checked { verdict, bundle: Some(bundle), model: Some(model) }
 }
 

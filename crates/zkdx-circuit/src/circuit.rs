@@ -331,14 +331,7 @@ impl ModelCircuit {
 
     /// A fingerprint of the verifier data (plonky2's circuit digest), hex.
     pub fn verifier_fingerprint(&self) -> String {
-        use plonky2::field::types::PrimeField64;
-        self.data
-            .verifier_only
-            .circuit_digest
-            .elements
-            .iter()
-            .map(|e| format!("{:016x}", e.to_canonical_u64()))
-            .collect()
+        crate::verifier::fingerprint_of(&self.data.verifier_only)
     }
 }
 

@@ -20,6 +20,7 @@ pub mod gadgets;
 pub mod gates;
 pub mod prove;
 pub mod public;
+pub mod verifier;
 pub mod verify;
 pub mod witness;
 
@@ -27,4 +28,5 @@ pub use circuit::ModelCircuit;
 pub use error::CircuitError;
 pub use prove::{prove, Proof, Salt};
 pub use public::PublicValues;
+pub use verifier::ModelVerifier;
 pub use verify::verify;
