@@ -75,6 +75,17 @@ pub enum BundleError {
     },
 }
 
+/// JSON of the bundle crate's own documents (bundles, endorsements), which cannot fail to
+/// serialise: their fields are strings, integers, floats (serde_json writes a non-finite
+/// one as `null`), options, vectors and maps with string keys, and none has a custom
+/// `Serialize`. One documented `expect` here rather than a silent empty fallback at each
+/// call: signing or saving empty bytes would be worse than stopping.
+pub(crate) fn plain_json<T: Serialize>(value: &T, pretty: bool) -> Vec<u8> {
+    let bytes = if pretty { serde_json::to_vec_pretty(value) } else { serde_json::to_vec(value) };
+    #[allow(clippy::expect_used)]
+    bytes.expect("zkDx's own documents always serialise to JSON")
+}
+
 impl BundleError {
     /// Whether the file cannot be read as a zkDx bundle at all (too large, not JSON, another
     /// document, an unsupported version): the bundle cannot be checked, which says nothing
@@ -214,9 +225,9 @@ impl ProofBundle {
 
     /// Serialise (pretty JSON, newline-terminated).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
-        s.push('\n');
-        s.into_bytes()
+        let mut bytes = plain_json(self, true);
+        bytes.push(b'\n');
+        bytes
     }
 
     /// The proof bytes.

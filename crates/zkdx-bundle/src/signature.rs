@@ -38,7 +38,7 @@ pub enum SignatureStatus {
 pub fn signing_bytes(bundle: &ProofBundle) -> Vec<u8> {
     let mut unsigned = bundle.clone();
     unsigned.signature = None;
-    serde_json::to_vec(&unsigned).unwrap_or_default()
+    crate::format::plain_json(&unsigned, false)
 }
 
 /// A public key's fingerprint: the first 16 bytes of its SHA-256, hex in groups of four.

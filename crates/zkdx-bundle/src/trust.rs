@@ -87,7 +87,7 @@ impl Endorsement {
         let unsigned = Endorsement { signature: None, ..self.clone() };
         let mut bytes = DOMAIN.to_vec();
         // field order is the struct's and the map is sorted, so the bytes are canonical
-        bytes.extend(serde_json::to_vec(&unsigned).unwrap_or_default());
+        bytes.extend(crate::format::plain_json(&unsigned, false));
         bytes
     }
 
