@@ -224,6 +224,21 @@ async function diagnose() {
 }
 $("diagnose").addEventListener("click", diagnose);
 
+$("copy-salt").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText($("salt").textContent);
+    $("copied").textContent = "copied";
+  } catch {
+    // no clipboard access: select it for the user to copy
+    const range = document.createRange();
+    range.selectNodeContents($("salt"));
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    $("copied").textContent = "selected: press Ctrl+C to copy";
+  }
+});
+
 let ticker = null;
 async function prove() {
   $("proof").classList.add("hidden");
@@ -233,10 +248,19 @@ async function prove() {
   setProgress(0.02, "starting");
   try {
     const p = await invoke("prove", { modelId: current.id, values: formValues(), disclosure: $("disclosure").value });
-    $("proof-text").textContent = `Proof made ${p.created_at}: ${p.result.text} (${p.proof_bytes.toLocaleString()} bytes). The bundle holds no input, only the commitment ${p.input_commitment.slice(0, 16)}…` +
-      (p.signed_by ? ` Signed by this device (${p.signed_by}).` : " Not signed (no keyring).") +
+    const shared = $("disclosure").selectedOptions[0]?.textContent ?? $("disclosure").value;
+    $("proof-text").textContent =
+      `${readableTime(p.created_at)}: ${p.result.text}. Proof of ${Math.round(p.proof_bytes / 1024)} KB, ` +
+      (p.signed_by ? "signed by this device." : "not signed (no keyring on this computer).") +
       (p.history_warning ? ` History: ${p.history_warning}` : "");
+    $("share-list").replaceChildren(
+      el("li", {}, `the result, as you chose (${shared})`),
+      el("li", {}, "which model (its digest)"),
+      el("li", {}, "a sealed commitment to your values: without your record and salt it reveals nothing about them"),
+      el("li", {}, "the proof, which reveals nothing else about your values"),
+    );
     $("salt").textContent = p.salt;
+    $("copied").textContent = "";
     $("saved").textContent = "";
     $("proof").classList.remove("hidden");
     setProgress(1, "done");

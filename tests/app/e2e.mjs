@@ -98,6 +98,9 @@ try {
     await shot("2-patient-proving.png");
     await browser.waitUntil(async () => (await (await $("#proof")).isDisplayed()), { timeout: 120000 });
     assert.match(await (await $("#salt")).getText(), /^[0-9a-f]{64}$/);
+    // before saving: what is shared and what stays, and the proof's size in words
+    assert.match(await (await $("#share-list")).getText(), /commitment/);
+    assert.match(await (await $("#proof-text")).getText(), /KB, signed by this device/);
     await call("saveBundle", bundlePath);
     await waitText("#saved", (t) => t.includes(bundlePath));
     await (await $("#saved")).scrollIntoView();
