@@ -11,8 +11,8 @@ use tauri_plugin_dialog::DialogExt;
 use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::signature::{fingerprint, sign};
-use zkdx_bundle::workflow::{check_bundle_bytes, opens_commitment, prove_diagnosis, shipped_model_path, Checked};
-use zkdx_bundle::{ProofBundle, TrustList, Verdict};
+use zkdx_bundle::workflow::{check_bundle_file, opens_commitment, prove_diagnosis, shipped_model_path};
+use zkdx_bundle::{ProofBundle, TrustList};
 use zkdx_circuit::Salt;
 use zkdx_model::error::RecordError;
 use zkdx_model::model::Outcome;
@@ -261,14 +261,8 @@ pub struct VerdictView {
 pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult<VerdictView> {
     let task = tauri::async_runtime::spawn_blocking(move || {
         let models_dir = models::models_dir();
-        let checked = match (read_bundle_file(Path::new(&path)), TrustList::load(&TrustList::default_path(&models_dir)))
-        {
-            (Ok(bytes), Ok(trust)) => {
-                check_bundle_bytes(&bytes, model_path.as_deref().map(Path::new), &models_dir, &trust)
-            }
-            (Err(e), _) => Checked { verdict: Verdict::cannot_check(e), bundle: None, model: None },
-            (_, Err(e)) => Checked { verdict: Verdict::cannot_check(e.to_string()), bundle: None, model: None },
-        };
+        let trust = TrustList::default_path(&models_dir);
+        let checked = check_bundle_file(Path::new(&path), model_path.as_deref().map(Path::new), &models_dir, &trust);
         let verdict = &checked.verdict;
         let mut view = VerdictView {
             outcome: verdict.headline(),

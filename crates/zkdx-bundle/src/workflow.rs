@@ -152,6 +152,23 @@ pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<Pat
     shipped_model_file(models_dir, &bundle.model.id).map_err(|e| format!("{e}; choose the model file yourself"))
 }
 
+/// Check the bundle file at `path` as both front ends do: the trust list at `trust_path`
+/// (an unreadable one, like an unreadable bundle file, is CANNOT CHECK), then
+/// [`check_bundle_bytes`].
+pub fn check_bundle_file(path: &Path, model: Option<&Path>, models_dir: &Path, trust_path: &Path) -> Checked {
+    let trust = match TrustList::load(trust_path) {
+        Ok(t) => t,
+        Err(e) => {
+            let reason = format!("{e}; give your trust list with --trust FILE");
+            return Checked { verdict: Verdict::cannot_check(reason), bundle: None, model: None };
+        }
+    };
+    match crate::io::read_bundle_file(path) {
+        Ok(bytes) => check_bundle_bytes(&bytes, model, models_dir, &trust),
+        Err(e) => Checked { verdict: Verdict::cannot_check(e), bundle: None, model: None },
+    }
+}
+
 /// Check bundle bytes against `model` (a path to an ONNX file or card), or else the shipped
 /// model the bundle names in `models_dir`, and whether `trust` approves that model: a
 /// valid proof of an unapproved model is [`Verdict::Unapproved`], never VALID.

@@ -10,10 +10,8 @@ use zkdx_bundle::io::{
     check_output_target, check_secret_target, read_bundle_file, read_secret, write_output, write_secret,
 };
 use zkdx_bundle::make::disclosed_outcome;
-use zkdx_bundle::workflow::{
-    check_bundle_bytes, opens_commitment, prove_diagnosis_with, shipped_model_path, Checked, Stage,
-};
-use zkdx_bundle::{ProofBundle, TrustList, Verdict};
+use zkdx_bundle::workflow::{check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
+use zkdx_bundle::{ProofBundle, TrustList};
 use zkdx_circuit::Salt;
 use zkdx_model::{Disclosure, Model};
 
@@ -117,15 +115,7 @@ pub fn verify_cmd(
     json: bool,
 ) -> Result<ExitCode> {
     let trust_path = trust.map_or_else(|| TrustList::default_path(models_dir), Path::to_path_buf);
-    let checked = match (TrustList::load(&trust_path), read_bundle_file(bundle_path)) {
-        (Err(e), _) => Checked {
-            verdict: Verdict::cannot_check(format!("{e}; give your trust list with --trust FILE")),
-            bundle: None,
-            model: None,
-        },
-        (_, Err(e)) => Checked { verdict: Verdict::cannot_check(e), bundle: None, model: None },
-        (Ok(trust), Ok(bytes)) => check_bundle_bytes(&bytes, model, models_dir, &trust),
-    };
+    let checked = check_bundle_file(bundle_path, model, models_dir, &trust_path);
     let verdict = &checked.verdict;
     // only a VALID bundle's details are reported, the model's from the model
     let details = match (&checked.bundle, &checked.model, verdict.is_valid()) {
