@@ -206,6 +206,16 @@ mod tests {
     use plonky2::gates::gate_testing::{test_eval_fns, test_low_degree};
 
     #[test]
+    fn ids_tell_shapes_apart() {
+        // plonky2 identifies gates by `id()` (GateRef equality, the gate set, selectors):
+        // two shapes with one id would be taken for one gate with one set of constraints
+        let id = |inputs, outputs| Gate::<F, D>::id(&MatVecGate { inputs, outputs });
+        assert_ne!(id(16, 8), id(16, 4));
+        assert_ne!(id(16, 8), id(8, 16));
+        assert!(id(16, 8).contains("MatVec"));
+    }
+
+    #[test]
     fn low_degree() {
         test_low_degree::<F, _, D>(MatVecGate { inputs: 16, outputs: 8 });
         test_low_degree::<F, _, D>(MatVecGate { inputs: 16, outputs: 4 });

@@ -325,6 +325,17 @@ mod tests {
     }
 
     #[test]
+    fn ids_tell_variants_apart() {
+        // plonky2 identifies gates by `id()`: two variants with one id would share one set
+        // of constraints
+        let ids: Vec<String> = gates().iter().map(|g| Gate::<F, D>::id(g)).collect();
+        for (i, a) in ids.iter().enumerate() {
+            assert!(a.contains("Rescale"), "{a}");
+            assert!(ids[i + 1..].iter().all(|b| a != b), "{ids:?}");
+        }
+    }
+
+    #[test]
     fn shapes() {
         let config = crate::config::for_model(usize::MAX);
         assert!(RescaleGate::new(&config, 15, 31, true).is_none(), "odd k");
