@@ -328,7 +328,7 @@ mod tests {
     fn ids_tell_variants_apart() {
         // plonky2 identifies gates by `id()`: two variants with one id would share one set
         // of constraints
-        let ids: Vec<String> = gates().iter().map(|g| Gate::<F, D>::id(g)).collect();
+        let ids: Vec<String> = gates().iter().map(Gate::<F, D>::id).collect();
         for (i, a) in ids.iter().enumerate() {
             assert!(a.contains("Rescale"), "{a}");
             assert!(ids[i + 1..].iter().all(|b| a != b), "{ids:?}");
