@@ -206,6 +206,18 @@ mod tests {
     use plonky2::gates::gate_testing::{test_eval_fns, test_low_degree};
 
     #[test]
+    fn wire_and_constant_counts_are_exactly_what_the_layout_uses() {
+        // an overstated count would not break a proof but would waste or overflow a row
+        // (a 16 × 8 gate must fit the large config's 135 wires)
+        for (inputs, outputs) in [(16, 8), (16, 4), (8, 2), (1, 1)] {
+            let g = MatVecGate { inputs, outputs };
+            assert_eq!(Gate::<F, D>::num_wires(&g), g.wire_acc_out(outputs - 1) + 1);
+            assert_eq!(Gate::<F, D>::num_constants(&g), g.constant_weight(outputs - 1, inputs - 1) + 1);
+            assert_eq!(Gate::<F, D>::num_constraints(&g), outputs);
+        }
+    }
+
+    #[test]
     fn ids_tell_shapes_apart() {
         // plonky2 identifies gates by `id()` (GateRef equality, the gate set, selectors):
         // two shapes with one id would be taken for one gate with one set of constraints
