@@ -209,14 +209,20 @@ pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path,
         Err(e) => return Checked { verdict: Verdict::invalid(e.to_string()), bundle: Some(bundle), model: None },
     };
     let fingerprint = circuit.verifier_fingerprint();
+    // the pin already is the approval when it pins this circuit; otherwise ask the trust
+    // list why not (or whether it lists the digest)
+    let pin = pin.filter(|p| p.fingerprint == fingerprint);
     let verdict = match check_bundle(&bundle, &model, &circuit) {
-        Verdict::Valid { signer, .. } => match approval(&model, &fingerprint, disclosure, trust) {
-            Approval::Approved { publisher } => Verdict::Valid { signer, publisher: Some(publisher) },
-            Approval::Unapproved(reason) => Verdict::Unapproved { reason, signer },
+        Verdict::Valid { signer, .. } => match &pin {
+            Some(pin) => Verdict::Valid { signer, publisher: Some(pin.publisher.clone()) },
+            None => match approval(&model, &fingerprint, disclosure, trust) {
+                Approval::Approved { publisher } => Verdict::Valid { signer, publisher: Some(publisher) },
+                Approval::Unapproved(reason) => Verdict::Unapproved { reason, signer },
+            },
         },
         other => other,
     };
-    if let Some(pin) = pin.filter(|p| p.fingerprint == fingerprint) {
+    if let Some(pin) = pin {
         cache::store(&model, disclosure, &ModelVerifier::of(&circuit), &pin.verifier_sha256);
     }
     Checked { verdict, bundle: Some(bundle), model: Some(model) }

@@ -2,11 +2,8 @@
 //! prover state. Checks that the proof is valid for this model's circuit and decodes its
 //! public values; the caller compares them with what a bundle claims.
 
-use plonky2::plonk::proof::ProofWithPublicInputs;
-
 use crate::circuit::ModelCircuit;
 use crate::error::CircuitError;
-use crate::field::{C, D, F};
 use crate::public::PublicValues;
 
 /// Largest proof accepted (a zkDx proof is ~100–250 KB).
@@ -14,14 +11,7 @@ pub const MAX_PROOF_BYTES: usize = 8 << 20;
 
 /// Verify proof bytes against a model's circuit; the public values on success.
 pub fn verify(circuit: &ModelCircuit, bytes: &[u8]) -> Result<PublicValues, CircuitError> {
-    let common = &circuit.data.common;
-    guarded(
-        "proof",
-        bytes,
-        |b| ProofWithPublicInputs::<F, C, D>::from_bytes(b, common),
-        |p| circuit.layout.decode(&p.public_inputs),
-        |p| circuit.data.verifier_data().verify(p),
-    )
+    crate::verifier::ModelVerifier::of(circuit).verify(bytes)
 }
 
 /// The verification steps every proof kind shares: refuse oversized bytes, parse and
