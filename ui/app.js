@@ -257,7 +257,7 @@ async function prove() {
       el("li", {}, `the result, as you chose (${shared})`),
       el("li", {}, "which model (its digest)"),
       el("li", {}, "a sealed commitment to your values: without your record and salt it reveals nothing about them"),
-      el("li", {}, "the proof, which reveals nothing else about your values"),
+      el("li", {}, "the proof, built to reveal nothing else about your values"),
     );
     $("salt").textContent = p.salt;
     $("copied").textContent = "";
