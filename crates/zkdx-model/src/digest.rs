@@ -57,8 +57,13 @@ impl Encoder {
     }
     fn ints(&mut self, v: &[i64]) {
         self.usize(v.len());
-        for x in v {
-            self.0.update(x.to_le_bytes());
+        // the same bytes as one `update` per integer, handed over in blocks
+        let mut block = [0u8; 8 * 1024];
+        for chunk in v.chunks(1024) {
+            for (out, x) in block.chunks_exact_mut(8).zip(chunk) {
+                out.copy_from_slice(&x.to_le_bytes());
+            }
+            self.0.update(&block[..8 * chunk.len()]);
         }
     }
     fn dims(&mut self, v: &[usize]) {

@@ -244,7 +244,12 @@ impl<W> Op<W> {
 }
 
 fn map_all<W, V, E>(values: &[W], scale: Scale, f: &mut impl FnMut(&W, Scale) -> Result<V, E>) -> Result<Vec<V>, E> {
-    values.iter().map(|w| f(w, scale)).collect()
+    // a loop rather than `collect` into a `Result`, which cannot size the vector up front
+    let mut out = Vec::with_capacity(values.len());
+    for w in values {
+        out.push(f(w, scale)?);
+    }
+    Ok(out)
 }
 
 /// At which scale a constant is quantised.

@@ -18,18 +18,21 @@ pub fn quantise(graph: &Graph<f64>, scale_bits: u32) -> Result<Graph<i64>, Model
             crate::sigmoid::MIN_SCALE_BITS
         )));
     }
+    // `fixed::quantise` with the two powers of two computed once (the same products)
+    let single = f64::from(scale_bits).exp2();
+    let double = f64::from(2 * scale_bits).exp2();
+    let limit = 2f64.powi(62);
     let mut ops = Vec::with_capacity(graph.ops.len());
     for (i, op) in graph.ops.iter().enumerate() {
         let q = op.try_map(&mut |&w: &f64, scale| {
-            let bits = match scale {
-                Scale::Single => scale_bits,
-                Scale::Double => 2 * scale_bits,
+            let v = w * match scale {
+                Scale::Single => single,
+                Scale::Double => double,
             };
-            let v = w * f64::from(bits).exp2();
-            if !v.is_finite() || v.abs() >= 2f64.powi(62) {
+            if !v.is_finite() || v.abs() >= limit {
                 return Err(ModelError::NonFinite { op: i, kind: op.kind().to_string() });
             }
-            Ok(fixed::quantise(w, bits))
+            Ok(v.round() as i64)
         })?;
         ops.push(q);
     }
