@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "pick_file",
     "prove",
     "cancel_prove",
+    "new_challenge",
     "save_bundle",
     "verify_bundle",
     "inspect_model",

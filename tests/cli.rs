@@ -176,7 +176,7 @@ fn prove_verify_open_and_tampering() {
             contents.replacen(data, &format!("{}{}{}", &data[..mid], flipped, &data[mid + 1..]), 1)
         }),
         ("truncated", contents[..contents.len() / 2].to_string()),
-        ("version", contents.replacen("\"format_version\": 3", "\"format_version\": 9", 1)),
+        ("version", contents.replacen("\"format_version\": 4", "\"format_version\": 9", 1)),
     ];
     for (what, text_variant) in variants {
         let p = tmp(&format!("tampered-{}.zkdx.json", what.replace(' ', "-")));
@@ -270,6 +270,57 @@ fn regression_model_proves_and_verifies() {
     assert_eq!(std::fs::read_to_string(&default_salt).unwrap().trim().len(), 64);
     let o = zkdx(&["verify", s(&bundle)]);
     assert!(o.status.success() && text(&o).contains("study score"), "{}", text(&o));
+}
+
+#[test]
+fn a_bundle_answers_the_clinicians_challenge_and_no_other() {
+    let o = zkdx(&["challenge"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let code = out.lines().next().unwrap().trim_start_matches("challenge").trim().to_string();
+    assert_eq!(code.len(), 19, "{out}");
+    assert!(out.contains(&format!("--challenge {code}")), "{out}");
+    let bundle = tmp("challenged.zkdx.json");
+    let record = "models/examples/diabetes-progression.csv";
+    let o = zkdx(&["prove", "models/diabetes-progression.onnx", record, "-o", s(&bundle), "-q", "--challenge", &code]);
+    assert!(o.status.success() && text(&o).contains(&format!("answers challenge {code}")), "{}", text(&o));
+    // the code the clinician issued, typed loosely: VALID and fresh
+    let loose = code.to_lowercase().replace('-', " ");
+    let o = zkdx(&["verify", s(&bundle), "--challenge", &loose]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains(&format!("fresh      yes: the proof answers your challenge {code}")), "{}", text(&o));
+    // without a code to compare: VALID, saying which challenge it answers
+    let o = zkdx(&["verify", s(&bundle)]);
+    assert!(o.status.success() && text(&o).contains(&format!("answers challenge {code}; check")), "{}", text(&o));
+    // another request's code: INVALID (a replay), in text and JSON
+    let other = "0000-0000-0000-0001";
+    let o = zkdx(&["verify", s(&bundle), "--challenge", other, "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["outcome"], "INVALID");
+    assert!(v["reason"].as_str().unwrap().contains(&format!("answers challenge {code}, not yours ({other})")), "{v}");
+    // a bundle made without a challenge does not answer one
+    let plain = tmp("unchallenged.zkdx.json");
+    let o = zkdx(&["prove", "models/diabetes-progression.onnx", record, "-o", s(&plain), "-q"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = zkdx(&["verify", s(&plain), "--challenge", &code]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("answers no challenge"), "{}", text(&o));
+    let o = zkdx(&["verify", s(&plain), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["challenge"], serde_json::json!({"answered": null, "yours": null, "fresh": null}));
+    // editing the bundle's challenge to the clinician's breaks it: the proof answers none
+    let edited = tmp("edited-challenge.zkdx.json");
+    let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&plain).unwrap()).unwrap();
+    b["challenge"] = code.clone().into();
+    std::fs::write(&edited, serde_json::to_vec(&b).unwrap()).unwrap();
+    let o = zkdx(&["verify", s(&edited), "--challenge", &code]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("not the one the proof answers"), "{}", text(&o));
+    // a mistyped code is a usage error before any proof
+    let o = zkdx(&["verify", s(&bundle), "--challenge", "7K2M-9QXF"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("16 letters and digits"), "{}", text(&o));
 }
 
 #[test]

@@ -105,7 +105,7 @@ fn bundles_corpus() {
         ("not json", b"%PDF-1.7 not a bundle".to_vec(), "not a readable zkDx bundle"),
         ("json array", b"[1, 2, 3]".to_vec(), "not a readable zkDx bundle"),
         ("another document", edit(&good, |v| v["format"] = "zkdx-model-card".into()), "not a zkDx proof bundle"),
-        ("unknown version", edit(&good, |v| v["format_version"] = 9.into()), "format version 9 is not supported"),
+        ("unknown version", edit(&good, |v| v["format_version"] = 9.into()), "format version 9 is newer"),
         ("version as text", edit(&good, |v| v["format_version"] = "2".into()), "format_version"),
         ("wrong field type", edit(&good, |v| v["result"]["scale_bits"] = "16".into()), "damaged or was edited"),
         ("unknown field", edit(&good, |v| v["patient_input"] = vec![1, 2, 3].into()), "unknown field"),
@@ -173,9 +173,9 @@ fn bundles_corpus() {
             "signature is not 64 bytes",
         ),
         (
-            "v1 bundle with a signature",
-            edit(&signed, |v| v["format_version"] = 1.into()),
-            "version-1 bundle has no signature",
+            "challenge that is no code",
+            edit(&signed, |v| v["challenge"] = "not a code".into()),
+            "bundle field `challenge` is invalid",
         ),
     ];
     assert!(cases.len() >= 20);
@@ -195,7 +195,7 @@ fn bundles_corpus() {
     let dir = tmp();
     for (case, bytes, want) in &cases {
         let trust = zkdx_bundle::TrustList::load(&root().join("models/trust.json")).unwrap();
-        let checked = check_bundle_bytes(bytes, None, &root().join("models"), &trust);
+        let checked = check_bundle_bytes(bytes, None, &root().join("models"), &trust, None);
         let (headline, code) = if cannot_check.contains(case) { ("CANNOT CHECK", 2) } else { ("INVALID", 1) };
         assert_eq!(checked.verdict.headline(), headline, "{case}: {:?}", checked.verdict);
         let reason = checked.verdict.reason().unwrap_or_default();

@@ -247,7 +247,8 @@ async function prove() {
   $("cancel").classList.remove("hidden");
   setProgress(0.02, "starting");
   try {
-    const p = await invoke("prove", { modelId: current.id, values: formValues(), disclosure: $("disclosure").value });
+    const challenge = $("challenge").value.trim() || null;
+    const p = await invoke("prove", { modelId: current.id, values: formValues(), disclosure: $("disclosure").value, challenge });
     const shared = $("disclosure").selectedOptions[0]?.textContent ?? $("disclosure").value;
     $("proof-text").textContent =
       `${readableTime(p.created_at)}: ${p.result.text}. Proof of ${Math.round(p.proof_bytes / 1024)} KB, ` +
@@ -256,6 +257,7 @@ async function prove() {
     $("share-list").replaceChildren(
       el("li", {}, `the result, as you chose (${shared})`),
       el("li", {}, "which model (its digest)"),
+      ...(challenge ? [el("li", {}, `the answer to your clinician's challenge ${challenge}`)] : []),
       el("li", {}, "a sealed commitment to your values: without your record and salt it reveals nothing about them"),
       el("li", {}, "the proof, built to reveal nothing else about your values"),
     );
@@ -309,7 +311,8 @@ async function openBundle(path, modelPath = null) {
   try {
     if (!path) path = await invoke("pick_file", { kind: "bundle" });
     if (!path) return;
-    const v = await invoke("verify_bundle", { path, modelPath });
+    const challenge = $("expected-challenge").value.trim() || null;
+    const v = await invoke("verify_bundle", { path, modelPath, challenge });
     openedBundle = path;
     const badge = $("verdict-badge");
     badge.textContent = v.outcome;
@@ -329,6 +332,7 @@ async function openBundle(path, modelPath = null) {
           ["Result", v.result.text],
           ["Model", `${v.model_name} (version ${v.model_version})`],
           ["Publisher", v.publisher],
+          ["Fresh", v.freshness],
           ["Model digest", v.model_digest],
           ["Made", `${v.created_at} (as the bundle states; not proven)`],
           ["Input", "not disclosed; committed as " + v.input_commitment],
@@ -350,6 +354,13 @@ async function openBundle(path, modelPath = null) {
   }
 }
 $("open-bundle").addEventListener("click", () => openBundle());
+$("issue-challenge").addEventListener("click", async () => {
+  try {
+    $("expected-challenge").value = await invoke("new_challenge");
+  } catch (e) {
+    showUiError(e);
+  }
+});
 
 async function checkRecord(recordPath, salt) {
   const out = $("check-result");

@@ -11,9 +11,11 @@ use tauri_plugin_dialog::DialogExt;
 use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::signature::{fingerprint, sign};
-use zkdx_bundle::workflow::{check_bundle_file, opens_commitment, prove_diagnosis, shipped_model_path};
+use zkdx_bundle::workflow::{
+    check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, ProveOptions,
+};
 use zkdx_bundle::{ProofBundle, TrustList};
-use zkdx_circuit::Salt;
+use zkdx_circuit::{Challenge, Salt};
 use zkdx_model::error::RecordError;
 use zkdx_model::model::Outcome;
 use zkdx_model::record::{parse_record, read_record, Format};
@@ -155,18 +157,20 @@ pub async fn prove(
     model_id: String,
     values: BTreeMap<String, String>,
     disclosure: Option<String>,
+    challenge: Option<String>,
 ) -> UiResult<ProofView> {
     let model = models::load(&model_id)?;
     let disclosure: Disclosure = disclosure.as_deref().map(str::parse).transpose()?.unwrap_or_default();
+    let challenge = parse_challenge(challenge.as_deref())?;
     let x = checked_values(&model, &values)?;
     state.cancel.store(false, Ordering::SeqCst);
     let cancel = state.cancel.clone();
     let emitter = app.clone();
     let task = tauri::async_runtime::spawn_blocking(move || {
-        let proven = prove_diagnosis(
+        let proven = prove_diagnosis_with(
             &model,
             &x,
-            disclosure,
+            &ProveOptions { disclosure, compact: false, challenge },
             |s| {
                 let _ = emitter.emit("prove-progress", Progress { stage: s.label(), fraction: s.fraction() });
             },
@@ -202,6 +206,20 @@ pub async fn prove(
     }
     *state.last_bundle.lock().map_err(|_| "internal state poisoned".to_string())? = Some(bundle);
     Ok(view)
+}
+
+/// A challenge code typed or pasted in a field: empty is none.
+fn parse_challenge(code: Option<&str>) -> UiResult<Option<Challenge>> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => Ok(Some(c.parse().map_err(|e| format!("the challenge code: {e}"))?)),
+    }
+}
+
+/// A new freshness challenge for the clinician to give the patient.
+#[tauri::command]
+pub fn new_challenge() -> String {
+    Challenge::random().to_string()
 }
 
 /// Cancel the proof in progress (its result is dropped; nothing is written).
@@ -254,15 +272,23 @@ pub struct VerdictView {
     signer: Option<String>,
     /// Who stands behind the model (the trust list's name), for a VALID bundle.
     publisher: Option<String>,
+    /// Whether it answers the clinician's challenge, for a VALID bundle.
+    freshness: Option<String>,
 }
 
 /// Verify a bundle file against the shipped model it names (or `model_path`).
 #[tauri::command]
-pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult<VerdictView> {
+pub async fn verify_bundle(
+    path: String,
+    model_path: Option<String>,
+    challenge: Option<String>,
+) -> UiResult<VerdictView> {
+    let challenge = parse_challenge(challenge.as_deref())?;
     let task = tauri::async_runtime::spawn_blocking(move || {
         let models_dir = models::models_dir();
         let trust = TrustList::default_path(&models_dir);
-        let checked = check_bundle_file(Path::new(&path), model_path.as_deref().map(Path::new), &models_dir, &trust);
+        let model = model_path.as_deref().map(Path::new);
+        let checked = check_bundle_file(Path::new(&path), model, &models_dir, &trust, challenge.as_ref());
         let verdict = &checked.verdict;
         let mut view = VerdictView {
             outcome: verdict.headline(),
@@ -276,6 +302,7 @@ pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult
             input_commitment: None,
             signer: verdict.signer().map(str::to_string),
             publisher: verdict.publisher().map(str::to_string),
+            freshness: None,
         };
         // Only a VALID bundle's details are shown, and the model's come from the model
         // checked against, never from the bundle's own fields.
@@ -286,6 +313,7 @@ pub async fn verify_bundle(path: String, model_path: Option<String>) -> UiResult
             view.model_digest = Some(m.digest.to_string());
             view.created_at = Some(b.created_at.clone());
             view.input_commitment = Some(b.input_commitment.clone());
+            view.freshness = checked.freshness.map(|f| f.describe());
         }
         Ok::<_, UiError>(view)
     });

@@ -29,6 +29,7 @@ pub fn run() {
             commands::pick_file,
             commands::prove,
             commands::cancel_prove,
+            commands::new_challenge,
             commands::save_bundle,
             commands::verify_bundle,
             commands::inspect_model,

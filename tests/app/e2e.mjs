@@ -75,6 +75,7 @@ try {
 
   await browser.waitUntil(async () => (await (await $("#model-select")).getValue()) === "breast-cancer", { timeout: 30000 });
   const bundlePath = path.join(work, "result.zkdx.json");
+  let bundleSalt = null; // the salt of the bundle at bundlePath (later proofs show their own)
 
   await step("patient: load a record, see the diagnosis with its chart", async () => {
     await call("loadRecord", path.join(root, "models/examples/breast-cancer-malignant.csv"));
@@ -97,7 +98,8 @@ try {
     await browser.waitUntil(async () => (await (await $("#progress-label")).getText()) === "proving", { timeout: 30000, interval: 20 });
     await shot("2-patient-proving.png");
     await browser.waitUntil(async () => (await (await $("#proof")).isDisplayed()), { timeout: 120000 });
-    assert.match(await (await $("#salt")).getText(), /^[0-9a-f]{64}$/);
+    bundleSalt = await (await $("#salt")).getText();
+    assert.match(bundleSalt, /^[0-9a-f]{64}$/);
     // before saving: what is shared and what stays, and the proof's size in words
     assert.match(await (await $("#share-list")).getText(), /commitment/);
     assert.match(await (await $("#proof-text")).getText(), /KB, signed by this device/);
@@ -142,6 +144,7 @@ try {
     await call("openBundle", path.join(work, "no-such-bundle.zkdx.json"));
     await waitText("#verdict-badge", (t) => t === "CANNOT CHECK");
     await waitText("#verdict-reason", (t) => t.includes("cannot read") && t.includes("says nothing about forgery"));
+    await shot("11-clinician-cannot-check.png");
     const renamed = path.join(work, "renamed.zkdx.json");
     const b = JSON.parse(fs.readFileSync(bundlePath, "utf8"));
     delete b.signature;
@@ -171,6 +174,31 @@ try {
     await waitText("#verdict-reason", (t) => t.includes("no signed endorsement") && t.includes("do not rely"));
     assert.equal(await (await $("#verdict-table")).getText(), "", "nothing of an unapproved model is shown as fact");
     await shot("10-clinician-unapproved.png");
+  });
+
+  await step("clinician: a challenge the patient's proof answers is fresh; an older bundle is not", async () => {
+    await call("selectTab", "clinician");
+    await (await $("#issue-challenge")).click();
+    await waitText("#expected-challenge", () => true);
+    const code = await (await $("#expected-challenge")).getValue();
+    assert.match(code, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+    await call("selectTab", "patient");
+    await (await $("#challenge")).setValue(code.toLowerCase());
+    await (await $("#prove")).click();
+    await waitText("#share-list", (t) => t.includes(`challenge ${code.toLowerCase()}`), 120000);
+    const answered = path.join(work, "answered.zkdx.json");
+    await call("saveBundle", answered);
+    await waitText("#saved", (t) => t.includes(answered));
+    await (await $("#challenge")).clearValue();
+    await call("selectTab", "clinician");
+    await call("openBundle", answered);
+    await waitText("#verdict-badge", (t) => t === "VALID");
+    await waitText("#verdict-table", (t) => t.includes(`answers your challenge ${code}`));
+    await shot("12-clinician-fresh.png");
+    await call("openBundle", bundlePath);
+    await waitText("#verdict-badge", (t) => t === "INVALID");
+    await waitText("#verdict-reason", (t) => t.includes(`answers no challenge, not yours (${code})`));
+    await (await $("#expected-challenge")).clearValue();
   });
 
   await step("patient: an out-of-range value shows its error next to the field", async () => {
@@ -213,7 +241,7 @@ try {
   });
 
   await step("clinician: the patient's record and salt open the commitment", async () => {
-    const salt = await browser.execute(() => document.getElementById("salt").textContent);
+    const salt = bundleSalt;
     await call("checkRecord", path.join(root, "models/examples/breast-cancer-malignant.json"), salt);
     await waitText("#check-result", (t) => t.startsWith("MATCHES"));
     await call("checkRecord", path.join(root, "models/examples/breast-cancer-benign.json"), salt);

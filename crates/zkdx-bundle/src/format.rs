@@ -1,9 +1,9 @@
-//! The bundle's JSON format (version 3; 1 and 2 are still read) and its structural checks.
+//! The bundle's JSON format (version 4) and its structural checks.
 //!
 //! ```json
 //! {
 //!   "format": "zkdx-proof-bundle",
-//!   "format_version": 3,
+//!   "format_version": 4,
 //!   "zkdx_version": "0.1.0",
 //!   "created_at": "2026-11-25T21:00:00Z",
 //!   "model": { "id": "breast-cancer", "name": "…", "version": "1.0.0", "digest": "sha256:…" },
@@ -14,12 +14,14 @@
 //!     "output_names": ["malignant", "benign"], "unit": null
 //!   },
 //!   "input_commitment": "<64 hex digits: Poseidon(quantised input ‖ salt)>",
+//!   "challenge": "7K2M-9QXF-3TBA-WC8D",
 //!   "proof": { "system": "plonky2-1.1 goldilocks poseidon zk", "data": "<base64>" },
 //!   (or "system": "plonky2-1.1 goldilocks poseidon zk, compact recursive wrapper")
 //!   "signature": { "algorithm": "ed25519", "public_key": "<hex>", "signature": "<hex>" }
 //! }
 //! ```
-//! `signature` is optional (see [`crate::signature`]); version-1 bundles have none. An
+//! `signature` is optional (see [`crate::signature`]), and so is `challenge`: the
+//! clinician's freshness challenge the proof answers (`zkdx_circuit::Challenge`). An
 //! `exact` bundle holds `"outputs"` (the proven logits or scores) instead of `percentages`; a
 //! `coarse` regression holds `"rounded"` and `"resolution"`; a `label` bundle only the label.
 //! Reading checks the format name and version, every field's type, and sizes; unknown
@@ -28,16 +30,20 @@
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use zkdx_circuit::Challenge;
 use zkdx_model::Disclosure;
 
 /// The `format` field's value.
 pub const FORMAT: &str = "zkdx-proof-bundle";
 /// The version this code writes: 2 adds the optional device `signature`; 3 adds
 /// `result.disclosure` (with `percentages`, `rounded` and `resolution`), and `outputs` only
-/// for an `exact` disclosure.
-pub const FORMAT_VERSION: u32 = 3;
-/// The oldest version this code reads (version 1 has no signature).
-pub const MIN_FORMAT_VERSION: u32 = 1;
+/// for an `exact` disclosure; 4 adds the optional `challenge`, and its proofs have the
+/// challenge among their public inputs.
+pub const FORMAT_VERSION: u32 = 4;
+/// The oldest version this code reads: the proofs of earlier versions were made with
+/// earlier circuits (before the zero-knowledge patch and the challenge), which this zkDx
+/// cannot check.
+pub const MIN_FORMAT_VERSION: u32 = 4;
 /// The proof system named in bundles.
 pub const PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk";
 /// The proof system of a compact bundle: the zero-knowledge proof wrapped in plonky2's
@@ -59,7 +65,7 @@ pub enum BundleError {
     #[error("not a zkDx proof bundle (format `{0}`)")]
     WrongFormat(String),
     /// A version this zkDx cannot read.
-    #[error("bundle format version {0} is not supported (this zkDx reads versions {MIN_FORMAT_VERSION} to {FORMAT_VERSION}); update zkDx")]
+    #[error("{}", unsupported_version(*.0))]
     UnsupportedVersion(u32),
     /// A zkDx bundle of a supported version whose fields do not have the bundle's shape:
     /// damaged or edited.
@@ -73,6 +79,17 @@ pub enum BundleError {
         /// What is wrong.
         detail: String,
     },
+}
+
+fn unsupported_version(v: u32) -> String {
+    if v < MIN_FORMAT_VERSION {
+        format!(
+            "bundle format version {v} was written by an earlier zkDx whose circuits have changed since, so this \
+             zkDx cannot check its proof; ask for a new bundle"
+        )
+    } else {
+        format!("bundle format version {v} is newer than this zkDx reads (up to {FORMAT_VERSION}); update zkDx")
+    }
 }
 
 /// JSON of the bundle crate's own documents (bundles, endorsements), which cannot fail to
@@ -188,6 +205,9 @@ pub struct ProofBundle {
     pub result: ResultClaim,
     /// Poseidon(quantised input ‖ salt), 64 hex digits (4 field elements, big-endian each).
     pub input_commitment: String,
+    /// The clinician's freshness challenge the proof answers, if it was made for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<String>,
     /// The proof.
     pub proof: ProofData,
     /// The device signature (format version 2), if the bundle was signed.
@@ -242,6 +262,15 @@ impl ProofBundle {
         parse_commitment(&self.input_commitment)
     }
 
+    /// The freshness challenge the bundle says its proof answers.
+    pub fn challenge(&self) -> Result<Option<Challenge>, BundleError> {
+        self.challenge
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|detail| BundleError::Field { field: "challenge", detail })
+    }
+
     /// Structural checks of every field.
     pub fn check(&self) -> Result<(), BundleError> {
         let field = |field: &'static str, detail: &str| Err(BundleError::Field { field, detail: detail.into() });
@@ -285,10 +314,8 @@ impl ProofBundle {
             }
             _ => return field("result.kind", "must be `classification` or `regression`"),
         }
+        self.challenge()?;
         self.proof_bytes()?;
-        if self.format_version < 2 && self.signature.is_some() {
-            return field("signature", "a version-1 bundle has no signature");
-        }
         Ok(())
     }
 }

@@ -14,4 +14,4 @@ pub mod workflow;
 
 pub use format::{BundleError, ProofBundle};
 pub use trust::{Approval, TrustList};
-pub use verdict::{check_bundle, Verdict};
+pub use verdict::{check_bundle, Freshness, Verdict};

@@ -70,6 +70,7 @@ pub fn make_bundle(model: &Model, proof: &Proof, created_at: String) -> ProofBun
         },
         result: result_claim(model, &proof.public),
         input_commitment: format_commitment(&proof.public.commitment),
+        challenge: proof.public.challenge.map(|c| c.to_string()),
         proof: ProofData {
             system: PROOF_SYSTEM.into(),
             data: base64::engine::general_purpose::STANDARD.encode(&proof.bytes),

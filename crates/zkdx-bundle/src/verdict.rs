@@ -6,7 +6,7 @@ use crate::format::{ProofBundle, ResultClaim, COMPACT_PROOF_SYSTEM};
 use crate::make::result_claim;
 use crate::signature::{check_signature, SignatureStatus};
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{verify, CircuitError, ModelCircuit, ModelVerifier, PublicValues};
+use zkdx_circuit::{verify, Challenge, CircuitError, ModelCircuit, ModelVerifier, PublicValues};
 use zkdx_model::Model;
 
 /// What a clinician reads: one outcome, each with its own exit code, so that a forgery and a
@@ -111,6 +111,53 @@ impl Verdict {
     }
 }
 
+/// Whether a bundle answers the clinician's freshness challenge. A bundle that answers
+/// another challenge than the one given is INVALID (it was made for another request, or
+/// replayed), so this only describes bundles whose proof is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// No challenge was given to compare with; the proof answers `answers`, if anything.
+    NotAsked {
+        /// The challenge the proof answers (proven, but not compared with one you issued).
+        answers: Option<Challenge>,
+    },
+    /// The proof answers the challenge that was given.
+    Fresh(Challenge),
+}
+
+impl Freshness {
+    /// What a clinician reads about it.
+    pub fn describe(&self) -> String {
+        match self {
+            Freshness::Fresh(c) => format!("yes: the proof answers your challenge {c}"),
+            Freshness::NotAsked { answers: Some(c) } => format!(
+                "the proof answers challenge {c}; check it is the one you issued (--challenge CODE) to rule out a replay"
+            ),
+            Freshness::NotAsked { answers: None } => "not bound to a challenge: it may be an older bundle or one made \
+                 for another request (issue one with `zkdx challenge` to rule that out)"
+                .into(),
+        }
+    }
+}
+
+/// The freshness of a bundle whose proof is valid, against the `expected` challenge: an
+/// error (the reason it is INVALID) when it answers another one, or none.
+pub fn freshness(bundle: &ProofBundle, expected: Option<&Challenge>) -> Result<Freshness, String> {
+    let answers = bundle.challenge().map_err(|e| e.to_string())?;
+    match (expected, answers) {
+        (None, answers) => Ok(Freshness::NotAsked { answers }),
+        (Some(e), Some(a)) if *e == a => Ok(Freshness::Fresh(a)),
+        (Some(e), Some(a)) => Err(format!(
+            "the proof answers challenge {a}, not yours ({e}): it was made for another request, or replayed; \
+             ask the patient for a new proof answering {e}"
+        )),
+        (Some(e), None) => Err(format!(
+            "the proof answers no challenge, not yours ({e}): it may have been made before your request; ask the \
+             patient for a new proof answering {e}"
+        )),
+    }
+}
+
 /// Check `bundle` against `model` and its circuit.
 pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit) -> Verdict {
     check_bundle_with(bundle, model, |bytes| {
@@ -120,6 +167,16 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
             verify(circuit, bytes)
         }
     })
+}
+
+/// Check a compact `bundle` against `model` with its already built `wrapper` (building the
+/// wrappers is most of a compact bundle's verification; a caller checking many bundles of
+/// one model builds them once).
+pub fn check_compact_bundle(bundle: &ProofBundle, model: &Model, wrapper: &CompactCircuit) -> Verdict {
+    if bundle.proof.system != COMPACT_PROOF_SYSTEM {
+        return Verdict::invalid("the bundle holds a plain proof, not a compact one");
+    }
+    check_bundle_with(bundle, model, |bytes| wrapper.verify(bytes))
 }
 
 /// Check a plain (not compact) `bundle` against `model` with its verifier alone (a cached
@@ -176,6 +233,11 @@ fn check_bundle_with(
     match bundle.commitment() {
         Ok(c) if c == public.commitment => {}
         Ok(_) => return Verdict::invalid("the input commitment in the bundle is not the one the proof commits to"),
+        Err(e) => return Verdict::invalid(e.to_string()),
+    }
+    match bundle.challenge() {
+        Ok(c) if c == public.challenge => {}
+        Ok(_) => return Verdict::invalid("the challenge in the bundle is not the one the proof answers"),
         Err(e) => return Verdict::invalid(e.to_string()),
     }
     let proven = result_claim(model, &public);

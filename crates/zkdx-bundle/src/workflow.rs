@@ -9,9 +9,9 @@ use crate::cache;
 use crate::format::{ProofBundle, ProofData, COMPACT_PROOF_SYSTEM};
 use crate::make::{make_bundle, now_rfc3339};
 use crate::trust::{approval, trusted_pin, Approval, TrustList};
-use crate::verdict::{check_bundle, check_bundle_with_verifier, Verdict};
+use crate::verdict::{check_bundle, check_bundle_with_verifier, freshness, Freshness, Verdict};
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{prove, verify, CircuitError, ModelCircuit, ModelVerifier, Salt};
+use zkdx_circuit::{prove_answering, verify, Challenge, CircuitError, ModelCircuit, ModelVerifier, Salt};
 use zkdx_model::{Disclosure, Model};
 
 /// The stages of making a proof, in order.
@@ -61,6 +61,18 @@ pub struct ProvenDiagnosis {
     pub salt: Salt,
 }
 
+/// How to make a proof.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProveOptions {
+    /// What the proof makes public.
+    pub disclosure: Disclosure,
+    /// Wrap the proof into a compact recursive proof (~50 KB instead of ~110–320 KB, for
+    /// tens of seconds more; see `zkdx_circuit::compact`).
+    pub compact: bool,
+    /// The clinician's freshness challenge for the proof to answer, if they issued one.
+    pub challenge: Option<Challenge>,
+}
+
 /// Prove `model` on checked feature `values` (from [`Model::read_record`] or a form),
 /// disclosing the result as `disclosure` says, reporting each stage. `cancelled` is polled between stages.
 pub fn prove_diagnosis(
@@ -70,33 +82,31 @@ pub fn prove_diagnosis(
     on_stage: impl FnMut(Stage),
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<ProvenDiagnosis>, CircuitError> {
-    prove_diagnosis_with(model, values, disclosure, false, on_stage, cancelled)
+    prove_diagnosis_with(model, values, &ProveOptions { disclosure, ..ProveOptions::default() }, on_stage, cancelled)
 }
 
-/// [`prove_diagnosis`], optionally wrapping the proof into a compact recursive proof
-/// (~50 KB instead of ~140–250 KB, for tens of seconds more; see `zkdx_circuit::compact`).
+/// [`prove_diagnosis`] with every option: a compact proof, a challenge to answer.
 pub fn prove_diagnosis_with(
     model: &Model,
     values: &[f64],
-    disclosure: Disclosure,
-    compact: bool,
+    options: &ProveOptions,
     mut on_stage: impl FnMut(Stage),
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<ProvenDiagnosis>, CircuitError> {
     let input = model.quantise_input(values);
     on_stage(Stage::BuildCircuit);
-    let circuit = ModelCircuit::build(model, disclosure)?;
+    let circuit = ModelCircuit::build(model, options.disclosure)?;
     if cancelled() {
         return Ok(None);
     }
     on_stage(Stage::Prove);
     let salt = Salt::random();
-    let proof = prove(&circuit, model, &input, &salt)?;
+    let proof = prove_answering(&circuit, model, &input, &salt, options.challenge.as_ref())?;
     if cancelled() {
         return Ok(None);
     }
     let mut bundle = make_bundle(model, &proof, now_rfc3339());
-    let fresh = if compact {
+    let fresh = if options.compact {
         on_stage(Stage::Compact);
         let wrapper = CompactCircuit::build(&circuit);
         if cancelled() {
@@ -127,10 +137,12 @@ pub struct Checked {
     pub bundle: Option<ProofBundle>,
     /// The model it was checked against, when one was found.
     pub model: Option<Model>,
+    /// Whether it answers the clinician's challenge (a bundle whose proof is valid).
+    pub freshness: Option<Freshness>,
 }
 
 fn cannot_check(reason: String, bundle: Option<ProofBundle>) -> Checked {
-    Checked { verdict: Verdict::cannot_check(reason), bundle, model: None }
+    Checked { verdict: Verdict::cannot_check(reason), bundle, model: None, freshness: None }
 }
 
 /// The shipped model with this id: `<models_dir>/<id>.onnx`. Ids are letters, digits, `-`
@@ -155,28 +167,52 @@ pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<Pat
 /// Check the bundle file at `path` as both front ends do: the trust list at `trust_path`
 /// (an unreadable one, like an unreadable bundle file, is CANNOT CHECK), then
 /// [`check_bundle_bytes`].
-pub fn check_bundle_file(path: &Path, model: Option<&Path>, models_dir: &Path, trust_path: &Path) -> Checked {
+pub fn check_bundle_file(
+    path: &Path,
+    model: Option<&Path>,
+    models_dir: &Path,
+    trust_path: &Path,
+    challenge: Option<&Challenge>,
+) -> Checked {
     let trust = match TrustList::load(trust_path) {
         Ok(t) => t,
-        Err(e) => {
-            let reason = format!("{e}; give your trust list with --trust FILE");
-            return Checked { verdict: Verdict::cannot_check(reason), bundle: None, model: None };
-        }
+        Err(e) => return cannot_check(format!("{e}; give your trust list with --trust FILE"), None),
     };
     match crate::io::read_bundle_file(path) {
-        Ok(bytes) => check_bundle_bytes(&bytes, model, models_dir, &trust),
-        Err(e) => Checked { verdict: Verdict::cannot_check(e), bundle: None, model: None },
+        Ok(bytes) => check_bundle_bytes(&bytes, model, models_dir, &trust, challenge),
+        Err(e) => cannot_check(e, None),
     }
 }
 
 /// Check bundle bytes against `model` (a path to an ONNX file or card), or else the shipped
-/// model the bundle names in `models_dir`, and whether `trust` approves that model: a
-/// valid proof of an unapproved model is [`Verdict::Unapproved`], never VALID.
-pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path, trust: &TrustList) -> Checked {
+/// model the bundle names in `models_dir`, whether `trust` approves that model (a valid
+/// proof of an unapproved model is [`Verdict::Unapproved`], never VALID) and, when the
+/// clinician gives the `challenge` they issued, whether the proof answers it (if not, the
+/// bundle is INVALID: made for another request, or replayed).
+pub fn check_bundle_bytes(
+    bytes: &[u8],
+    model: Option<&Path>,
+    models_dir: &Path,
+    trust: &TrustList,
+    challenge: Option<&Challenge>,
+) -> Checked {
+    let mut checked = check_proof_and_model(bytes, model, models_dir, trust);
+    if let (Verdict::Valid { .. } | Verdict::Unapproved { .. }, Some(bundle)) = (&checked.verdict, &checked.bundle) {
+        match freshness(bundle, challenge) {
+            Ok(f) => checked.freshness = Some(f),
+            Err(reason) => checked.verdict = Verdict::invalid(reason),
+        }
+    }
+    checked
+}
+
+fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, trust: &TrustList) -> Checked {
     let bundle = match ProofBundle::from_bytes(bytes) {
         Ok(b) => b,
         Err(e) if e.is_unreadable() => return cannot_check(e.to_string(), None),
-        Err(e) => return Checked { verdict: Verdict::invalid(e.to_string()), bundle: None, model: None },
+        Err(e) => {
+            return Checked { verdict: Verdict::invalid(e.to_string()), bundle: None, model: None, freshness: None }
+        }
     };
     let path = match model {
         Some(p) => p.to_path_buf(),
@@ -199,14 +235,21 @@ pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path,
                 other => other,
             };
             if !matches!(verdict, Verdict::CannotCheck { .. }) {
-                return Checked { verdict, bundle: Some(bundle), model: Some(model) };
+                return Checked { verdict, bundle: Some(bundle), model: Some(model), freshness: None };
             }
         }
     }
     let circuit = match ModelCircuit::build(&model, disclosure) {
         Ok(c) => c,
         // the model loaded, so only the bundle's claimed disclosure can be at fault
-        Err(e) => return Checked { verdict: Verdict::invalid(e.to_string()), bundle: Some(bundle), model: None },
+        Err(e) => {
+            return Checked {
+                verdict: Verdict::invalid(e.to_string()),
+                bundle: Some(bundle),
+                model: None,
+                freshness: None,
+            }
+        }
     };
     let fingerprint = circuit.verifier_fingerprint();
     // the pin already is the approval when it pins this circuit; otherwise ask the trust
@@ -225,7 +268,7 @@ pub fn check_bundle_bytes(bytes: &[u8], model: Option<&Path>, models_dir: &Path,
     if let Some(pin) = pin {
         cache::store(&model, disclosure, &ModelVerifier::of(&circuit), &pin.verifier_sha256);
     }
-    Checked { verdict, bundle: Some(bundle), model: Some(model) }
+    Checked { verdict, bundle: Some(bundle), model: Some(model), freshness: None }
 }
 
 /// Whether checked feature `values` with `salt` open the bundle's input commitment (for a

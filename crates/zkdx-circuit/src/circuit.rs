@@ -14,6 +14,7 @@ use crate::gadgets::range::{assert_between, assert_range};
 use crate::gadgets::{argmax, dense, disclose, pool, relu, rescale, sigmoid, Builder};
 use crate::gates::rescale::RescaleGate;
 use crate::public::PublicLayout;
+use crate::public::CHALLENGE_LEN;
 use crate::witness::{Hint, HintTarget};
 use zkdx_model::bounds::{bits, Interval};
 use zkdx_model::disclosure::resolution_steps;
@@ -85,6 +86,10 @@ impl ModelCircuit {
         let preimage: Vec<Target> = cur.iter().chain(&salt).copied().collect();
         let commitment = b.hash_n_to_hash_no_pad::<PoseidonHash>(preimage);
         b.register_public_inputs(&commitment.elements);
+        // the freshness challenge: public inputs the prover sets and the verifier supplies,
+        // bound to the proof by plonky2's public-input hash (no other constraint needed)
+        let challenge: Vec<Target> = (0..CHALLENGE_LEN).map(|j| hint(&mut b, Hint::Challenge(j))).collect();
+        b.register_public_inputs(&challenge);
 
         let half = 1i128 << (k - 1);
         let mut sigmoid_table: Option<Vec<Vec<i64>>> = None;

@@ -26,7 +26,7 @@ pub mod witness;
 
 pub use circuit::ModelCircuit;
 pub use error::CircuitError;
-pub use prove::{prove, Proof, Salt};
-pub use public::PublicValues;
+pub use prove::{prove, prove_answering, Proof, Salt};
+pub use public::{Challenge, PublicValues};
 pub use verifier::ModelVerifier;
 pub use verify::verify;

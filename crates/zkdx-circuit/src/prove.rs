@@ -9,7 +9,7 @@ use plonky2::plonk::config::Hasher;
 use crate::circuit::ModelCircuit;
 use crate::error::CircuitError;
 use crate::field::{to_field, F};
-use crate::public::PublicValues;
+use crate::public::{Challenge, PublicValues, CHALLENGE_LEN};
 use crate::witness::{Assignment, Hint};
 use zkdx_model::infer;
 use zkdx_model::Model;
@@ -74,7 +74,19 @@ pub struct Proof {
 /// with `salt`. The input must be within the model's ranges (read it with
 /// [`Model::read_record`]).
 pub fn prove(circuit: &ModelCircuit, model: &Model, input: &[i64], salt: &Salt) -> Result<Proof, CircuitError> {
-    prove_with(circuit, model, input, salt, |_, _| {})
+    prove_inner(circuit, model, input, salt, None, |_, _| {}, &[])
+}
+
+/// [`prove`], binding the proof to a clinician's freshness `challenge` (a public input):
+/// the proof then answers that request and no other.
+pub fn prove_answering(
+    circuit: &ModelCircuit,
+    model: &Model,
+    input: &[i64],
+    salt: &Salt,
+    challenge: Option<&Challenge>,
+) -> Result<Proof, CircuitError> {
+    prove_inner(circuit, model, input, salt, challenge, |_, _| {}, &[])
 }
 
 /// [`prove`] with a hook that may change hint values before proving: the soundness tests
@@ -87,7 +99,7 @@ pub fn prove_with(
     salt: &Salt,
     tamper: impl FnMut(Hint, &mut F),
 ) -> Result<Proof, CircuitError> {
-    prove_inner(circuit, model, input, salt, tamper, &[])
+    prove_inner(circuit, model, input, salt, None, tamper, &[])
 }
 
 /// [`prove`] with `edits` (targets such as [`ModelCircuit::activations`]) given in advance:
@@ -102,7 +114,7 @@ pub fn prove_tampered(
     salt: &Salt,
     edits: &[(Target, F)],
 ) -> Result<Proof, CircuitError> {
-    prove_inner(circuit, model, input, salt, |_, _| {}, edits)
+    prove_inner(circuit, model, input, salt, None, |_, _| {}, edits)
 }
 
 fn prove_inner(
@@ -110,6 +122,7 @@ fn prove_inner(
     model: &Model,
     input: &[i64],
     salt: &Salt,
+    challenge: Option<&Challenge>,
     mut tamper: impl FnMut(Hint, &mut F),
     edits: &[(Target, F)],
 ) -> Result<Proof, CircuitError> {
@@ -124,6 +137,7 @@ fn prove_inner(
     let assignment = Assignment {
         trace: &trace,
         salt: salt.field(),
+        challenge: challenge.map_or([0; CHALLENGE_LEN], |c| c.limbs()).map(F::from_canonical_u64),
         k: circuit.scale_bits,
         head: model.graph.head,
         resolution_steps: zkdx_model::disclosure::resolution_steps(model.score_resolution(), circuit.scale_bits),

@@ -15,6 +15,8 @@ pub enum Hint {
     Input(usize),
     /// Salt element `j`.
     Salt(usize),
+    /// Element `j` of the freshness challenge (zero without one).
+    Challenge(usize),
     /// Rescale quotient of output `i` of op `op` (= the op's output).
     Quotient {
         /// Op index.
@@ -110,6 +112,8 @@ pub struct Assignment<'a> {
     pub trace: &'a Trace,
     /// The salt.
     pub salt: [F; 4],
+    /// The freshness challenge's public-input values (zeros without one).
+    pub challenge: [F; crate::public::CHALLENGE_LEN],
     /// Scale bits.
     pub k: u32,
     /// The model's head.
@@ -125,6 +129,7 @@ impl Assignment<'_> {
         match hint {
             Hint::Input(i) => to_field(i128::from(t.activations[0][i])),
             Hint::Salt(j) => self.salt[j],
+            Hint::Challenge(j) => self.challenge[j],
             Hint::Quotient { op, i } | Hint::PoolMax { op, i } => to_field(i128::from(t.activations[op + 1][i])),
             Hint::Remainder { op, i } => {
                 let half = 1i128 << (self.k - 1);

@@ -63,6 +63,32 @@ fn honest_proof_verifies_and_matches_the_reference() {
 }
 
 #[test]
+fn a_proof_answers_exactly_its_challenge() {
+    use plonky2::plonk::proof::ProofWithPublicInputs;
+    use zkdx_circuit::{prove_answering, Challenge};
+    let (m, input) = breast_cancer();
+    let circuit = ModelCircuit::build(&m, Disclosure::Label).unwrap();
+    let plain = prove(&circuit, &m, &input, &Salt::random()).unwrap();
+    assert_eq!(verify(&circuit, &plain.bytes).unwrap().challenge, None, "no challenge: none proven");
+    let challenge = Challenge::random();
+    let proof = prove_answering(&circuit, &m, &input, &Salt::random(), Some(&challenge)).unwrap();
+    assert_eq!(verify(&circuit, &proof.bytes).unwrap().challenge, Some(challenge));
+    // the same proof presented as the answer to another challenge (or to none) is refused
+    let other: Challenge = "0000-0000-0000-0001".parse().unwrap();
+    for limbs in [other.limbs(), [0, 0]] {
+        let mut p = ProofWithPublicInputs::<F, zkdx_circuit::field::C, 2>::from_bytes(
+            proof.bytes.clone(),
+            &circuit.data.common,
+        )
+        .unwrap();
+        let at = zkdx_circuit::public::DIGEST_LIMBS + zkdx_circuit::public::COMMITMENT_LEN;
+        p.public_inputs[at] = F::from_canonical_u64(limbs[0]);
+        p.public_inputs[at + 1] = F::from_canonical_u64(limbs[1]);
+        assert!(verify(&circuit, &p.to_bytes()).is_err(), "a proof verified with another challenge");
+    }
+}
+
+#[test]
 fn the_same_record_gives_unlinkable_commitments() {
     let (m, input) = breast_cancer();
     let a = zkdx_circuit::prove::input_commitment(&input, &Salt::random());

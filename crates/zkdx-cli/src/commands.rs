@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use zkdx_bundle::workflow::ProveOptions;
+use zkdx_circuit::Challenge;
 use zkdx_model::evaluate::evaluate;
 use zkdx_model::model::Outcome;
 use zkdx_model::{Disclosure, Model};
@@ -69,7 +71,14 @@ enum Command {
         /// `exact` (the raw outputs, which link two proofs of one record).
         #[arg(long, default_value = "coarse", value_name = "label|coarse|exact")]
         disclose: Disclosure,
+        /// The clinician's challenge code (`zkdx challenge`): the proof answers it, so the
+        /// bundle cannot be passed off as the answer to another request.
+        #[arg(long, value_name = "CODE")]
+        challenge: Option<Challenge>,
     },
+    /// Issue a freshness challenge (a clinician's verb): a random code for the patient's
+    /// proof to answer, so that an older bundle cannot be replayed for this request.
+    Challenge,
     /// Verify a proof bundle: VALID (exit 0), INVALID with the reason (exit 1), CANNOT
     /// CHECK with the reason (exit 2: the bundle or its model could not be read), or VALID
     /// PROOF, UNAPPROVED MODEL (exit 3: no trusted publisher stands behind the model).
@@ -86,6 +95,10 @@ enum Command {
         /// <models>/trust.json, the one zkDx ships.
         #[arg(long)]
         trust: Option<PathBuf>,
+        /// The challenge code you issued (`zkdx challenge`): a bundle that answers another
+        /// challenge, or none, is INVALID.
+        #[arg(long, value_name = "CODE")]
+        challenge: Option<Challenge>,
         /// Print the verdict as one JSON object (same exit status).
         #[arg(long)]
         json: bool,
@@ -193,11 +206,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench { models, runs, json, records, disclose, compact } => {
             crate::bench::bench_cmd(&models, runs, json, &records, disclose, compact)
         }
-        Command::Prove { model, record, output, salt_out, quiet, compact, disclose } => {
-            crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, compact, disclose)
+        Command::Prove { model, record, output, salt_out, quiet, compact, disclose, challenge } => {
+            let options = ProveOptions { disclosure: disclose, compact, challenge };
+            crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, &options)
         }
-        Command::Verify { bundle, model, models, trust, json } => {
-            crate::proofs::verify_cmd(&bundle, model.as_deref(), &models, trust.as_deref(), json)
+        Command::Challenge => crate::proofs::challenge_cmd(),
+        Command::Verify { bundle, model, models, trust, challenge, json } => {
+            let checking = crate::proofs::Checking { model, models, trust, challenge };
+            crate::proofs::verify_cmd(&bundle, &checking, json)
         }
         Command::Open { bundle, record, salt_file, model, models } => {
             crate::proofs::open_cmd(&bundle, &record, &salt_file, model.as_deref(), &models)

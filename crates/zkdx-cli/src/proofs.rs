@@ -10,10 +10,12 @@ use zkdx_bundle::io::{
     check_output_target, check_secret_target, read_bundle_file, read_secret, write_output, write_secret,
 };
 use zkdx_bundle::make::disclosed_outcome;
-use zkdx_bundle::workflow::{check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, Stage};
-use zkdx_bundle::{ProofBundle, TrustList};
-use zkdx_circuit::Salt;
-use zkdx_model::{Disclosure, Model};
+use zkdx_bundle::workflow::{
+    check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, ProveOptions, Stage,
+};
+use zkdx_bundle::{Freshness, ProofBundle, TrustList};
+use zkdx_circuit::{Challenge, Salt};
+use zkdx_model::Model;
 
 fn progress(quiet: bool) -> ProgressBar {
     if quiet {
@@ -35,9 +37,9 @@ pub fn prove_cmd(
     out: Option<PathBuf>,
     salt_out: Option<PathBuf>,
     quiet: bool,
-    compact: bool,
-    disclose: Disclosure,
+    options: &ProveOptions,
 ) -> Result<ExitCode> {
+    let disclose = options.disclosure;
     let model = crate::commands::load(model_path)?;
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id)));
     let to_stdout = out.as_os_str() == "-";
@@ -64,8 +66,8 @@ pub fn prove_cmd(
         bar.set_position((s.fraction() * 100.0) as u64);
         bar.set_message(s.label());
     };
-    let proven = prove_diagnosis_with(&model, &values, disclose, compact, on_stage, || false)?
-        .context("proving was cancelled")?;
+    let proven =
+        prove_diagnosis_with(&model, &values, options, on_stage, || false)?.context("proving was cancelled")?;
     bar.set_message("writing the bundle");
     write_output(&out, &proven.bundle.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
     write_secret(&salt_out, format!("{}\n", proven.salt.to_hex()).as_bytes())
@@ -73,8 +75,13 @@ pub fn prove_cmd(
     bar.finish_and_clear();
     let outcome = disclosed_outcome(&model, &proven.bundle.result);
     // with the bundle on standard output, the summary goes to standard error
+    let answers = match &options.challenge {
+        Some(c) => format!("answers challenge {c}"),
+        None => "none (a clinician can ask for one: `zkdx challenge`)".into(),
+    };
     let summary = [
         format!("result     {} (what the bundle discloses: {disclose})", model.describe(&outcome)),
+        format!("challenge  {answers}"),
         format!("bundle     {}", if to_stdout { "standard output".to_string() } else { out.display().to_string() }),
         format!(
             "salt       {} (only you can read it; keep it private: with the record it opens the input commitment)",
@@ -104,18 +111,36 @@ fn resolve_model(bundle: &ProofBundle, model: Option<&Path>, models_dir: &Path) 
     crate::commands::load(&path)
 }
 
+/// `zkdx challenge`: a fresh challenge code, and how each side uses it.
+pub fn challenge_cmd() -> Result<ExitCode> {
+    let c = Challenge::random();
+    println!("challenge  {c}");
+    println!("patient    zkdx prove MODEL RECORD --challenge {c}");
+    println!("you        zkdx verify BUNDLE --challenge {c}");
+    println!("(not a secret: it only ties the patient's proof to this request; issue a new one per request)");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `zkdx verify` checks a bundle against.
+pub struct Checking {
+    /// The model file, else the bundle's model id in `models`.
+    pub model: Option<PathBuf>,
+    /// Where shipped models live.
+    pub models: PathBuf,
+    /// The trust list; default: the one in `models`.
+    pub trust: Option<PathBuf>,
+    /// The challenge the clinician issued, if any.
+    pub challenge: Option<Challenge>,
+}
+
 /// `zkdx verify`: VALID (exit 0), INVALID (exit 1), CANNOT CHECK (exit 2) or VALID PROOF,
 /// UNAPPROVED MODEL (exit 3), each but VALID with its reason; as text or (`json`) one JSON
 /// object.
-pub fn verify_cmd(
-    bundle_path: &Path,
-    model: Option<&Path>,
-    models_dir: &Path,
-    trust: Option<&Path>,
-    json: bool,
-) -> Result<ExitCode> {
-    let trust_path = trust.map_or_else(|| TrustList::default_path(models_dir), Path::to_path_buf);
-    let checked = check_bundle_file(bundle_path, model, models_dir, &trust_path);
+pub fn verify_cmd(bundle_path: &Path, against: &Checking, json: bool) -> Result<ExitCode> {
+    let models_dir = against.models.as_path();
+    let trust_path = against.trust.clone().unwrap_or_else(|| TrustList::default_path(models_dir));
+    let checked =
+        check_bundle_file(bundle_path, against.model.as_deref(), models_dir, &trust_path, against.challenge.as_ref());
     let verdict = &checked.verdict;
     // only a VALID bundle's details are reported, the model's from the model
     let details = match (&checked.bundle, &checked.model, verdict.is_valid()) {
@@ -139,6 +164,16 @@ pub fn verify_cmd(
             out["created_at_as_claimed"] = bundle.created_at.clone().into();
             out["input_commitment"] = bundle.input_commitment.clone().into();
             out["device_signature"] = verdict.signer().into();
+            let (answers, fresh) = match checked.freshness {
+                Some(Freshness::Fresh(c)) => (Some(c), Some(true)),
+                Some(Freshness::NotAsked { answers }) => (answers, None),
+                None => (None, None),
+            };
+            out["challenge"] = serde_json::json!({
+                "answered": answers.map(|c| c.to_string()),
+                "yours": against.challenge.map(|c| c.to_string()),
+                "fresh": fresh,
+            });
         }
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::from(verdict.exit_code()));
@@ -153,6 +188,9 @@ pub fn verify_cmd(
     println!("publisher  {} (trust list {})", verdict.publisher().unwrap_or("unknown"), trust_path.display());
     println!("result     {}", model.describe(&outcome));
     println!("disclosed  {}: {}", bundle.result.disclosure, bundle.result.disclosure.explain());
+    if let Some(f) = &checked.freshness {
+        println!("fresh      {}", f.describe());
+    }
     println!("made       {} (as the bundle states; not proven)", bundle.created_at);
     println!("input      committed as {} (not disclosed)", bundle.input_commitment);
     match verdict.signer() {
