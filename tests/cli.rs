@@ -324,6 +324,75 @@ fn a_bundle_answers_the_clinicians_challenge_and_no_other() {
 }
 
 #[test]
+fn audit_reports_every_bundle_in_a_folder_with_its_own_outcome() {
+    // a models folder where breast-cancer is endorsed and diabetes-progression is not
+    let models = tmp("audit-models");
+    std::fs::create_dir_all(&models).unwrap();
+    for f in ["breast-cancer.onnx", "breast-cancer.json", "breast-cancer.endorsement.json", "trust.json"] {
+        std::fs::copy(root().join("models").join(f), models.join(f)).unwrap();
+    }
+    for f in ["diabetes-progression.onnx", "diabetes-progression.json"] {
+        std::fs::copy(root().join("models").join(f), models.join(f)).unwrap();
+    }
+    let folder = tmp("audit-bundles");
+    std::fs::create_dir_all(&folder).unwrap();
+    let valid = folder.join("a-valid.zkdx.json");
+    let o = zkdx(&[
+        "prove",
+        "models/breast-cancer.onnx",
+        "models/examples/breast-cancer-benign.json",
+        "-q",
+        "-o",
+        s(&valid),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let unapproved = folder.join("b-unapproved.zkdx.json");
+    let o = zkdx(&[
+        "prove",
+        "models/diabetes-progression.onnx",
+        "models/examples/diabetes-progression.json",
+        "-q",
+        "-o",
+        s(&unapproved),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&valid).unwrap()).unwrap();
+    b["result"]["label"] = "malignant".into();
+    b["result"]["label_index"] = 0.into();
+    std::fs::write(folder.join("c-invalid.zkdx.json"), serde_json::to_vec(&b).unwrap()).unwrap();
+    std::fs::write(folder.join("d-garbage.zkdx.json"), "not a bundle").unwrap();
+    std::fs::write(folder.join("notes.txt"), "not a bundle name: skipped").unwrap();
+    for f in ["a-valid.zkdx.json.salt", "b-unapproved.zkdx.json.salt"] {
+        let _ = std::fs::remove_file(folder.join(f));
+    }
+    let (json, html) = (tmp("audit.json"), tmp("audit.html"));
+    let o = zkdx(&["audit", s(&folder), "--models", s(&models), "--json", s(&json), "--html", s(&html)]);
+    assert_eq!(o.status.code(), Some(1), "an INVALID bundle is the worst outcome: {}", text(&o));
+    assert!(text(&o).contains("4 bundle(s)"), "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let outcomes: Vec<&str> =
+        report["bundles"].as_array().unwrap().iter().map(|b| b["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["VALID", "VALID PROOF, UNAPPROVED MODEL", "INVALID", "CANNOT CHECK"]);
+    let first = &report["bundles"][0];
+    assert!(first["publisher"].as_str().unwrap().contains("demonstration publisher"), "{first}");
+    assert_eq!(first["disclosure"], "coarse");
+    assert!(first["result"].as_str().unwrap().contains("benign"), "{first}");
+    assert!(report["bundles"][2]["result"].is_null(), "nothing of an INVALID bundle is reported as fact");
+    assert!(report["bundles"][1]["reason"].as_str().unwrap().contains("no signed endorsement"), "{report}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    for outcome in ["VALID", "UNAPPROVED MODEL", "INVALID", "CANNOT CHECK", "a-valid.zkdx.json"] {
+        assert!(page.contains(outcome), "{outcome} missing from the HTML report");
+    }
+    assert!(!page.contains("<script"), "the page runs nothing");
+    // only VALID bundles: exit 0
+    let only = tmp("audit-only-valid");
+    std::fs::create_dir_all(&only).unwrap();
+    std::fs::copy(&valid, only.join("x.zkdx.json")).unwrap();
+    let o = zkdx(&["audit", s(&only), "--models", s(&models)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
 fn outputs_are_checked_before_proving_and_dash_is_standard_output() {
     let prove = |out: &str, salt: Option<&str>| {
         let mut args = vec![

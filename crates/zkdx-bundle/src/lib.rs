@@ -3,6 +3,7 @@
 //! stands behind a model ([`trust`]).
 //! A bundle never holds the patient's input, only a salted commitment to it.
 
+pub mod audit;
 pub mod cache;
 pub mod format;
 pub mod io;

@@ -103,6 +103,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Audit every bundle in a folder (a regulator's verb): each checked as `verify` checks
+    /// it, in parallel, into a JSON and an HTML report. Exit 0 if all are VALID, else the
+    /// worst outcome's status (1 INVALID, 2 CANNOT CHECK, 3 UNAPPROVED).
+    Audit {
+        /// The folder of bundles (`*.zkdx.json`).
+        folder: PathBuf,
+        /// Where shipped models live.
+        #[arg(long, default_value = "models")]
+        models: PathBuf,
+        /// The trust list; default: <models>/trust.json.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// Write the report as JSON here (`-`: standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Write the report as a self-contained HTML page here.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Show that a record (with its salt) is the input a bundle committed to.
     Open {
         /// The bundle.
@@ -214,6 +233,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify { bundle, model, models, trust, challenge, json } => {
             let checking = crate::proofs::Checking { model, models, trust, challenge };
             crate::proofs::verify_cmd(&bundle, &checking, json)
+        }
+        Command::Audit { folder, models, trust, json, html } => {
+            let trust = trust.unwrap_or_else(|| zkdx_bundle::TrustList::default_path(&models));
+            crate::audit::audit_cmd(&folder, &models, &trust, json.as_deref(), html.as_deref())
         }
         Command::Open { bundle, record, salt_file, model, models } => {
             crate::proofs::open_cmd(&bundle, &record, &salt_file, model.as_deref(), &models)

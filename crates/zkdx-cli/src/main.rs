@@ -1,6 +1,7 @@
 //! `zkdx`: the command-line face of the zkDx engine, for patients' scripts, clinicians and
 //! regulators. Errors are reported with `anyhow` here, at the binary's edge.
 
+mod audit;
 mod bench;
 mod card;
 mod commands;
