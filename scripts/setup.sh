@@ -8,7 +8,8 @@ set -euo pipefail
 # App end-to-end tests: a virtual display, WebKit's WebDriver, ImageMagick for screenshots,
 # strace (the no-network check), D-Bus and GNOME Keyring (a Secret Service for the keys),
 # Node.js and npm for the WebDriver client.
-# Benchmarks against ezkl (bench/): python3-venv for bench/.venv.
+# Benchmarks against ezkl (bench/) and the CycloneDX test: python3-venv for bench/.venv and
+# tests/.venv.
 # patch: applies zkDx's zero-knowledge patch to plonky2 (scripts/patch-plonky2.sh).
 packages=(build-essential pkg-config ca-certificates patch libwebkit2gtk-4.1-dev
   xvfb xauth webkit2gtk-driver imagemagick strace dbus gnome-keyring python3-venv)
@@ -39,4 +40,16 @@ fi
 # plonky2 with zkDx's zero-knowledge patch (Cargo.toml's [patch.crates-io] needs the folder
 # before any cargo command in this workspace can run)
 "$(dirname "$0")/patch-plonky2.sh"
+# The CycloneDX test validates `zkdx card export --cyclonedx` with the CycloneDX 1.6 schema
+# shipped by PyPI's cyclonedx-python-lib, in tests/.venv (remade when the pins change).
+venv="$(dirname "$0")/../tests/.venv"
+requirements="$(dirname "$0")/../tests/requirements.txt"
+stamp="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [ "$(cat "$venv/.requirements-sha256" 2>/dev/null)" != "$stamp" ]; then
+  echo "setup: making tests/.venv (cyclonedx-python-lib)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+  echo "$stamp" >"$venv/.requirements-sha256"
+fi
 echo "setup: done"

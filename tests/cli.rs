@@ -393,6 +393,50 @@ fn audit_reports_every_bundle_in_a_folder_with_its_own_outcome() {
 }
 
 #[test]
+fn card_export_is_a_cyclonedx_1_6_ml_bom_that_the_reference_schema_accepts() {
+    let python = root().join("tests/.venv/bin/python");
+    assert!(python.exists(), "tests/.venv is missing: run scripts/setup.sh (it installs cyclonedx-python-lib)");
+    let mut files = Vec::new();
+    for id in ["breast-cancer", "diabetes-progression"] {
+        let out = tmp(&format!("{id}.cdx.json"));
+        let o = zkdx(&["card", "export", &format!("models/{id}.onnx"), "--cyclonedx", "-o", s(&out)]);
+        assert!(o.status.success(), "{}", text(&o));
+        let bom: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        let c = &bom["components"][0];
+        assert_eq!(c["type"], "machine-learning-model");
+        let card: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(root().join(format!("models/{id}.json"))).unwrap()).unwrap();
+        assert_eq!(c["name"], card["name"]);
+        let digest = c["properties"].as_array().unwrap().iter().find(|p| p["name"] == "zkdx:digest").unwrap();
+        assert_eq!(digest["value"], card["digest"], "the zkDx digest in the properties");
+        let o = zkdx(&["inspect", &format!("models/{id}.onnx")]);
+        let sha = c["hashes"][0]["content"].as_str().unwrap().to_string();
+        assert!(text(&o).contains(&format!("file       sha256 {sha}")), "the file hash in hashes");
+        let metrics = c["modelCard"]["quantitativeAnalysis"]["performanceMetrics"].as_array().unwrap();
+        assert_eq!(metrics.len(), 2, "float and quantised, each with its interval");
+        for m in metrics {
+            let (lo, v, hi) =
+                (&m["confidenceInterval"]["lowerBound"], &m["value"], &m["confidenceInterval"]["upperBound"]);
+            let f = |x: &serde_json::Value| x.as_str().unwrap().parse::<f64>().unwrap();
+            assert!(f(lo) <= f(v) && f(v) <= f(hi), "{m}");
+        }
+        files.push(out);
+    }
+    // the validator refuses what the schema does not allow, so its "valid" means something
+    let bad = tmp("bad.cdx.json");
+    let mut bom: serde_json::Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    bom["components"][0]["modelCard"]["unknownSection"] = "x".into();
+    std::fs::write(&bad, serde_json::to_vec(&bom).unwrap()).unwrap();
+    let check = |paths: &[&Path]| {
+        Command::new(&python).arg(root().join("tests/validate_cyclonedx.py")).args(paths).output().unwrap()
+    };
+    let o = check(&[&files[0], &files[1]]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = check(&[&bad]);
+    assert!(!o.status.success() && text(&o).contains("INVALID"), "{}", text(&o));
+}
+
+#[test]
 fn outputs_are_checked_before_proving_and_dash_is_standard_output() {
     let prove = |out: &str, salt: Option<&str>| {
         let mut args = vec![

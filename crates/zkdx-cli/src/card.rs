@@ -5,9 +5,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use zkdx_bundle::io::{read_secret, write_atomically, write_secret};
+use zkdx_bundle::io::{check_output_target, read_secret, write_atomically, write_output, write_secret};
 use zkdx_bundle::trust::{approval, new_publisher_key, publisher_key_from_hex, Approval, Endorsement, TrustList};
 use zkdx_circuit::ModelCircuit;
+use zkdx_model::cyclonedx::{ml_bom, BomContext};
+use zkdx_model::evaluate::evaluate;
 use zkdx_model::Disclosure;
 
 /// `zkdx card keygen`: a new publisher key; the secret to an owner-only file, the public
@@ -35,6 +37,44 @@ pub fn sign(model_path: &Path, secret_file: &Path) -> Result<ExitCode> {
     write_atomically(&out, bytes.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
     println!("endorsed   {} ({}) by key {}", model.id, model.digest, e.publisher_key);
     println!("written    {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `zkdx card export --cyclonedx`: the model as a CycloneDX 1.6 ML-BOM, with the accuracy
+/// measured now on the held-out split beside it (if there is one).
+pub fn export_cyclonedx(model_path: &Path, output: &Path) -> Result<ExitCode> {
+    if output.as_os_str() != "-" {
+        check_output_target(output).with_context(|| format!("cannot write {}", output.display()))?;
+    }
+    let model = crate::commands::load(model_path)?;
+    let split = crate::commands::default_split(&model);
+    let evaluation = if split.is_file() {
+        Some(evaluate(&model, &split).with_context(|| format!("cannot measure accuracy on {}", split.display()))?)
+    } else {
+        None
+    };
+    let file_sha256 = model.file_sha256().with_context(|| format!("cannot read {}", model.path.display()))?;
+    let mut properties = Vec::new();
+    for disclosure in zkdx_model::disclosure::available(model.graph.head) {
+        let circuit = ModelCircuit::build(&model, disclosure)?;
+        properties.push((format!("zkdx:verifier_fingerprint:{disclosure}"), circuit.verifier_fingerprint()));
+    }
+    let mut serial = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut serial);
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .context("cannot format the time")?;
+    let cx = BomContext {
+        serial,
+        timestamp: &now,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        file_sha256: &file_sha256,
+        evaluation: evaluation.as_ref(),
+        properties,
+    };
+    let bom = ml_bom(&model, &cx);
+    let bytes = serde_json::to_string_pretty(&bom)? + "\n";
+    write_output(output, bytes.as_bytes()).with_context(|| format!("cannot write {}", output.display()))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -193,6 +193,19 @@ enum CardAction {
         #[arg(long)]
         secret_file: PathBuf,
     },
+    /// Export a model for a regulator's inventory: a CycloneDX 1.6 ML-BOM (the model card,
+    /// accuracy with 95 % confidence intervals, the file hash, the zkDx digest and circuit
+    /// fingerprints).
+    Export {
+        /// The ONNX file (with its card beside it).
+        model: PathBuf,
+        /// Write CycloneDX 1.6 JSON (the one format so far).
+        #[arg(long, required = true)]
+        cyclonedx: bool,
+        /// Where to write it (default: standard output).
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
     /// Whether a trust list approves a model, per disclosure (exit 0), or not (exit 3).
     Verify {
         /// The ONNX file.
@@ -217,6 +230,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Card { action } => match action {
             CardAction::Keygen { secret_out } => crate::card::keygen(&secret_out),
             CardAction::Sign { model, secret_file } => crate::card::sign(&model, &secret_file),
+            CardAction::Export { model, cyclonedx: _, output } => crate::card::export_cyclonedx(&model, &output),
             CardAction::Verify { model, trust } => {
                 let trust = trust.unwrap_or_else(|| model.with_file_name("trust.json"));
                 crate::card::verify(&model, &trust)
@@ -298,7 +312,7 @@ fn print_outcome(m: &Model, what: &str, o: &Outcome) {
     println!("{what:<10} {}", m.describe(o));
 }
 
-fn default_split(m: &Model) -> PathBuf {
+pub(crate) fn default_split(m: &Model) -> PathBuf {
     m.path.with_file_name("data").join(format!("{}-test.csv", m.id))
 }
 
@@ -308,10 +322,16 @@ fn accuracy(m: &Model, data: Option<PathBuf>) -> Result<ExitCode> {
     println!("model      {} ({})", m.name(), m.digest);
     println!("records    {} ({})", e.records, data.display());
     if let (Some(f), Some(q)) = (e.float_accuracy, e.quantised_accuracy) {
-        println!("accuracy   float {:.4}, quantised {:.4}", f, q);
+        println!(
+            "accuracy   float {f:.4} (95 % CI {:.4}–{:.4}), quantised {q:.4} (95 % CI {:.4}–{:.4})",
+            e.float_ci.0, e.float_ci.1, e.quantised_ci.0, e.quantised_ci.1
+        );
     }
     if let (Some(f), Some(q)) = (e.float_mae, e.quantised_mae) {
-        println!("MAE        float {:.4}, quantised {:.4}", f, q);
+        println!(
+            "MAE        float {f:.4} (95 % CI {:.4}–{:.4}), quantised {q:.4} (95 % CI {:.4}–{:.4})",
+            e.float_ci.0, e.float_ci.1, e.quantised_ci.0, e.quantised_ci.1
+        );
     }
     println!("agreement  {}/{} records give the same result", e.agreeing, e.records);
     println!("worst |quantised − float| logit/score error: {:.6}", e.worst_error);

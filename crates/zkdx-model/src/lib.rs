@@ -11,6 +11,7 @@
 
 pub mod bounds;
 pub mod card;
+pub mod cyclonedx;
 pub mod digest;
 pub mod disclosure;
 pub mod error;
