@@ -11,6 +11,8 @@ const COMMANDS: &[&str] = &[
     "new_challenge",
     "save_bundle",
     "verify_bundle",
+    "trust_list",
+    "choose_trust_list",
     "inspect_model",
     "app_status",
     "history",

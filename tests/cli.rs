@@ -291,7 +291,7 @@ fn a_bundle_answers_the_clinicians_challenge_and_no_other() {
     assert!(text(&o).contains(&format!("fresh      yes: the proof answers your challenge {code}")), "{}", text(&o));
     // without a code to compare: VALID, saying which challenge it answers
     let o = zkdx(&["verify", s(&bundle)]);
-    assert!(o.status.success() && text(&o).contains(&format!("answers challenge {code}; check")), "{}", text(&o));
+    assert!(o.status.success() && text(&o).contains(&format!("answers challenge {code}; give")), "{}", text(&o));
     // another request's code: INVALID (a replay), in text and JSON
     let other = "0000-0000-0000-0001";
     let o = zkdx(&["verify", s(&bundle), "--challenge", other, "--json"]);

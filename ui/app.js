@@ -354,6 +354,38 @@ async function openBundle(path, modelPath = null) {
   }
 }
 $("open-bundle").addEventListener("click", () => openBundle());
+// The trust list: which publishers and models the verdicts accept (the app's setting).
+function showTrust(t) {
+  $("trust-name").textContent = t.shipped ? "zkDx's shipped list (a demonstration)" : t.path;
+  $("trust-name").className = t.shipped ? "" : "mono";
+  const who = t.publishers.length ? t.publishers.join("; ") : "none";
+  $("trust-note").className = "note";
+  $("trust-note").textContent =
+    `Trusted publishers: ${who}. ${t.approved} model(s) approved and ${t.revoked} revoked directly. ` +
+    "A model no trusted publisher stands behind is never shown as VALID.";
+}
+async function refreshTrust() {
+  try {
+    showTrust(await invoke("trust_list"));
+  } catch (e) {
+    $("trust-name").textContent = "unreadable";
+    $("trust-note").className = "note error";
+    showError($("trust-note"), e);
+  }
+}
+async function chooseTrustList(path = null, shipped = false) {
+  try {
+    const t = await invoke("choose_trust_list", { path, shipped });
+    if (t) showTrust(t);
+  } catch (e) {
+    $("trust-note").className = "note error";
+    showError($("trust-note"), e);
+  }
+}
+$("choose-trust").addEventListener("click", () => chooseTrustList());
+$("shipped-trust").addEventListener("click", () => chooseTrustList(null, true));
+refreshTrust();
+
 $("issue-challenge").addEventListener("click", async () => {
   try {
     $("expected-challenge").value = await invoke("new_challenge");
@@ -444,7 +476,7 @@ async function openModel(path) {
 $("open-model").addEventListener("click", () => openModel());
 
 // entry points for end-to-end tests, which cannot drive native file dialogs
-window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab, checkRecord, compareBundle };
+window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab, checkRecord, compareBundle, chooseTrustList };
 
 showStatus();
 init();

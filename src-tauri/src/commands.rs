@@ -23,6 +23,7 @@ use zkdx_model::{Disclosure, Model};
 
 use crate::history::HistoryEntry;
 use crate::models::{self, ModelSummary};
+use crate::settings::Settings;
 use crate::state::AppState;
 
 /// An error as the UI shows it: the message, and the feature it belongs next to.
@@ -123,6 +124,7 @@ pub async fn pick_file(app: AppHandle, kind: String) -> UiResult<Option<String>>
         "record" => ("Patient record", &["csv", "json"]),
         "bundle" => ("zkDx proof bundle", &["json"]),
         "model" => ("ONNX model", &["onnx"]),
+        "trust" => ("zkDx trust list", &["json"]),
         _ => return Err(format!("unknown file kind `{kind}`").into()),
     };
     let picked = app.dialog().file().add_filter(name, ext).blocking_pick_file();
@@ -276,17 +278,88 @@ pub struct VerdictView {
     freshness: Option<String>,
 }
 
-/// Verify a bundle file against the shipped model it names (or `model_path`).
+/// The trust list the clinician's verdicts use, as the settings show it.
+#[derive(Debug, Serialize)]
+pub struct TrustView {
+    /// Its file.
+    path: String,
+    /// Whether it is the one zkDx ships (a demonstration list).
+    shipped: bool,
+    /// The trusted publishers' names.
+    publishers: Vec<String>,
+    /// How many digests it approves and revokes directly.
+    approved: usize,
+    revoked: usize,
+}
+
+/// The trust list in use: the chosen one, else the shipped one.
+fn trust_path(state: &AppState) -> UiResult<PathBuf> {
+    let settings = state.settings.lock().map_err(|_| "internal state poisoned".to_string())?;
+    Ok(settings.trust_list.clone().unwrap_or_else(|| TrustList::default_path(&models::models_dir())))
+}
+
+/// The trust list in use, read now (an unreadable one is an error to show, not a silent
+/// fallback: the verdicts would say CANNOT CHECK).
+#[tauri::command]
+pub fn trust_list(state: State<'_, AppState>) -> UiResult<TrustView> {
+    let path = trust_path(&state)?;
+    let shipped = path == TrustList::default_path(&models::models_dir());
+    let list = TrustList::load(&path).map_err(|e| e.to_string())?;
+    Ok(TrustView {
+        path: path.display().to_string(),
+        shipped,
+        publishers: list.publishers.iter().map(|p| p.name.clone()).collect(),
+        approved: list.approved.len(),
+        revoked: list.revoked.len(),
+    })
+}
+
+/// Use the trust list at `path` (or the one chosen in a dialog; `shipped`: zkDx's own) for
+/// every verdict from now on, and remember it. A file that is not a readable trust list is
+/// refused and the setting is left as it was.
+#[tauri::command]
+pub async fn choose_trust_list(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: Option<String>,
+    shipped: Option<bool>,
+) -> UiResult<Option<TrustView>> {
+    let chosen = if shipped == Some(true) {
+        None
+    } else {
+        let path = match path {
+            Some(p) => PathBuf::from(p),
+            None => match app.dialog().file().add_filter("zkDx trust list", &["json"]).blocking_pick_file() {
+                Some(p) => p.into_path().map_err(|e| e.to_string())?,
+                None => return Ok(None),
+            },
+        };
+        TrustList::load(&path).map_err(|e| format!("{e}; the trust list in use is unchanged"))?;
+        Some(path)
+    };
+    {
+        let mut settings = state.settings.lock().map_err(|_| "internal state poisoned".to_string())?;
+        let mut next: Settings = settings.clone();
+        next.trust_list = chosen;
+        next.save(&state.settings_path)?;
+        *settings = next;
+    }
+    trust_list(state).map(Some)
+}
+
+/// Verify a bundle file against the shipped model it names (or `model_path`), with the trust
+/// list in the settings.
 #[tauri::command]
 pub async fn verify_bundle(
+    state: State<'_, AppState>,
     path: String,
     model_path: Option<String>,
     challenge: Option<String>,
 ) -> UiResult<VerdictView> {
     let challenge = parse_challenge(challenge.as_deref())?;
+    let trust = trust_path(&state)?;
     let task = tauri::async_runtime::spawn_blocking(move || {
         let models_dir = models::models_dir();
-        let trust = TrustList::default_path(&models_dir);
         let model = model_path.as_deref().map(Path::new);
         let checked = check_bundle_file(Path::new(&path), model, &models_dir, &trust, challenge.as_ref());
         let verdict = &checked.verdict;

@@ -6,6 +6,7 @@ mod commands;
 mod history;
 mod keys;
 mod models;
+mod settings;
 mod state;
 
 use tauri::Manager;
@@ -32,6 +33,8 @@ pub fn run() {
             commands::new_challenge,
             commands::save_bundle,
             commands::verify_bundle,
+            commands::trust_list,
+            commands::choose_trust_list,
             commands::inspect_model,
             commands::app_status,
             commands::history,

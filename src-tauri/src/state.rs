@@ -1,5 +1,5 @@
-//! What the app keeps between commands: the last proven bundle (until saved) and the
-//! cancellation flag of the proof in progress.
+//! What the app keeps between commands: the last proven bundle (until saved), the
+//! cancellation flag of the proof in progress, and the settings (the trust list).
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -8,6 +8,7 @@ use zkdx_bundle::ProofBundle;
 
 use crate::history::History;
 use crate::keys::DeviceKeys;
+use crate::settings::Settings;
 
 /// Shared app state.
 pub struct AppState {
@@ -19,6 +20,10 @@ pub struct AppState {
     pub keys: DeviceKeys,
     /// The encrypted history, when the keyring gave its key.
     pub history: Option<History>,
+    /// The settings, and where they are saved.
+    pub settings: Mutex<Settings>,
+    /// `settings.json` in the data folder.
+    pub settings_path: std::path::PathBuf,
 }
 
 impl AppState {
@@ -26,6 +31,14 @@ impl AppState {
     pub fn new(data_dir: std::path::PathBuf) -> AppState {
         let keys = DeviceKeys::load();
         let history = keys.history.as_ref().map(|k| History::new(data_dir.join("history.bin"), k));
-        AppState { last_bundle: Mutex::new(None), cancel: Arc::new(AtomicBool::new(false)), keys, history }
+        let settings_path = data_dir.join("settings.json");
+        AppState {
+            last_bundle: Mutex::new(None),
+            cancel: Arc::new(AtomicBool::new(false)),
+            keys,
+            history,
+            settings: Mutex::new(Settings::load(&settings_path)),
+            settings_path,
+        }
     }
 }

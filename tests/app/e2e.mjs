@@ -176,6 +176,30 @@ try {
     await shot("10-clinician-unapproved.png");
   });
 
+  await step("clinician: the institution's trust list, chosen in the app, decides what is VALID", async () => {
+    await call("selectTab", "clinician");
+    await waitText("#trust-note", (t) => t.includes("zkDx demonstration publisher"));
+    const own = path.join(work, "hospital-trust.json");
+    fs.writeFileSync(own, JSON.stringify({ format: "zkdx-trust-list", format_version: 1, publishers: [] }));
+    await call("chooseTrustList", own);
+    await waitText("#trust-note", (t) => t.startsWith("Trusted publishers: none"));
+    await call("openBundle", bundlePath);
+    await waitText("#verdict-badge", (t) => t === "VALID PROOF, UNAPPROVED MODEL");
+    // a file that is no trust list is refused; the one in use stays
+    const junk = path.join(work, "junk-trust.json");
+    fs.writeFileSync(junk, "{}");
+    await call("chooseTrustList", junk);
+    await waitText("#trust-note", (t) => t.includes("unchanged"));
+    await call("openBundle", bundlePath);
+    await waitText("#verdict-badge", (t) => t === "VALID PROOF, UNAPPROVED MODEL");
+    const saved = JSON.parse(fs.readFileSync(path.join(process.env.ZKDX_DATA_DIR, "settings.json"), "utf8"));
+    assert.equal(saved.trust_list, own, "the choice is remembered");
+    await call("chooseTrustList", null, true);
+    await waitText("#trust-note", (t) => t.includes("zkDx demonstration publisher"));
+    await call("openBundle", bundlePath);
+    await waitText("#verdict-badge", (t) => t === "VALID");
+  });
+
   await step("clinician: a challenge the patient's proof answers is fresh; an older bundle is not", async () => {
     await call("selectTab", "clinician");
     await (await $("#issue-challenge")).click();

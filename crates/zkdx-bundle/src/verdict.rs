@@ -131,10 +131,11 @@ impl Freshness {
         match self {
             Freshness::Fresh(c) => format!("yes: the proof answers your challenge {c}"),
             Freshness::NotAsked { answers: Some(c) } => format!(
-                "the proof answers challenge {c}; check it is the one you issued (--challenge CODE) to rule out a replay"
+                "the proof answers challenge {c}; give the code you issued to check it is yours (a replay answers \
+                 another)"
             ),
             Freshness::NotAsked { answers: None } => "not bound to a challenge: it may be an older bundle or one made \
-                 for another request (issue one with `zkdx challenge` to rule that out)"
+                 for another request (issue a challenge before the patient proves to rule that out)"
                 .into(),
         }
     }
