@@ -587,6 +587,31 @@ fn a_valid_proof_of_an_unapproved_model_is_never_plain_valid() {
 }
 
 #[test]
+fn an_edited_model_name_or_version_is_invalid_through_the_cli() {
+    let bundle = tmp("to-rename.zkdx.json");
+    let o = zkdx(&[
+        "prove",
+        "models/breast-cancer.onnx",
+        "models/examples/breast-cancer-benign.json",
+        "-q",
+        "-o",
+        s(&bundle),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let original: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    for (field, value) in [("name", "Breast mass malignancy (FDA-cleared edition)"), ("version", "9.9.9")] {
+        let mut b = original.clone();
+        b["model"][field] = value.into();
+        let edited = tmp(&format!("renamed-{field}.zkdx.json"));
+        std::fs::write(&edited, serde_json::to_vec_pretty(&b).unwrap()).unwrap();
+        let o = zkdx(&["verify", s(&edited)]);
+        assert_eq!(o.status.code(), Some(1), "{field}: {}", text(&o));
+        assert!(text(&o).starts_with("INVALID") && text(&o).contains(value), "{field}: {}", text(&o));
+        assert!(!text(&o).contains("publisher"), "nothing of an INVALID bundle is shown: {}", text(&o));
+    }
+}
+
+#[test]
 fn a_second_verification_uses_the_pinned_cached_verifier_and_ignores_a_tampered_one() {
     let cache = tmp("verifier-cache");
     let _ = std::fs::remove_dir_all(&cache);

@@ -1,13 +1,14 @@
 //! The verifier cache: a model's serialised verifier kept in the user's cache folder
 //! (`$ZKDX_CACHE_DIR`, else `$XDG_CACHE_HOME/zkdx`, else `~/.cache/zkdx`), so that a
-//! clinician's verification need not rebuild the circuit. An entry is used only when its
-//! SHA-256 is the one a trusted publisher's endorsement pins ([`crate::trust::Pin`]);
-//! anything else in the folder is ignored and replaced.
+//! clinician's verification need not rebuild the circuit (or, for compact proofs, the
+//! recursive wrappers). An entry is used only when its SHA-256 is the one a trusted
+//! publisher's endorsement pins ([`crate::trust::Pin`]); anything else in the folder is
+//! ignored and replaced.
 
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
-use zkdx_circuit::ModelVerifier;
+use zkdx_circuit::{ModelVerifier, ProofKind};
 use zkdx_model::{Disclosure, Model};
 
 /// The cache folder, if the environment names one.
@@ -18,26 +19,30 @@ pub fn dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|h| h.join(".cache/zkdx")))
 }
 
-fn entry(model: &Model, disclosure: Disclosure) -> Option<PathBuf> {
+fn entry(model: &Model, disclosure: Disclosure, kind: ProofKind) -> Option<PathBuf> {
     let digest = model.digest.to_string();
     let hex = digest.strip_prefix("sha256:").unwrap_or(&digest);
-    Some(dir()?.join("verifiers").join(format!("{hex}-{disclosure}.bin")))
+    let suffix = match kind {
+        ProofKind::Plain => "",
+        ProofKind::Compact => "-compact",
+    };
+    Some(dir()?.join("verifiers").join(format!("{hex}-{disclosure}{suffix}.bin")))
 }
 
-/// The cached verifier of `model` for `disclosure`, if there is one and its SHA-256 is
-/// `pinned_sha256`.
-pub fn load(model: &Model, disclosure: Disclosure, pinned_sha256: &str) -> Option<ModelVerifier> {
-    let bytes = std::fs::read(entry(model, disclosure)?).ok()?;
+/// The cached verifier of `kind` of `model` for `disclosure`, if there is one and its
+/// SHA-256 is `pinned_sha256`.
+pub fn load(model: &Model, disclosure: Disclosure, kind: ProofKind, pinned_sha256: &str) -> Option<ModelVerifier> {
+    let bytes = std::fs::read(entry(model, disclosure, kind)?).ok()?;
     if hex::encode(Sha256::digest(&bytes)) != pinned_sha256 {
         return None;
     }
-    ModelVerifier::from_bytes(&bytes).ok()
+    ModelVerifier::from_bytes(&bytes).ok().filter(|v| v.kind() == kind)
 }
 
 /// Keep `verifier` when its bytes are the pinned ones (best effort: a cache that cannot be
 /// written only costs time).
 pub fn store(model: &Model, disclosure: Disclosure, verifier: &ModelVerifier, pinned_sha256: &str) {
-    let (Some(path), Ok(bytes)) = (entry(model, disclosure), verifier.to_bytes()) else { return };
+    let (Some(path), Ok(bytes)) = (entry(model, disclosure, verifier.kind()), verifier.to_bytes()) else { return };
     if hex::encode(Sha256::digest(&bytes)) != pinned_sha256 {
         return;
     }

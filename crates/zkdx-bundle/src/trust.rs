@@ -16,6 +16,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
+use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{ModelCircuit, ModelVerifier};
 use zkdx_model::{Disclosure, Model};
 
@@ -73,6 +74,10 @@ pub struct Endorsement {
     /// SHA-256 of each disclosure's serialised verifier (`ModelVerifier::to_bytes`), hex:
     /// what lets a verifier use a cached verifier without rebuilding the circuit.
     pub verifier_sha256: BTreeMap<String, String>,
+    /// SHA-256 of each disclosure's compact verifier (`CompactCircuit::verifier`), when the
+    /// publisher signed with `--compact`: what lets a compact bundle verify from the cache.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub compact_verifier_sha256: BTreeMap<String, String>,
     /// The publisher's public key (Ed25519), hex.
     pub publisher_key: String,
     /// When it was signed (RFC 3339), as the publisher states.
@@ -112,14 +117,34 @@ impl Endorsement {
     /// Sign `model` (with its card file) as the holder of `key`: builds the model's circuit
     /// for every disclosure it offers and pins their fingerprints.
     pub fn sign(model: &Model, key: &SigningKey, signed_at: String) -> Result<Endorsement, TrustError> {
+        Endorsement::sign_with(model, key, signed_at, false)
+    }
+
+    /// [`Endorsement::sign`], also pinning each disclosure's compact verifier when `compact`
+    /// (builds the recursive wrappers: tens of seconds per disclosure).
+    pub fn sign_with(
+        model: &Model,
+        key: &SigningKey,
+        signed_at: String,
+        compact: bool,
+    ) -> Result<Endorsement, TrustError> {
         let card = card_sha256(model).map_err(TrustError::Sign)?;
         let mut verifier_fingerprints = BTreeMap::new();
         let mut verifier_sha256 = BTreeMap::new();
+        let mut compact_verifier_sha256 = BTreeMap::new();
+        let sha = |v: &ModelVerifier| -> Result<String, TrustError> {
+            let bytes = v.to_bytes().map_err(|e| TrustError::Sign(e.to_string()))?;
+            Ok(hex::encode(Sha256::digest(&bytes)))
+        };
         for disclosure in [Disclosure::Label, Disclosure::Coarse, Disclosure::Exact] {
             if let Ok(circuit) = ModelCircuit::build(model, disclosure) {
                 verifier_fingerprints.insert(disclosure.to_string(), circuit.verifier_fingerprint());
-                let bytes = ModelVerifier::of(&circuit).to_bytes().map_err(|e| TrustError::Sign(e.to_string()))?;
-                verifier_sha256.insert(disclosure.to_string(), hex::encode(Sha256::digest(&bytes)));
+                verifier_sha256.insert(disclosure.to_string(), sha(&ModelVerifier::of(&circuit))?);
+                if compact {
+                    let wrapper =
+                        CompactCircuit::build(&circuit).verifier().map_err(|e| TrustError::Sign(e.to_string()))?;
+                    compact_verifier_sha256.insert(disclosure.to_string(), sha(&wrapper)?);
+                }
             }
         }
         let mut e = Endorsement {
@@ -130,6 +155,7 @@ impl Endorsement {
             card_sha256: card,
             verifier_fingerprints,
             verifier_sha256,
+            compact_verifier_sha256,
             publisher_key: hex::encode(key.verifying_key().as_bytes()),
             signed_at,
             signature: None,
@@ -275,6 +301,8 @@ pub struct Pin {
     pub fingerprint: String,
     /// SHA-256 of the serialised verifier, hex.
     pub verifier_sha256: String,
+    /// SHA-256 of the serialised compact verifier, if the endorsement pins one.
+    pub compact_verifier_sha256: Option<String>,
 }
 
 /// What a trusted publisher's endorsement pins for `model` with `disclosure`: `None` when
@@ -289,7 +317,8 @@ pub fn trusted_pin(model: &Model, disclosure: Disclosure, trust: &TrustList) -> 
     let fingerprint = e.verifier_fingerprints.get(&disclosure.to_string())?.clone();
     let publisher = endorsed_by(&e, model, &fingerprint, disclosure, trust).ok()?;
     let verifier_sha256 = e.verifier_sha256.get(&disclosure.to_string())?.clone();
-    Some(Pin { publisher, fingerprint, verifier_sha256 })
+    let compact_verifier_sha256 = e.compact_verifier_sha256.get(&disclosure.to_string()).cloned();
+    Some(Pin { publisher, fingerprint, verifier_sha256, compact_verifier_sha256 })
 }
 
 /// Whether `trust` approves `model` whose `disclosure` circuit has verifier-data

@@ -6,7 +6,7 @@ use crate::format::{ProofBundle, ResultClaim, COMPACT_PROOF_SYSTEM};
 use crate::make::result_claim;
 use crate::signature::{check_signature, SignatureStatus};
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{verify, Challenge, CircuitError, ModelCircuit, ModelVerifier, PublicValues};
+use zkdx_circuit::{verify, Challenge, CircuitError, ModelCircuit, ModelVerifier, ProofKind, PublicValues};
 use zkdx_model::Model;
 
 /// What a clinician reads: one outcome, each with its own exit code, so that a forgery and a
@@ -170,23 +170,23 @@ pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit)
     })
 }
 
-/// Check a compact `bundle` against `model` with its already built `wrapper` (building the
-/// wrappers is most of a compact bundle's verification; a caller checking many bundles of
-/// one model builds them once).
-pub fn check_compact_bundle(bundle: &ProofBundle, model: &Model, wrapper: &CompactCircuit) -> Verdict {
-    if bundle.proof.system != COMPACT_PROOF_SYSTEM {
-        return Verdict::invalid("the bundle holds a plain proof, not a compact one");
-    }
-    check_bundle_with(bundle, model, |bytes| wrapper.verify(bytes))
-}
-
-/// Check a plain (not compact) `bundle` against `model` with its verifier alone (a cached
-/// one, already checked against a trusted pin by the caller).
+/// Check `bundle` against `model` with its verifier alone (a cached one, already checked
+/// against a trusted pin by the caller) of the bundle's proof kind; CANNOT CHECK when the
+/// kinds differ (the caller then builds the circuit).
 pub fn check_bundle_with_verifier(bundle: &ProofBundle, model: &Model, verifier: &ModelVerifier) -> Verdict {
-    if bundle.proof.system == COMPACT_PROOF_SYSTEM {
-        return Verdict::cannot_check("a compact proof needs the model's circuit, not only its verifier");
+    if proof_kind(bundle) != verifier.kind() {
+        return Verdict::cannot_check("this verifier checks another kind of proof (plain or compact)");
     }
     check_bundle_with(bundle, model, |bytes| verifier.verify(bytes))
+}
+
+/// The kind of proof a bundle says it holds.
+pub fn proof_kind(bundle: &ProofBundle) -> ProofKind {
+    if bundle.proof.system == COMPACT_PROOF_SYSTEM {
+        ProofKind::Compact
+    } else {
+        ProofKind::Plain
+    }
 }
 
 /// Every check of [`check_bundle`], with `verify_proof` checking the proof bytes.

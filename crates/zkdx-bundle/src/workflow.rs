@@ -8,10 +8,10 @@ use base64::Engine;
 use crate::cache;
 use crate::format::{ProofBundle, ProofData, COMPACT_PROOF_SYSTEM};
 use crate::make::{make_bundle, now_rfc3339};
-use crate::trust::{approval, trusted_pin, Approval, TrustList};
-use crate::verdict::{check_bundle, check_bundle_with_verifier, freshness, Freshness, Verdict};
+use crate::trust::{approval, trusted_pin, Approval, Pin, TrustList};
+use crate::verdict::{check_bundle, check_bundle_with_verifier, freshness, proof_kind, Freshness, Verdict};
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{prove_answering, verify, Challenge, CircuitError, ModelCircuit, ModelVerifier, Salt};
+use zkdx_circuit::{prove_answering, verify, Challenge, CircuitError, ModelCircuit, ModelVerifier, ProofKind, Salt};
 use zkdx_model::{Disclosure, Model};
 
 /// The stages of making a proof, in order.
@@ -226,10 +226,16 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
         Err(e) => return cannot_check(format!("cannot use model {}: {e}", path.display()), Some(bundle)),
     };
     let disclosure = bundle.result.disclosure;
+    let kind = proof_kind(&bundle);
     let pin = trusted_pin(&model, disclosure, trust);
+    let pinned_sha256 = |pin: &Pin| match kind {
+        ProofKind::Plain => Some(pin.verifier_sha256.clone()),
+        ProofKind::Compact => pin.compact_verifier_sha256.clone(),
+    };
     // fast path: a verifier cached under a trusted pin, no circuit to build
     if let Some(pin) = &pin {
-        if let Some(verifier) = cache::load(&model, disclosure, &pin.verifier_sha256) {
+        let cached = pinned_sha256(pin).and_then(|sha| cache::load(&model, disclosure, kind, &sha));
+        if let Some(verifier) = cached {
             let verdict = match check_bundle_with_verifier(&bundle, &model, &verifier) {
                 Verdict::Valid { signer, .. } => Verdict::Valid { signer, publisher: Some(pin.publisher.clone()) },
                 other => other,
@@ -255,7 +261,17 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
     // the pin already is the approval when it pins this circuit; otherwise ask the trust
     // list why not (or whether it lists the digest)
     let pin = pin.filter(|p| p.fingerprint == fingerprint);
-    let verdict = match check_bundle(&bundle, &model, &circuit) {
+    // the verifier of the bundle's kind: the circuit's, or the compact wrappers' (built once
+    // here, kept in the cache below)
+    let verifier = match kind {
+        ProofKind::Plain => Ok(ModelVerifier::of(&circuit)),
+        ProofKind::Compact => CompactCircuit::build(&circuit).verifier(),
+    };
+    let verifier = match verifier {
+        Ok(v) => v,
+        Err(e) => return cannot_check(format!("cannot build the verifier: {e}"), Some(bundle)),
+    };
+    let verdict = match check_bundle_with_verifier(&bundle, &model, &verifier) {
         Verdict::Valid { signer, .. } => match &pin {
             Some(pin) => Verdict::Valid { signer, publisher: Some(pin.publisher.clone()) },
             None => match approval(&model, &fingerprint, disclosure, trust) {
@@ -265,8 +281,8 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
         },
         other => other,
     };
-    if let Some(pin) = pin {
-        cache::store(&model, disclosure, &ModelVerifier::of(&circuit), &pin.verifier_sha256);
+    if let Some(sha) = pin.as_ref().and_then(pinned_sha256) {
+        cache::store(&model, disclosure, &verifier, &sha);
     }
     Checked { verdict, bundle: Some(bundle), model: Some(model), freshness: None }
 }

@@ -5,12 +5,13 @@
 use std::path::PathBuf;
 
 use base64::Engine;
+use zkdx_bundle::cache;
 use zkdx_bundle::check_bundle;
 use zkdx_bundle::format::COMPACT_PROOF_SYSTEM;
-use zkdx_bundle::verdict::check_compact_bundle;
-use zkdx_bundle::workflow::{prove_diagnosis_with, ProveOptions, Stage};
-use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::ModelCircuit;
+use zkdx_bundle::trust::{trusted_pin, TrustList};
+use zkdx_bundle::verdict::check_bundle_with_verifier;
+use zkdx_bundle::workflow::{check_bundle_bytes, prove_diagnosis_with, ProveOptions, Stage};
+use zkdx_circuit::{ModelCircuit, ModelVerifier, ProofKind};
 use zkdx_model::{Disclosure, Model};
 
 fn path(rel: &str) -> PathBuf {
@@ -30,19 +31,32 @@ fn compact_bundle_verifies_and_tampering_is_caught() {
     let bytes = bundle.proof_bytes().unwrap();
     assert!(bytes.len() <= 64 * 1024, "compact proof of {} bytes", bytes.len());
 
-    // the wrappers built once (most of the cost) and reused for every check below;
-    // `check_bundle` itself builds them from the model's circuit
+    // the clinician's check: the wrappers are built once, and their verifier kept in the
+    // cache because the shipped endorsement pins it; the second check loads it
+    let cache = std::env::temp_dir().join(format!("zkdx-compact-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    std::env::set_var("ZKDX_CACHE_DIR", &cache); // this test binary's only test
+    let models = path("models");
+    let trust = TrustList::load(&TrustList::default_path(&models)).unwrap();
+    let pin = trusted_pin(&model, Disclosure::Exact, &trust).unwrap();
+    let pinned = pin.compact_verifier_sha256.expect("the shipped endorsement pins the compact verifier");
+    assert!(cache::load(&model, Disclosure::Exact, ProofKind::Compact, &pinned).is_none());
+    let first = check_bundle_bytes(&bundle.to_bytes(), None, &models, &trust, None);
+    assert!(first.verdict.is_valid(), "{:?}", first.verdict);
+    let wrapper =
+        cache::load(&model, Disclosure::Exact, ProofKind::Compact, &pinned).expect("cached after the first check");
+    let second = check_bundle_bytes(&bundle.to_bytes(), None, &models, &trust, None);
+    assert_eq!(second.verdict, first.verdict);
+    // a plain verifier never checks a compact proof, nor the other way round
     let circuit = ModelCircuit::build(&model, Disclosure::Exact).unwrap();
-    let wrapper = CompactCircuit::build(&circuit);
-    let verdict = check_compact_bundle(&bundle, &model, &wrapper);
-    assert!(verdict.is_valid(), "{verdict:?}");
+    assert!(!check_bundle_with_verifier(&bundle, &model, &ModelVerifier::of(&circuit)).is_valid());
 
     let mut tampered = bundle.clone();
     let mut b = bytes.clone();
     let mid = b.len() / 2;
     b[mid] ^= 1;
     tampered.proof.data = base64::engine::general_purpose::STANDARD.encode(&b);
-    assert!(!check_compact_bundle(&tampered, &model, &wrapper).is_valid());
+    assert!(!check_bundle_with_verifier(&tampered, &model, &wrapper).is_valid());
 
     // a compact proof is not accepted as a plain one, nor the other way round
     let mut relabelled = bundle.clone();
@@ -51,5 +65,5 @@ fn compact_bundle_verifies_and_tampering_is_caught() {
 
     let mut other = bundle;
     other.result.outputs[0] += 1;
-    assert!(!check_compact_bundle(&other, &model, &wrapper).is_valid());
+    assert!(!check_bundle_with_verifier(&other, &model, &wrapper).is_valid());
 }

@@ -22,6 +22,7 @@ use crate::error::CircuitError;
 use crate::field::{C, D, F};
 use crate::gadgets::Builder;
 use crate::public::{PublicLayout, PublicValues};
+use crate::verifier::ModelVerifier;
 use crate::verify::guarded;
 
 /// One recursive step: a circuit that verifies the previous step's proof.
@@ -110,6 +111,12 @@ impl CompactCircuit {
             .compress(&last.data.verifier_only.circuit_digest, &last.data.common)
             .map_err(|e| CircuitError::Prove(e.to_string()))?;
         Ok(compressed.to_bytes())
+    }
+
+    /// The verifier of this chain's compact proofs, to keep without the wrappers' prover data
+    /// (`ModelVerifier::to_bytes`).
+    pub fn verifier(&self) -> Result<ModelVerifier, CircuitError> {
+        Ok(ModelVerifier::compact(self.last()?.data.verifier_data(), self.layout))
     }
 
     /// Verify a compact proof; the model proof's public values on success.

@@ -28,5 +28,5 @@ pub use circuit::ModelCircuit;
 pub use error::CircuitError;
 pub use prove::{prove, prove_answering, Proof, Salt};
 pub use public::{Challenge, PublicValues};
-pub use verifier::ModelVerifier;
+pub use verifier::{ModelVerifier, ProofKind};
 pub use verify::verify;

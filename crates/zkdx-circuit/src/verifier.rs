@@ -23,7 +23,7 @@ use plonky2::gates::reducing::ReducingGate;
 use plonky2::gates::reducing_extension::ReducingExtensionGate;
 use plonky2::impl_gate_serializer;
 use plonky2::plonk::circuit_data::{VerifierCircuitData, VerifierOnlyCircuitData};
-use plonky2::plonk::proof::ProofWithPublicInputs;
+use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInputs};
 use plonky2::util::serialization::GateSerializer;
 use plonky2::{get_gate_tag_impl, read_gate_impl};
 
@@ -64,24 +64,47 @@ impl GateSerializer<F, D> for ZkdxGates {
     }
 }
 
-/// Leading bytes of a serialised verifier (and its encoding's version).
+/// Leading bytes of a serialised verifier of plain proofs (and its encoding's version).
 const MAGIC: &[u8] = b"zkdx-verifier-v1\0";
+/// Leading bytes of a serialised verifier of compact proofs.
+const COMPACT_MAGIC: &[u8] = b"zkdx-compact-verifier-v1\0";
+
+/// Which proofs a verifier checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofKind {
+    /// The model circuit's own zero-knowledge proofs.
+    Plain,
+    /// Compact proofs: the last recursive wrapper's compressed proofs (`crate::compact`).
+    Compact,
+}
 
 /// The fingerprint of verifier data: plonky2's circuit digest, hex.
 pub(crate) fn fingerprint_of(v: &VerifierOnlyCircuitData<C, D>) -> String {
     v.circuit_digest.elements.iter().map(|e| format!("{:016x}", e.to_canonical_u64())).collect()
 }
 
-/// A model's verifier data and public-input layout.
+/// A model's verifier data and public-input layout, for plain or compact proofs.
 pub struct ModelVerifier {
     data: VerifierCircuitData<F, C, D>,
     layout: PublicLayout,
+    kind: ProofKind,
 }
 
 impl ModelVerifier {
     /// The verifier of a built circuit.
     pub fn of(circuit: &ModelCircuit) -> ModelVerifier {
-        ModelVerifier { data: circuit.data.verifier_data(), layout: circuit.layout }
+        ModelVerifier { data: circuit.data.verifier_data(), layout: circuit.layout, kind: ProofKind::Plain }
+    }
+
+    /// The verifier of compact proofs: the last wrapper's verifier data, whose constants bind
+    /// the whole chain and so the model.
+    pub(crate) fn compact(data: VerifierCircuitData<F, C, D>, layout: PublicLayout) -> ModelVerifier {
+        ModelVerifier { data, layout, kind: ProofKind::Compact }
+    }
+
+    /// Which proofs it checks.
+    pub fn kind(&self) -> ProofKind {
+        self.kind
     }
 
     /// The verifier-data fingerprint (as [`ModelCircuit::verifier_fingerprint`]).
@@ -94,22 +117,34 @@ impl ModelVerifier {
         self.layout
     }
 
-    /// Verify proof bytes; the public values on success.
+    /// Verify proof bytes (of this verifier's kind); the public values on success.
     pub fn verify(&self, bytes: &[u8]) -> Result<PublicValues, CircuitError> {
         let common = &self.data.common;
-        guarded(
-            "proof",
-            bytes,
-            |b| ProofWithPublicInputs::<F, C, D>::from_bytes(b, common),
-            |p| self.layout.decode(&p.public_inputs),
-            |p| self.data.verify(p),
-        )
+        match self.kind {
+            ProofKind::Plain => guarded(
+                "proof",
+                bytes,
+                |b| ProofWithPublicInputs::<F, C, D>::from_bytes(b, common),
+                |p| self.layout.decode(&p.public_inputs),
+                |p| self.data.verify(p),
+            ),
+            ProofKind::Compact => guarded(
+                "compact proof",
+                bytes,
+                |b| CompressedProofWithPublicInputs::<F, C, D>::from_bytes(b, common),
+                |p| self.layout.decode(&p.public_inputs),
+                |p| self.data.verify_compressed(p),
+            ),
+        }
     }
 
     /// The verifier as bytes (deterministic for a given circuit).
     pub fn to_bytes(&self) -> Result<Vec<u8>, CircuitError> {
         let data = self.data.to_bytes(&ZkdxGates).map_err(|e| CircuitError::Malformed(format!("{e:?}")))?;
-        let mut out = MAGIC.to_vec();
+        let mut out = match self.kind {
+            ProofKind::Plain => MAGIC.to_vec(),
+            ProofKind::Compact => COMPACT_MAGIC.to_vec(),
+        };
         let index = Disclosure::ALL.iter().position(|d| *d == self.layout.disclosure).unwrap_or(0);
         out.push(index as u8);
         out.extend((self.layout.outputs as u64).to_le_bytes());
@@ -122,7 +157,11 @@ impl ModelVerifier {
     /// source or be checked against a trusted pin first.
     pub fn from_bytes(bytes: &[u8]) -> Result<ModelVerifier, CircuitError> {
         let bad = |why: &str| CircuitError::Malformed(format!("not a zkDx verifier: {why}"));
-        let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("wrong header"))?;
+        let (kind, rest) = match (bytes.strip_prefix(MAGIC), bytes.strip_prefix(COMPACT_MAGIC)) {
+            (Some(rest), _) => (ProofKind::Plain, rest),
+            (None, Some(rest)) => (ProofKind::Compact, rest),
+            (None, None) => return Err(bad("wrong header")),
+        };
         if rest.len() < 17 {
             return Err(bad("too short"));
         }
@@ -137,6 +176,6 @@ impl ModelVerifier {
             std::panic::catch_unwind(|| VerifierCircuitData::<F, C, D>::from_bytes(rest[17..].to_vec(), &ZkdxGates))
                 .map_err(|_| bad("unreadable verifier data"))?
                 .map_err(|e| bad(&format!("{e:?}")))?;
-        Ok(ModelVerifier { data, layout })
+        Ok(ModelVerifier { data, layout, kind })
     }
 }

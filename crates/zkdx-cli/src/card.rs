@@ -24,14 +24,14 @@ pub fn keygen(secret_out: &Path) -> Result<ExitCode> {
 }
 
 /// `zkdx card sign`: endorse a model (digest, card, circuits) with the key in `secret_file`.
-pub fn sign(model_path: &Path, secret_file: &Path) -> Result<ExitCode> {
+pub fn sign(model_path: &Path, secret_file: &Path, compact: bool) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
     let secret = read_secret(secret_file, 256).map_err(anyhow::Error::msg)?;
     let key = publisher_key_from_hex(&secret)?;
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .context("cannot format the time")?;
-    let e = Endorsement::sign(&model, &key, now)?;
+    let e = Endorsement::sign_with(&model, &key, now, compact)?;
     let out = Endorsement::path_for(&model);
     let bytes = serde_json::to_string_pretty(&e)? + "\n";
     write_atomically(&out, bytes.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?;

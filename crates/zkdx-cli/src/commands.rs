@@ -192,6 +192,10 @@ enum CardAction {
         /// The file holding the secret key (`-`: standard input).
         #[arg(long)]
         secret_file: PathBuf,
+        /// Also pin the compact verifiers, so that compact bundles verify from the cache too
+        /// (builds the recursive wrappers: tens of seconds per disclosure).
+        #[arg(long)]
+        compact: bool,
     },
     /// Export a model for a regulator's inventory: a CycloneDX 1.6 ML-BOM (the model card,
     /// accuracy with 95 % confidence intervals, the file hash, the zkDx digest and circuit
@@ -229,7 +233,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::CardSync { model } => card_sync(&model),
         Command::Card { action } => match action {
             CardAction::Keygen { secret_out } => crate::card::keygen(&secret_out),
-            CardAction::Sign { model, secret_file } => crate::card::sign(&model, &secret_file),
+            CardAction::Sign { model, secret_file, compact } => crate::card::sign(&model, &secret_file, compact),
             CardAction::Export { model, cyclonedx: _, output } => crate::card::export_cyclonedx(&model, &output),
             CardAction::Verify { model, trust } => {
                 let trust = trust.unwrap_or_else(|| model.with_file_name("trust.json"));
