@@ -61,6 +61,27 @@ pub struct Diagnosis {
     pub max_error: f64,
 }
 
+/// A probability as a person should read it: never a certainty the model cannot give.
+/// Whole percents (what a `coarse` disclosure proves) are shown as such, 0 and 100 as the
+/// ranges they stand for (rounded to the nearest percent); others to a tenth of a percent,
+/// with the ends shown as bounds.
+pub fn percent_text(p: f64) -> String {
+    let pct = 100.0 * p;
+    if (pct - pct.round()).abs() < 1e-9 {
+        match pct.round() as i64 {
+            100 => "≥ 99.5%".into(),
+            0 => "< 0.5%".into(),
+            n => format!("{n}%"),
+        }
+    } else if p >= 0.999 {
+        "> 99.9%".into()
+    } else if p <= 0.001 {
+        "< 0.1%".into()
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
 impl Model {
     /// Load an ONNX file, or a model card whose ONNX file sits next to it (`<id>.onnx`).
     /// A card's digest, when present, must match the model.
@@ -209,7 +230,7 @@ impl Model {
             Some(l) => {
                 let label = names.get(l).map_or("?", String::as_str);
                 let probs: Vec<String> =
-                    names.iter().zip(&o.probabilities).map(|(n, p)| format!("{n} {:.1}%", 100.0 * p)).collect();
+                    names.iter().zip(&o.probabilities).map(|(n, &p)| format!("{n} {}", percent_text(p))).collect();
                 if probs.is_empty() {
                     label.to_string()
                 } else {
@@ -276,5 +297,20 @@ fn interpret_values(graph: &Graph, values: Vec<f64>) -> Outcome {
             let p = 1.0 / (1.0 + (-z).exp());
             Outcome { values, label: Some(usize::from(z >= 0.0)), probabilities: vec![1.0 - p, p] }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_text;
+
+    #[test]
+    fn probabilities_never_read_as_certainty() {
+        assert_eq!(percent_text(1.0), "≥ 99.5%", "a coarse 100 % is a rounded value");
+        assert_eq!(percent_text(0.0), "< 0.5%");
+        assert_eq!(percent_text(0.98), "98%");
+        assert_eq!(percent_text(0.99985), "> 99.9%");
+        assert_eq!(percent_text(0.00015), "< 0.1%");
+        assert_eq!(percent_text(0.4567), "45.7%");
     }
 }
