@@ -445,28 +445,37 @@ async function openModel(path) {
     t.replaceChildren();
     const rows = [
       ["Model", `${m.name} (${m.id})`],
-      ["Digest", m.digest],
+      ["Kind", m.kind === "classification" ? `classifier: ${m.outputs.join(", ")}` : `score: ${m.outputs.join(", ")}`],
+      ["zkDx digest", m.digest + " (the quantised graph; docs/digest.md)"],
       ["File SHA-256", m.file_sha256],
       ["Shipped model with this digest", m.shipped_match || "none"],
       ["Parameters", m.parameters.toLocaleString()],
       ["Multiply-accumulates", m.macs.toLocaleString()],
-      ["Fixed-point scale", "2^" + m.scale_bits],
+      ["Arithmetic", `integers standing for multiples of 1/${(2 ** m.scale_bits).toLocaleString()} (${m.scale_bits} fractional bits)`],
     ];
     for (const [k, v] of rows) {
       const tr = el("tr");
-      tr.append(el("th", {}, k), el("td", { class: k === "Digest" || k === "File SHA-256" ? "mono" : "" }, v));
+      tr.append(el("th", {}, k), el("td", { class: k === "zkDx digest" || k === "File SHA-256" ? "mono" : "" }, v));
       t.appendChild(tr);
     }
-    const ops = $("ops-table");
-    ops.replaceChildren();
-    const head = el("tr");
-    head.append(el("th", {}, "#"), el("th", {}, "op"), el("th", {}, "shape"), el("th", {}, "parameters"));
-    ops.appendChild(head);
-    m.ops.forEach((op, i) => {
-      const tr = el("tr");
-      tr.append(el("td", {}, String(i)), el("td", {}, op.kind), el("td", {}, op.detail), el("td", {}, String(op.parameters)));
-      ops.appendChild(tr);
-    });
+    const table = (id, header, lines) => {
+      const tbl = $(id);
+      tbl.replaceChildren();
+      const head = el("tr");
+      head.append(...header.map((h) => el("th", {}, h)));
+      tbl.appendChild(head);
+      for (const cells of lines) {
+        const tr = el("tr");
+        tr.append(...cells.map(([text, cls]) => el("td", cls ? { class: cls } : {}, text)));
+        tbl.appendChild(tr);
+      }
+    };
+    table("features-table", ["feature", "unit", "accepted range"],
+      m.features.map((f) => [[f.name], [f.unit || "–"], [`${f.min} to ${f.max}`]]));
+    table("circuits-table", ["disclosure", "what a proof makes public", "size", "verifier-data fingerprint"],
+      m.circuits.map((c) => [[c.disclosure], [c.discloses], [`${c.rows.toLocaleString()} rows`], [c.fingerprint, "mono"]]));
+    table("ops-table", ["#", "layer", "shape", "parameters"],
+      m.ops.map((op, i) => [[String(i)], [op.onnx], [op.detail], [op.parameters.toLocaleString()]]));
     $("inspect").classList.remove("hidden");
   } catch (e) {
     $("inspect").classList.add("hidden");

@@ -397,8 +397,29 @@ pub async fn verify_bundle(
 #[derive(Debug, Serialize)]
 pub struct OpView {
     kind: String,
+    /// What it is in ONNX's terms.
+    onnx: String,
     detail: String,
     parameters: usize,
+}
+
+/// One input feature, for the regulator.
+#[derive(Debug, Serialize)]
+pub struct FeatureView {
+    name: String,
+    unit: String,
+    min: f64,
+    max: f64,
+}
+
+/// One disclosure's circuit, for the regulator.
+#[derive(Debug, Serialize)]
+pub struct CircuitView {
+    disclosure: String,
+    /// What a proof of it makes public, in words.
+    discloses: String,
+    rows: usize,
+    fingerprint: String,
 }
 
 /// What a regulator sees of a model file.
@@ -413,6 +434,12 @@ pub struct InspectView {
     scale_bits: u32,
     ops: Vec<OpView>,
     shipped_match: Option<String>,
+    /// `classification` or `regression`.
+    kind: &'static str,
+    features: Vec<FeatureView>,
+    /// Class labels, or the score's name with its unit.
+    outputs: Vec<String>,
+    circuits: Vec<CircuitView>,
 }
 
 /// Inspect a model file: ops, parameters, digest, and which shipped model (if any) has the
@@ -424,8 +451,37 @@ pub async fn inspect_model(path: String) -> UiResult<InspectView> {
         let mut len = m.graph.input_len();
         let mut ops = Vec::new();
         for op in &m.graph.ops {
-            ops.push(OpView { kind: op.kind().into(), detail: op.detail(len), parameters: op.parameters() });
+            ops.push(OpView {
+                kind: op.kind().into(),
+                onnx: op.onnx_terms().into(),
+                detail: op.detail(len),
+                parameters: op.parameters(),
+            });
             len = op.output_len(len);
+        }
+        let schema = m.schema();
+        let features = m
+            .graph
+            .inputs
+            .iter()
+            .zip(&schema.units)
+            .map(|(i, unit)| FeatureView { name: i.name.clone(), unit: unit.clone(), min: i.min, max: i.max })
+            .collect();
+        let unit = m.card.as_ref().and_then(|c| c.output.as_ref()).map(|o| o.unit.clone());
+        let classifier = m.graph.is_classifier();
+        let outputs = match (&unit, classifier) {
+            (Some(u), false) => m.graph.outputs.iter().map(|o| format!("{o} ({u})")).collect(),
+            _ => m.graph.outputs.clone(),
+        };
+        let mut circuits = Vec::new();
+        for disclosure in zkdx_model::disclosure::available(m.graph.head) {
+            let circuit = zkdx_circuit::ModelCircuit::build(&m, disclosure).map_err(|e| e.to_string())?;
+            circuits.push(CircuitView {
+                disclosure: disclosure.to_string(),
+                discloses: disclosure.explain().to_string(),
+                rows: 1 << circuit.stats().degree_bits,
+                fingerprint: circuit.verifier_fingerprint(),
+            });
         }
         let digest = m.digest.to_string();
         let shipped_match = models::summaries()
@@ -443,6 +499,10 @@ pub async fn inspect_model(path: String) -> UiResult<InspectView> {
             scale_bits: m.graph.scale_bits,
             ops,
             shipped_match,
+            kind: if classifier { "classification" } else { "regression" },
+            features,
+            outputs,
+            circuits,
         })
     });
     task.await.map_err(|e| format!("the inspection failed: {e}"))?

@@ -305,6 +305,18 @@ try {
     await call("selectTab", "regulator");
     await call("openModel", path.join(root, "models/breast-cancer.onnx"));
     await waitText("#inspect-table", (t) => t.includes("sha256:") && t.includes("Breast mass malignancy"));
+    const info = await (await $("#inspect-table")).getText();
+    assert.match(info, /classifier: malignant, benign/);
+    assert.match(info, /multiples of 1\/65[,.\u202f\u00a0]?536 \(16 fractional bits\)/);
+    const features = await (await $("#features-table")).getText();
+    assert.match(features, /mean radius/);
+    assert.match(features, /mean radius\s*image units\s*0 to 43/, "each feature with its unit and range");
+    const circuits = await (await $("#circuits-table")).getText();
+    assert.equal((circuits.match(/[0-9a-f]{64}/g) || []).length, 3, "label, coarse and exact, each with its fingerprint");
+    assert.match(circuits, /512 rows/);
+    const layers = await (await $("#ops-table")).getText();
+    assert.match(layers, /dense layer \(ONNX Gemm/);
+    assert.doesNotMatch(layers, /AddConst|MulConst/, "zkDx's internal op names are not shown");
     await call("compareBundle", bundlePath);
     await waitText("#compare-result", (t) => t === "the bundle speaks of this model");
     await shot("8-regulator.png");

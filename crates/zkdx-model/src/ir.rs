@@ -162,6 +162,22 @@ impl<W> Op<W> {
         }
     }
 
+    /// What the op is, in the words of the ONNX operators it comes from (for a regulator,
+    /// who knows the exported graph rather than zkDx's names).
+    pub fn onnx_terms(&self) -> &'static str {
+        match self {
+            Op::Dense { .. } => "dense layer (ONNX Gemm, or MatMul and Add)",
+            Op::Conv2d { .. } => "2-D convolution (ONNX Conv)",
+            Op::AddConst { .. } => "adds a constant per value (ONNX Add or Sub; a scaler's offset)",
+            Op::MulConst { .. } => "multiplies by a constant per value (ONNX Mul or Div; a scaler's scale)",
+            Op::Relu => "ReLU (ONNX Relu)",
+            Op::MaxPool { .. } => "max pooling (ONNX MaxPool)",
+            Op::AvgPool { .. } => "average pooling (ONNX AveragePool or GlobalAveragePool)",
+            Op::Reshape { .. } => "reshape (ONNX Reshape or Flatten)",
+            Op::Sigmoid => "sigmoid (ONNX Sigmoid)",
+        }
+    }
+
     /// Shapes and windows in words, for `zkdx inspect` and the app.
     pub fn detail(&self, input_len: usize) -> String {
         match self {
