@@ -140,6 +140,16 @@ mod tests {
     }
 
     #[test]
+    fn fewer_than_eight_scale_bits_are_refused_and_eight_accepted() {
+        let mut h = Harness::new();
+        let gate = crate::config::mat_vec_gate(&h.b.config);
+        let gap = h.private(0);
+        let e = percentages(&mut h.b, gate, &exp_rows(), &[gap], 24, STEP_BITS - 1).err().unwrap_or_default();
+        assert!(e.contains("at least 8 scale bits"), "{e}");
+        assert!(percentages(&mut h.b, gate, &exp_rows(), &[gap], 24, STEP_BITS).is_ok());
+    }
+
+    #[test]
     fn honest_percentages_match_the_reference() {
         for logits in [vec![0, 0], vec![131_072, -65_536], vec![-229_376, 13_107, 72_090], vec![589_824, -589_824]] {
             let out = accepts(run(&logits, |_| {}));
