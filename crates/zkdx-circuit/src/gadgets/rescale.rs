@@ -82,6 +82,15 @@ mod tests {
     }
 
     #[test]
+    fn the_widest_unique_quotient_is_accepted_and_one_bit_more_refused() {
+        let mut h = Harness::new();
+        let a = h.private(0);
+        assert!(rescale(&mut h.b, a, K, 0, MAX_BITS - K).is_ok(), "q_bits + k = MAX_BITS is still unique");
+        let e = rescale(&mut h.b, a, K, 0, MAX_BITS - K + 1).err().unwrap_or_default();
+        assert!(e.contains("would not be unique"), "{e}");
+    }
+
+    #[test]
     fn honest_rescale_proves() {
         for acc in [0i128, 1000, -1000, 127, 128, -129, 65_000] {
             let (q, r) = fixed::rescale(acc, K);

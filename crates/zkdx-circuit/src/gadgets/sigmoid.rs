@@ -128,18 +128,26 @@ mod tests {
     }
 
     fn honest(x: i64) -> Hints {
-        let (t, r) = sigmoid::step(x, K);
+        honest_at(x, K)
+    }
+
+    fn honest_at(x: i64, k: u32) -> Hints {
+        let (t, r) = sigmoid::step(x, k);
         let u = t + OFFSET;
         let a = u.max(0);
         Hints { t: t.into(), r: r.into(), low: u > 0, high: 4095 - a > 0, one_hot: flags(sigmoid::index(t)) }
     }
 
     fn run(x: i64, h: Hints, claimed: Option<i128>) -> Harness {
+        run_at(x, h, claimed, K, Interval { lo: -(40 << K), hi: 40 << K })
+    }
+
+    /// [`run`] at scale `2^k` with the input interval `iv`.
+    fn run_at(x: i64, h: Hints, claimed: Option<i128>, k: u32, iv: Interval) -> Harness {
         let mut hs = Harness::new();
         let xt = hs.private(x.into());
         let gate = crate::config::mat_vec_gate(&hs.b.config);
-        let iv = Interval { lo: -(40 << K), hi: 40 << K };
-        let s = sigmoid_gadget(&mut hs.b, xt, iv, K, gate, &table_rows(K)).unwrap_or_else(|e| unreachable!("{e}"));
+        let s = sigmoid_gadget(&mut hs.b, xt, iv, k, gate, &table_rows(k)).unwrap_or_else(|e| unreachable!("{e}"));
         let step = s.step.unwrap_or_else(|| unreachable!());
         hs.set(step.q, h.t);
         hs.set(step.r, h.r);
@@ -161,12 +169,37 @@ mod tests {
     }
 
     #[test]
+    fn fewer_than_eight_scale_bits_are_refused_and_eight_accepted() {
+        let mut hs = Harness::new();
+        let x = hs.private(0);
+        let gate = crate::config::mat_vec_gate(&hs.b.config);
+        let iv = Interval { lo: -1, hi: 1 };
+        let e = sigmoid_gadget(&mut hs.b, x, iv, STEP_BITS - 1, gate, &table_rows(K)).err().unwrap_or_default();
+        assert!(e.contains("at least 8 scale bits"), "{e}");
+        assert!(sigmoid_gadget(&mut hs.b, x, iv, STEP_BITS, gate, &table_rows(STEP_BITS)).is_ok());
+    }
+
+    #[test]
     fn honest_sigmoid_matches_the_reference() {
         let table = sigmoid::table(K);
         for x in [-30.0f64, -8.0, -1.25, 0.0, 0.7, 7.999, 12.0] {
             let q = (x * 65536.0).round() as i64;
             let out = accepts(run(q, honest(q), None));
             assert_eq!(to_signed(out[0]), i128::from(sigmoid::sigmoid(q, K, &table)), "σ({x})");
+        }
+    }
+
+    /// The interval bookkeeping decides which clamps need a hint; a narrow input interval and
+    /// a scale above the table's precision take the paths the wide default does not (the
+    /// mutation run found their arithmetic untested).
+    #[test]
+    fn honest_sigmoid_matches_the_reference_on_narrow_intervals_and_other_scales() {
+        for (k, lo, hi, x) in [(16u32, -7.9f64, -0.1f64, -1.0f64), (16, 0.1, 7.9, 2.5), (20, -40.0, 40.0, 1.5), (20, -3.0, 3.0, -0.75)] {
+            let q = |v: f64| (v * f64::from(1u32 << k)).round() as i64;
+            let iv = Interval { lo: q(lo).into(), hi: q(hi).into() };
+            let out = accepts(run_at(q(x), honest_at(q(x), k), None, k, iv));
+            let want = sigmoid::sigmoid(q(x), k, &sigmoid::table(k));
+            assert_eq!(to_signed(out[0]), i128::from(want), "σ({x}) at 2^{k} within [{lo}, {hi}]");
         }
     }
 

@@ -70,3 +70,27 @@ pub fn select(
     }
     Ok((y, flags))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gadgets::testing::Harness;
+
+    /// Any table that is not 64 rows of 64 values is refused, whichever dimension is wrong
+    /// (the mutation run found the shape check's `||` untested).
+    #[test]
+    fn a_table_of_the_wrong_shape_is_refused() {
+        let mut h = Harness::new();
+        let gate = crate::config::mat_vec_gate(&h.b.config);
+        let index = h.private(0);
+        let good = rows(&vec![1; BASE * BASE]);
+        assert!(select(&mut h.b, gate, &good, index).is_ok());
+        let mut short_row = good.clone();
+        short_row[3].pop();
+        let few_rows = good[1..].to_vec();
+        for bad in [short_row, few_rows] {
+            let e = select(&mut h.b, gate, &bad, index).err().unwrap_or_default();
+            assert!(e.contains("64 rows of 64 values"), "{e}");
+        }
+    }
+}
