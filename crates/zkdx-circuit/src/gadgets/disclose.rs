@@ -153,8 +153,13 @@ mod tests {
     fn honest_percentages_match_the_reference() {
         // three equal logits: S = 3·65536 and the rounding window 2S needs 19 bits (the
         // mutation run found a narrower window uncaught with smaller sums)
-        let cases =
-            [vec![0, 0], vec![131_072, -65_536], vec![-229_376, 13_107, 72_090], vec![589_824, -589_824], vec![0, 0, 0]];
+        let cases = [
+            vec![0, 0],
+            vec![131_072, -65_536],
+            vec![-229_376, 13_107, 72_090],
+            vec![589_824, -589_824],
+            vec![0, 0, 0],
+        ];
         for logits in cases {
             let out = accepts(run(&logits, |_| {}));
             let got: Vec<i128> = out.iter().map(|&f| to_signed(f)).collect();

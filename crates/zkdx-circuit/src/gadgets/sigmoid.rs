@@ -194,7 +194,17 @@ mod tests {
     /// mutation run found their arithmetic untested).
     #[test]
     fn honest_sigmoid_matches_the_reference_on_narrow_intervals_and_other_scales() {
-        for (k, lo, hi, x) in [(16u32, -7.9f64, -0.1f64, -1.0f64), (16, 0.1, 7.9, 2.5), (20, -40.0, 40.0, 1.5), (20, -3.0, 3.0, -0.75)] {
+        let cases = [
+            (16u32, -7.9f64, -0.1f64, -1.0f64),
+            (16, 0.1, 7.9, 2.5),
+            // intervals that straddle a clamp's edge, where the bounds decide one clamp only
+            (16, -11.7, 3.9, 0.0),
+            (16, 0.1, 11.7, 2.5),
+            (16, -11.7, -0.1, -1.0),
+            (20, -40.0, 40.0, 1.5),
+            (20, -3.0, 3.0, -0.75),
+        ];
+        for (k, lo, hi, x) in cases {
             let q = |v: f64| (v * f64::from(1u32 << k)).round() as i64;
             let iv = Interval { lo: q(lo).into(), hi: q(hi).into() };
             let out = accepts(run_at(q(x), honest_at(q(x), k), None, k, iv));
