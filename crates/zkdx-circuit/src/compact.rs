@@ -15,7 +15,7 @@ use plonky2::fri::reduction_strategies::FriReductionStrategy;
 use plonky2::fri::FriConfig;
 use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData, CommonCircuitData, VerifierOnlyCircuitData};
-use plonky2::plonk::proof::{CompressedProofWithPublicInputs, ProofWithPublicInputs, ProofWithPublicInputsTarget};
+use plonky2::plonk::proof::{ProofWithPublicInputs, ProofWithPublicInputsTarget};
 
 use crate::circuit::ModelCircuit;
 use crate::error::CircuitError;
@@ -23,7 +23,6 @@ use crate::field::{C, D, F};
 use crate::gadgets::Builder;
 use crate::public::{PublicLayout, PublicValues};
 use crate::verifier::ModelVerifier;
-use crate::verify::guarded;
 
 /// One recursive step: a circuit that verifies the previous step's proof.
 struct Wrapper {
@@ -121,15 +120,7 @@ impl CompactCircuit {
 
     /// Verify a compact proof; the model proof's public values on success.
     pub fn verify(&self, bytes: &[u8]) -> Result<PublicValues, CircuitError> {
-        let last = self.last()?;
-        let common = &last.data.common;
-        guarded(
-            "compact proof",
-            bytes,
-            |b| CompressedProofWithPublicInputs::<F, C, D>::from_bytes(b, common),
-            |p| self.layout.decode(&p.public_inputs),
-            |p| last.data.verifier_data().verify_compressed(p),
-        )
+        self.verifier()?.verify(bytes)
     }
 
     fn last(&self) -> Result<&Wrapper, CircuitError> {
