@@ -40,6 +40,13 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// `zkdx prove MODEL RECORD -q -o OUT`, which must succeed; its output.
+fn prove_ok(model: &str, record: &str, out: &Path) -> Output {
+    let o = zkdx(&["prove", model, record, "-q", "-o", s(out)]);
+    assert!(o.status.success(), "prove {model} {record}: {}", text(&o));
+    o
+}
+
 #[test]
 fn infer_prints_the_diagnosis() {
     let o = zkdx(&["infer", "models/breast-cancer.onnx", "models/examples/breast-cancer-malignant.json"]);
@@ -205,8 +212,7 @@ fn two_default_bundles_of_one_record_share_only_the_disclosed_result() {
     let mut bundles = Vec::new();
     for name in ["link-a.zkdx.json", "link-b.zkdx.json"] {
         let bundle = tmp(name);
-        let o = zkdx(&["prove", "models/breast-cancer.onnx", record, "-o", s(&bundle), "-q"]);
-        assert!(o.status.success(), "{}", text(&o));
+        let o = prove_ok("models/breast-cancer.onnx", record, &bundle);
         assert!(text(&o).contains("coarse"), "coarse is the default: {}", text(&o));
         let o = zkdx(&["verify", s(&bundle)]);
         assert!(o.status.success() && text(&o).contains("disclosed  coarse"), "{}", text(&o));
@@ -301,8 +307,7 @@ fn a_bundle_answers_the_clinicians_challenge_and_no_other() {
     assert!(v["reason"].as_str().unwrap().contains(&format!("answers challenge {code}, not yours ({other})")), "{v}");
     // a bundle made without a challenge does not answer one
     let plain = tmp("unchallenged.zkdx.json");
-    let o = zkdx(&["prove", "models/diabetes-progression.onnx", record, "-o", s(&plain), "-q"]);
-    assert!(o.status.success(), "{}", text(&o));
+    prove_ok("models/diabetes-progression.onnx", record, &plain);
     let o = zkdx(&["verify", s(&plain), "--challenge", &code]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("answers no challenge"), "{}", text(&o));
@@ -337,25 +342,9 @@ fn audit_reports_every_bundle_in_a_folder_with_its_own_outcome() {
     let folder = tmp("audit-bundles");
     std::fs::create_dir_all(&folder).unwrap();
     let valid = folder.join("a-valid.zkdx.json");
-    let o = zkdx(&[
-        "prove",
-        "models/breast-cancer.onnx",
-        "models/examples/breast-cancer-benign.json",
-        "-q",
-        "-o",
-        s(&valid),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    prove_ok("models/breast-cancer.onnx", "models/examples/breast-cancer-benign.json", &valid);
     let unapproved = folder.join("b-unapproved.zkdx.json");
-    let o = zkdx(&[
-        "prove",
-        "models/diabetes-progression.onnx",
-        "models/examples/diabetes-progression.json",
-        "-q",
-        "-o",
-        s(&unapproved),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    prove_ok("models/diabetes-progression.onnx", "models/examples/diabetes-progression.json", &unapproved);
     let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&valid).unwrap()).unwrap();
     b["result"]["label"] = "malignant".into();
     b["result"]["label_index"] = 0.into();
@@ -501,15 +490,7 @@ fn a_valid_proof_of_an_unapproved_model_is_never_plain_valid() {
     card["name"] = "Breast mass malignancy (Wisconsin diagnostic)".into();
     std::fs::write(evil.join("breast-cancer.json"), serde_json::to_string_pretty(&card).unwrap()).unwrap();
     let bundle = tmp("evil.zkdx.json");
-    let o = zkdx(&[
-        "prove",
-        s(&evil.join("breast-cancer.onnx")),
-        "models/examples/diabetes-progression.json",
-        "-q",
-        "-o",
-        s(&bundle),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    prove_ok(s(&evil.join("breast-cancer.onnx")), "models/examples/diabetes-progression.json", &bundle);
     // its own folder, with the shipped trust list: a valid proof, an unapproved model
     let o = zkdx(&["verify", s(&bundle), "--models", s(&evil), "--trust", "models/trust.json"]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
@@ -556,15 +537,7 @@ fn a_valid_proof_of_an_unapproved_model_is_never_plain_valid() {
 
     // and an honest bundle of a shipped model names the shipped publisher
     let honest = tmp("honest.zkdx.json");
-    let o = zkdx(&[
-        "prove",
-        "models/breast-cancer.onnx",
-        "models/examples/breast-cancer-benign.json",
-        "-q",
-        "-o",
-        s(&honest),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    prove_ok("models/breast-cancer.onnx", "models/examples/breast-cancer-benign.json", &honest);
     let o = zkdx(&["verify", s(&honest)]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("publisher  zkDx demonstration publisher"), "{}", text(&o));
@@ -589,15 +562,7 @@ fn a_valid_proof_of_an_unapproved_model_is_never_plain_valid() {
 #[test]
 fn an_edited_model_name_or_version_is_invalid_through_the_cli() {
     let bundle = tmp("to-rename.zkdx.json");
-    let o = zkdx(&[
-        "prove",
-        "models/breast-cancer.onnx",
-        "models/examples/breast-cancer-benign.json",
-        "-q",
-        "-o",
-        s(&bundle),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    prove_ok("models/breast-cancer.onnx", "models/examples/breast-cancer-benign.json", &bundle);
     let original: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
     for (field, value) in [("name", "Breast mass malignancy (FDA-cleared edition)"), ("version", "9.9.9")] {
         let mut b = original.clone();
@@ -616,15 +581,7 @@ fn a_second_verification_uses_the_pinned_cached_verifier_and_ignores_a_tampered_
     let cache = tmp("verifier-cache");
     let _ = std::fs::remove_dir_all(&cache);
     let bundle = tmp("cached.zkdx.json");
-    let o = zkdx(&[
-        "prove",
-        "models/breast-cancer.onnx",
-        "models/examples/breast-cancer-benign.json",
-        "-q",
-        "-o",
-        s(&bundle),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    prove_ok("models/breast-cancer.onnx", "models/examples/breast-cancer-benign.json", &bundle);
     let verify = || {
         Command::new(env!("CARGO_BIN_EXE_zkdx"))
             .args(["verify", s(&bundle)])

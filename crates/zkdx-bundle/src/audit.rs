@@ -51,6 +51,26 @@ pub struct AuditEntry {
     pub signer: Option<String>,
 }
 
+impl AuditEntry {
+    /// The line of a bundle that could not be checked; every detail absent.
+    fn cannot_check(file: &Path, reason: Option<String>) -> AuditEntry {
+        AuditEntry {
+            file: file.display().to_string(),
+            outcome: "CANNOT CHECK",
+            exit_code: 2,
+            reason,
+            model: None,
+            digest: None,
+            publisher: None,
+            disclosure: None,
+            result: None,
+            challenge: None,
+            created_at_as_claimed: None,
+            signer: None,
+        }
+    }
+}
+
 /// The whole audit.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditReport {
@@ -212,27 +232,11 @@ pub fn audit_folder(
 }
 
 fn audit_one(file: &Path, bytes: Result<Vec<u8>, String>, models_dir: &Path, trust: &TrustList) -> AuditEntry {
-    let mut entry = AuditEntry {
-        file: file.display().to_string(),
-        outcome: "CANNOT CHECK",
-        exit_code: 2,
-        reason: None,
-        model: None,
-        digest: None,
-        publisher: None,
-        disclosure: None,
-        result: None,
-        challenge: None,
-        created_at_as_claimed: None,
-        signer: None,
-    };
     let bytes = match bytes {
         Ok(b) => b,
-        Err(e) => {
-            entry.reason = Some(e);
-            return entry;
-        }
+        Err(e) => return AuditEntry::cannot_check(file, Some(e)),
     };
+    let mut entry = AuditEntry::cannot_check(file, None);
     let checked = check_bundle_bytes(&bytes, None, models_dir, trust, None);
     let verdict = &checked.verdict;
     entry.outcome = verdict.headline();
@@ -268,18 +272,12 @@ mod tests {
             trust_list: "t".into(),
             summary: BTreeMap::from([("INVALID", 1)]),
             bundles: vec![AuditEntry {
-                file: "<img src=x onerror=alert(1)>.zkdx.json".into(),
                 outcome: "INVALID",
                 exit_code: 1,
-                reason: Some("<i>edited</i>".into()),
-                model: None,
-                digest: None,
-                publisher: None,
-                disclosure: None,
-                result: None,
-                challenge: None,
-                created_at_as_claimed: None,
-                signer: None,
+                ..AuditEntry::cannot_check(
+                    Path::new("<img src=x onerror=alert(1)>.zkdx.json"),
+                    Some("<i>edited</i>".into()),
+                )
             }],
         };
         let html = report.to_html();
