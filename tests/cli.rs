@@ -64,7 +64,9 @@ fn digest_and_inspect_reproduce_the_cards_digest() {
     assert!(digest.starts_with("sha256:") && card.contains(&digest), "{digest}");
     let o = zkdx(&["inspect", "models/breast-cancer.onnx"]);
     assert!(text(&o).contains(&digest) && text(&o).contains("parameters 710"), "{}", text(&o));
-    assert!(text(&o).contains("100 bits conjectured") && text(&o).contains("at most 58 bits"), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("coarse 2^9 rows, 100 bits conjectured, 56.9 provable"), "{t}");
+    assert!(t.contains("high       coarse 2^11 rows, 102.3 bits provable"), "{t}");
 }
 
 #[test]
@@ -326,6 +328,37 @@ fn a_bundle_answers_the_clinicians_challenge_and_no_other() {
     let o = zkdx(&["verify", s(&bundle), "--challenge", "7K2M-9QXF"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("16 letters and digits"), "{}", text(&o));
+}
+
+#[test]
+fn a_high_assurance_proof_verifies_as_one_and_cannot_pass_for_the_other_level() {
+    let model = "models/breast-cancer.onnx";
+    let record = "models/examples/breast-cancer-malignant.csv";
+    let high = tmp("high.zkdx.json");
+    let o = zkdx(&["prove", model, record, "-q", "-o", s(&high), "--assurance", "high"]);
+    assert!(o.status.success() && text(&o).contains("assurance  high: at least 100 bits provable"), "{}", text(&o));
+    let o = zkdx(&["verify", s(&high)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("assurance  high") && text(&o).contains("demonstration publisher"), "{}", text(&o));
+    // the same proof relabelled as a standard one is checked against the standard circuit
+    let relabelled = tmp("high-as-standard.zkdx.json");
+    let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&high).unwrap()).unwrap();
+    b["proof"]["system"] = "plonky2-1.1 goldilocks poseidon zk".into();
+    std::fs::write(&relabelled, serde_json::to_vec(&b).unwrap()).unwrap();
+    assert_eq!(zkdx(&["verify", s(&relabelled)]).status.code(), Some(1));
+    // and a standard proof relabelled as high assurance is INVALID
+    let standard = tmp("standard.zkdx.json");
+    prove_ok(model, record, &standard);
+    let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&standard).unwrap()).unwrap();
+    b["proof"]["system"] = "plonky2-1.1 goldilocks poseidon zk, high assurance".into();
+    std::fs::write(&relabelled, serde_json::to_vec(&b).unwrap()).unwrap();
+    let o = zkdx(&["verify", s(&relabelled), "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // compact proofs have standard assurance only: refused before proving, nothing written
+    let compact = tmp("high-compact.zkdx.json");
+    let o = zkdx(&["prove", model, record, "-q", "-o", s(&compact), "--assurance", "high", "--compact"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("either a compact proof or high assurance") && !compact.exists(), "{}", text(&o));
 }
 
 #[test]

@@ -172,7 +172,7 @@ pub async fn prove(
         let proven = prove_diagnosis_with(
             &model,
             &x,
-            &ProveOptions { disclosure, compact: false, challenge },
+            &ProveOptions { disclosure, challenge, ..ProveOptions::default() },
             |s| {
                 let _ = emitter.emit("prove-progress", Progress { stage: s.label(), fraction: s.fraction() });
             },

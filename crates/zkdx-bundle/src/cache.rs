@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
-use zkdx_circuit::{ModelVerifier, ProofKind};
-use zkdx_model::{Disclosure, Model};
+use zkdx_circuit::{ModelVerifier, ProofKind, Variant};
+use zkdx_model::Model;
 
 /// The cache folder, if the environment names one.
 pub fn dir() -> Option<PathBuf> {
@@ -19,20 +19,20 @@ pub fn dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|h| h.join(".cache/zkdx")))
 }
 
-fn entry(model: &Model, disclosure: Disclosure, kind: ProofKind) -> Option<PathBuf> {
+fn entry(model: &Model, variant: Variant, kind: ProofKind) -> Option<PathBuf> {
     let digest = model.digest.to_string();
     let hex = digest.strip_prefix("sha256:").unwrap_or(&digest);
     let suffix = match kind {
         ProofKind::Plain => "",
         ProofKind::Compact => "-compact",
     };
-    Some(dir()?.join("verifiers").join(format!("{hex}-{disclosure}{suffix}.bin")))
+    Some(dir()?.join("verifiers").join(format!("{hex}-{}{suffix}.bin", variant.key())))
 }
 
-/// The cached verifier of `kind` of `model` for `disclosure`, if there is one and its
+/// The cached verifier of `kind` of `model`'s `variant` circuit, if there is one and its
 /// SHA-256 is `pinned_sha256`.
-pub fn load(model: &Model, disclosure: Disclosure, kind: ProofKind, pinned_sha256: &str) -> Option<ModelVerifier> {
-    let bytes = std::fs::read(entry(model, disclosure, kind)?).ok()?;
+pub fn load(model: &Model, variant: Variant, kind: ProofKind, pinned_sha256: &str) -> Option<ModelVerifier> {
+    let bytes = std::fs::read(entry(model, variant, kind)?).ok()?;
     if hex::encode(Sha256::digest(&bytes)) != pinned_sha256 {
         return None;
     }
@@ -41,8 +41,8 @@ pub fn load(model: &Model, disclosure: Disclosure, kind: ProofKind, pinned_sha25
 
 /// Keep `verifier` when its bytes are the pinned ones (best effort: a cache that cannot be
 /// written only costs time).
-pub fn store(model: &Model, disclosure: Disclosure, verifier: &ModelVerifier, pinned_sha256: &str) {
-    let (Some(path), Ok(bytes)) = (entry(model, disclosure, verifier.kind()), verifier.to_bytes()) else { return };
+pub fn store(model: &Model, variant: Variant, verifier: &ModelVerifier, pinned_sha256: &str) {
+    let (Some(path), Ok(bytes)) = (entry(model, variant, verifier.kind()), verifier.to_bytes()) else { return };
     if hex::encode(Sha256::digest(&bytes)) != pinned_sha256 {
         return;
     }

@@ -30,7 +30,7 @@
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use zkdx_circuit::Challenge;
+use zkdx_circuit::{Assurance, Challenge, ProofKind};
 use zkdx_model::Disclosure;
 
 /// The `format` field's value.
@@ -49,6 +49,24 @@ pub const PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk";
 /// The proof system of a compact bundle: the zero-knowledge proof wrapped in plonky2's
 /// size-optimised recursion chain (see `zkdx_circuit::compact`).
 pub const COMPACT_PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk, compact recursive wrapper";
+/// The proof system of a high-assurance bundle (`zkdx_circuit::config::Assurance::High`):
+/// the same prover with enough queries and challenges for 100 provable bits.
+pub const HIGH_ASSURANCE_PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk, high assurance";
+
+/// Every proof system a bundle may name, with its kind of proof and assurance (a compact
+/// proof's recursive wrappers use the standard configuration, so there is no compact
+/// high-assurance system).
+const PROOF_SYSTEMS: [(&str, ProofKind, Assurance); 3] = [
+    (PROOF_SYSTEM, ProofKind::Plain, Assurance::Standard),
+    (COMPACT_PROOF_SYSTEM, ProofKind::Compact, Assurance::Standard),
+    (HIGH_ASSURANCE_PROOF_SYSTEM, ProofKind::Plain, Assurance::High),
+];
+
+/// The `proof.system` name of a proof of `kind` at `assurance`, if zkDx makes such proofs.
+pub fn proof_system(kind: ProofKind, assurance: Assurance) -> Option<&'static str> {
+    PROOF_SYSTEMS.iter().find(|(_, k, a)| *k == kind && *a == assurance).map(|(s, _, _)| *s)
+}
+
 /// Largest bundle file accepted.
 pub const MAX_BUNDLE_BYTES: usize = 16 << 20;
 
@@ -187,6 +205,14 @@ pub struct ProofData {
     pub data: String,
 }
 
+impl ProofData {
+    /// The kind of proof and assurance its `system` names, or `None` for a system zkDx
+    /// does not make.
+    pub fn profile(&self) -> Option<(ProofKind, Assurance)> {
+        PROOF_SYSTEMS.iter().find(|(s, _, _)| *s == self.system).map(|(_, k, a)| (*k, *a))
+    }
+}
+
 /// A proof bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -274,7 +300,7 @@ impl ProofBundle {
     /// Structural checks of every field.
     pub fn check(&self) -> Result<(), BundleError> {
         let field = |field: &'static str, detail: &str| Err(BundleError::Field { field, detail: detail.into() });
-        if self.proof.system != PROOF_SYSTEM && self.proof.system != COMPACT_PROOF_SYSTEM {
+        if self.proof.profile().is_none() {
             return field("proof.system", "unknown proof system");
         }
         if time::OffsetDateTime::parse(&self.created_at, &time::format_description::well_known::Rfc3339).is_err() {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{ModelCircuit, ModelVerifier};
+use zkdx_circuit::{Assurance, ModelCircuit, ModelVerifier, Variant};
 use zkdx_model::{Disclosure, Model};
 
 /// The `format` of an endorsement file.
@@ -137,13 +137,17 @@ impl Endorsement {
             Ok(hex::encode(Sha256::digest(&bytes)))
         };
         for disclosure in [Disclosure::Label, Disclosure::Coarse, Disclosure::Exact] {
-            if let Ok(circuit) = ModelCircuit::build(model, disclosure) {
-                verifier_fingerprints.insert(disclosure.to_string(), circuit.verifier_fingerprint());
-                verifier_sha256.insert(disclosure.to_string(), sha(&ModelVerifier::of(&circuit))?);
-                if compact {
+            for assurance in Assurance::ALL {
+                // a variant the model cannot have (a label of a score, high assurance of a
+                // circuit too large for it) is not pinned
+                let Ok(circuit) = ModelCircuit::build_with(model, disclosure, assurance) else { continue };
+                let key = circuit.variant().key();
+                verifier_fingerprints.insert(key.clone(), circuit.verifier_fingerprint());
+                verifier_sha256.insert(key.clone(), sha(&ModelVerifier::of(&circuit))?);
+                if compact && assurance == Assurance::Standard {
                     let wrapper =
                         CompactCircuit::build(&circuit).verifier().map_err(|e| TrustError::Sign(e.to_string()))?;
-                    compact_verifier_sha256.insert(disclosure.to_string(), sha(&wrapper)?);
+                    compact_verifier_sha256.insert(key, sha(&wrapper)?);
                 }
             }
         }
@@ -308,22 +312,23 @@ pub struct Pin {
 /// What a trusted publisher's endorsement pins for `model` with `disclosure`: `None` when
 /// the digest is revoked or no valid endorsement by a trusted publisher covers this model,
 /// card and disclosure. Needs no circuit, so a verifier can use a cached one.
-pub fn trusted_pin(model: &Model, disclosure: Disclosure, trust: &TrustList) -> Option<Pin> {
+pub fn trusted_pin(model: &Model, variant: Variant, trust: &TrustList) -> Option<Pin> {
     let digest = model.digest.to_string();
     if trust.revoked.iter().any(|r| r.digest == digest) {
         return None;
     }
     let e = Endorsement::load(&Endorsement::path_for(model)).ok()?;
-    let fingerprint = e.verifier_fingerprints.get(&disclosure.to_string())?.clone();
-    let publisher = endorsed_by(&e, model, &fingerprint, disclosure, trust).ok()?;
-    let verifier_sha256 = e.verifier_sha256.get(&disclosure.to_string())?.clone();
-    let compact_verifier_sha256 = e.compact_verifier_sha256.get(&disclosure.to_string()).cloned();
+    let key = variant.key();
+    let fingerprint = e.verifier_fingerprints.get(&key)?.clone();
+    let publisher = endorsed_by(&e, model, &fingerprint, variant, trust).ok()?;
+    let verifier_sha256 = e.verifier_sha256.get(&key)?.clone();
+    let compact_verifier_sha256 = e.compact_verifier_sha256.get(&key).cloned();
     Some(Pin { publisher, fingerprint, verifier_sha256, compact_verifier_sha256 })
 }
 
 /// Whether `trust` approves `model` whose `disclosure` circuit has verifier-data
 /// `fingerprint` (as built or as cached under a pin).
-pub fn approval(model: &Model, fingerprint: &str, disclosure: Disclosure, trust: &TrustList) -> Approval {
+pub fn approval(model: &Model, fingerprint: &str, variant: Variant, trust: &TrustList) -> Approval {
     let digest = model.digest.to_string();
     if let Some(r) = trust.revoked.iter().find(|r| r.digest == digest) {
         return Approval::Unapproved(format!("model {} was revoked on {}: {}", r.name, r.revoked, r.reason));
@@ -331,7 +336,7 @@ pub fn approval(model: &Model, fingerprint: &str, disclosure: Disclosure, trust:
     let path = Endorsement::path_for(model);
     let endorsed = if path.exists() {
         match Endorsement::load(&path) {
-            Ok(e) => endorsed_by(&e, model, fingerprint, disclosure, trust),
+            Ok(e) => endorsed_by(&e, model, fingerprint, variant, trust),
             Err(e) => Err(e.to_string()),
         }
     } else {
@@ -350,7 +355,7 @@ fn endorsed_by(
     e: &Endorsement,
     model: &Model,
     fingerprint: &str,
-    disclosure: Disclosure,
+    variant: Variant,
     trust: &TrustList,
 ) -> Result<String, String> {
     e.signature_holds().map_err(|why| format!("the endorsement is not valid: {why}"))?;
@@ -365,12 +370,12 @@ fn endorsed_by(
     if card_sha256(model)? != e.card_sha256 {
         return Err("the model card was changed after it was signed".to_string());
     }
-    match e.verifier_fingerprints.get(&disclosure.to_string()) {
+    match e.verifier_fingerprints.get(&variant.key()) {
         Some(f) if f == fingerprint => Ok(publisher.name.clone()),
         Some(_) => Err(format!(
-            "the {disclosure} circuit is not the one the publisher signed (another zkDx version builds a different circuit)"
+            "the {variant} circuit is not the one the publisher signed (another zkDx version builds a different circuit)"
         )),
-        None => Err(format!("the publisher did not sign a {disclosure} circuit")),
+        None => Err(format!("the publisher did not sign a {variant} circuit")),
     }
 }
 
@@ -416,14 +421,16 @@ mod tests {
         let trusted =
             list(vec![TrustedPublisher { name: "Test publisher".into(), key: public, added: "2026-11-26".into() }]);
         let fp = circuit.verifier_fingerprint();
-        assert_eq!(endorsed_by(&e, &m, &fp, Disclosure::Coarse, &trusted), Ok("Test publisher".into()));
+        assert_eq!(endorsed_by(&e, &m, &fp, Disclosure::Coarse.into(), &trusted), Ok("Test publisher".into()));
         // an untrusted key, an edited field, another circuit
-        assert!(endorsed_by(&e, &m, &fp, Disclosure::Coarse, &list(vec![])).is_err());
+        assert!(endorsed_by(&e, &m, &fp, Disclosure::Coarse.into(), &list(vec![])).is_err());
         let edited = Endorsement { model_id: "breast-cancer".into(), ..e.clone() };
-        assert!(endorsed_by(&edited, &m, &fp, Disclosure::Coarse, &trusted).unwrap_err().contains("signature"));
+        assert!(endorsed_by(&edited, &m, &fp, Disclosure::Coarse.into(), &trusted).unwrap_err().contains("signature"));
         let exact = ModelCircuit::build(&m, Disclosure::Exact).unwrap_or_else(|e| panic!("{e}"));
         let exact_fp = exact.verifier_fingerprint();
-        assert!(endorsed_by(&e, &m, &exact_fp, Disclosure::Coarse, &trusted).unwrap_err().contains("not the one"));
+        assert!(endorsed_by(&e, &m, &exact_fp, Disclosure::Coarse.into(), &trusted)
+            .unwrap_err()
+            .contains("not the one"));
         // the serialised verifier is deterministic, round-trips, and is what the pin signs
         let bytes = ModelVerifier::of(&circuit).to_bytes().unwrap_or_else(|e| panic!("{e}"));
         let again = ModelCircuit::build(&m, Disclosure::Coarse).unwrap_or_else(|e| panic!("{e}"));
@@ -440,7 +447,9 @@ mod tests {
             reason: "test".into(),
         });
         t.approved.push(ApprovedModel { digest: m.digest.to_string(), name: "diabetes".into(), added: "x".into() });
-        assert!(matches!(approval(&m, &fp, Disclosure::Coarse, &t), Approval::Unapproved(r) if r.contains("revoked")));
-        assert_eq!(trusted_pin(&m, Disclosure::Coarse, &t), None, "no pin for a revoked digest");
+        assert!(
+            matches!(approval(&m, &fp, Disclosure::Coarse.into(), &t), Approval::Unapproved(r) if r.contains("revoked"))
+        );
+        assert_eq!(trusted_pin(&m, Disclosure::Coarse.into(), &t), None, "no pin for a revoked digest");
     }
 }

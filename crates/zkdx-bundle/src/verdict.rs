@@ -2,11 +2,13 @@
 //! data, the proof's public values are this model's digest, and every readable claim in the
 //! bundle (result, label, probabilities, commitment) is exactly what the proof proves.
 
-use crate::format::{ProofBundle, ResultClaim, COMPACT_PROOF_SYSTEM};
+use crate::format::{ProofBundle, ResultClaim};
 use crate::make::result_claim;
 use crate::signature::{check_signature, SignatureStatus};
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{verify, Challenge, CircuitError, ModelCircuit, ModelVerifier, ProofKind, PublicValues};
+use zkdx_circuit::{
+    verify, Assurance, Challenge, CircuitError, ModelCircuit, ModelVerifier, ProofKind, PublicValues, Variant,
+};
 use zkdx_model::Model;
 
 /// What a clinician reads: one outcome, each with its own exit code, so that a forgery and a
@@ -161,12 +163,9 @@ pub fn freshness(bundle: &ProofBundle, expected: Option<&Challenge>) -> Result<F
 
 /// Check `bundle` against `model` and its circuit.
 pub fn check_bundle(bundle: &ProofBundle, model: &Model, circuit: &ModelCircuit) -> Verdict {
-    check_bundle_with(bundle, model, |bytes| {
-        if bundle.proof.system == COMPACT_PROOF_SYSTEM {
-            CompactCircuit::build(circuit).verify(bytes)
-        } else {
-            verify(circuit, bytes)
-        }
+    check_bundle_with(bundle, model, |bytes| match proof_kind(bundle) {
+        ProofKind::Compact => CompactCircuit::build(circuit).verify(bytes),
+        ProofKind::Plain => verify(circuit, bytes),
     })
 }
 
@@ -180,13 +179,15 @@ pub fn check_bundle_with_verifier(bundle: &ProofBundle, model: &Model, verifier:
     check_bundle_with(bundle, model, |bytes| verifier.verify(bytes))
 }
 
-/// The kind of proof a bundle says it holds.
+/// The kind of proof a bundle says it holds (a bundle that was read has a known system).
 pub fn proof_kind(bundle: &ProofBundle) -> ProofKind {
-    if bundle.proof.system == COMPACT_PROOF_SYSTEM {
-        ProofKind::Compact
-    } else {
-        ProofKind::Plain
-    }
+    bundle.proof.profile().map_or(ProofKind::Plain, |(kind, _)| kind)
+}
+
+/// The circuit variant a bundle says its proof is of: its disclosure and assurance.
+pub fn variant(bundle: &ProofBundle) -> Variant {
+    let assurance = bundle.proof.profile().map_or(Assurance::Standard, |(_, a)| a);
+    Variant { disclosure: bundle.result.disclosure, assurance }
 }
 
 /// Every check of [`check_bundle`], with `verify_proof` checking the proof bytes.

@@ -6,12 +6,14 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 
 use crate::cache;
-use crate::format::{ProofBundle, ProofData, COMPACT_PROOF_SYSTEM};
+use crate::format::{proof_system, ProofBundle, ProofData};
 use crate::make::{make_bundle, now_rfc3339};
 use crate::trust::{approval, trusted_pin, Approval, Pin, TrustList};
-use crate::verdict::{check_bundle, check_bundle_with_verifier, freshness, proof_kind, Freshness, Verdict};
+use crate::verdict::{check_bundle, check_bundle_with_verifier, freshness, proof_kind, variant, Freshness, Verdict};
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{prove_answering, verify, Challenge, CircuitError, ModelCircuit, ModelVerifier, ProofKind, Salt};
+use zkdx_circuit::{
+    prove_answering, verify, Assurance, Challenge, CircuitError, ModelCircuit, ModelVerifier, ProofKind, Salt,
+};
 use zkdx_model::{Disclosure, Model};
 
 /// The stages of making a proof, in order.
@@ -71,6 +73,9 @@ pub struct ProveOptions {
     pub compact: bool,
     /// The clinician's freshness challenge for the proof to answer, if they issued one.
     pub challenge: Option<Challenge>,
+    /// How much soundness the proof has (high: 100 provable bits, a larger and slower
+    /// proof; not with `compact`).
+    pub assurance: Assurance,
 }
 
 /// Prove `model` on checked feature `values` (from [`Model::read_record`] or a form),
@@ -94,8 +99,16 @@ pub fn prove_diagnosis_with(
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<ProvenDiagnosis>, CircuitError> {
     let input = model.quantise_input(values);
+    let kind = if options.compact { ProofKind::Compact } else { ProofKind::Plain };
+    let system = proof_system(kind, options.assurance).ok_or_else(|| {
+        CircuitError::Build(
+            "a compact proof's recursive wrappers have standard assurance only; choose either a compact proof or \
+             high assurance"
+                .into(),
+        )
+    })?;
     on_stage(Stage::BuildCircuit);
-    let circuit = ModelCircuit::build(model, options.disclosure)?;
+    let circuit = ModelCircuit::build_with(model, options.disclosure, options.assurance)?;
     if cancelled() {
         return Ok(None);
     }
@@ -106,6 +119,7 @@ pub fn prove_diagnosis_with(
         return Ok(None);
     }
     let mut bundle = make_bundle(model, &proof, now_rfc3339());
+    bundle.proof.system = system.into();
     let fresh = if options.compact {
         on_stage(Stage::Compact);
         let wrapper = CompactCircuit::build(&circuit);
@@ -115,10 +129,8 @@ pub fn prove_diagnosis_with(
         let small = wrapper.compress(&circuit, &proof.bytes)?;
         on_stage(Stage::SelfCheck);
         let checked = wrapper.verify(&small);
-        bundle.proof = ProofData {
-            system: COMPACT_PROOF_SYSTEM.into(),
-            data: base64::engine::general_purpose::STANDARD.encode(&small),
-        };
+        bundle.proof =
+            ProofData { system: system.into(), data: base64::engine::general_purpose::STANDARD.encode(&small) };
         checked
     } else {
         on_stage(Stage::SelfCheck);
@@ -225,16 +237,16 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
         Ok(m) => m,
         Err(e) => return cannot_check(format!("cannot use model {}: {e}", path.display()), Some(bundle)),
     };
-    let disclosure = bundle.result.disclosure;
+    let variant = variant(&bundle);
     let kind = proof_kind(&bundle);
-    let pin = trusted_pin(&model, disclosure, trust);
+    let pin = trusted_pin(&model, variant, trust);
     let pinned_sha256 = |pin: &Pin| match kind {
         ProofKind::Plain => Some(pin.verifier_sha256.clone()),
         ProofKind::Compact => pin.compact_verifier_sha256.clone(),
     };
     // fast path: a verifier cached under a trusted pin, no circuit to build
     if let Some(pin) = &pin {
-        let cached = pinned_sha256(pin).and_then(|sha| cache::load(&model, disclosure, kind, &sha));
+        let cached = pinned_sha256(pin).and_then(|sha| cache::load(&model, variant, kind, &sha));
         if let Some(verifier) = cached {
             let verdict = match check_bundle_with_verifier(&bundle, &model, &verifier) {
                 Verdict::Valid { signer, .. } => Verdict::Valid { signer, publisher: Some(pin.publisher.clone()) },
@@ -245,7 +257,7 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
             }
         }
     }
-    let circuit = match ModelCircuit::build(&model, disclosure) {
+    let circuit = match ModelCircuit::build_with(&model, variant.disclosure, variant.assurance) {
         Ok(c) => c,
         // the model loaded, so only the bundle's claimed disclosure can be at fault
         Err(e) => {
@@ -274,7 +286,7 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
     let verdict = match check_bundle_with_verifier(&bundle, &model, &verifier) {
         Verdict::Valid { signer, .. } => match &pin {
             Some(pin) => Verdict::Valid { signer, publisher: Some(pin.publisher.clone()) },
-            None => match approval(&model, &fingerprint, disclosure, trust) {
+            None => match approval(&model, &fingerprint, variant, trust) {
                 Approval::Approved { publisher } => Verdict::Valid { signer, publisher: Some(publisher) },
                 Approval::Unapproved(reason) => Verdict::Unapproved { reason, signer },
             },
@@ -282,7 +294,7 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
         other => other,
     };
     if let Some(sha) = pin.as_ref().and_then(pinned_sha256) {
-        cache::store(&model, disclosure, &verifier, &sha);
+        cache::store(&model, variant, &verifier, &sha);
     }
     Checked { verdict, bundle: Some(bundle), model: Some(model), freshness: None }
 }
@@ -295,7 +307,8 @@ pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], sal
     if bundle.model.digest != model.digest.to_string() {
         return Err(format!("the bundle is for another model ({})", bundle.model.digest));
     }
-    let circuit = ModelCircuit::build(model, bundle.result.disclosure).map_err(|e| e.to_string())?;
+    let v = variant(bundle);
+    let circuit = ModelCircuit::build_with(model, v.disclosure, v.assurance).map_err(|e| e.to_string())?;
     let verdict = check_bundle(bundle, model, &circuit);
     if let Some(reason) = verdict.reason() {
         return Err(format!("the bundle is {} ({reason}), so its commitment opens nothing", verdict.headline()));

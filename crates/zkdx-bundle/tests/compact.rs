@@ -23,7 +23,7 @@ fn compact_bundle_verifies_and_tampering_is_caught() {
     let model = Model::load(&path("models/diabetes-progression.onnx")).unwrap();
     let x = model.read_record(&path("models/examples/diabetes-progression.json")).unwrap();
     let mut stages = Vec::new();
-    let options = ProveOptions { disclosure: Disclosure::Exact, compact: true, challenge: None };
+    let options = ProveOptions { disclosure: Disclosure::Exact, compact: true, challenge: None, ..Default::default() };
     let proven = prove_diagnosis_with(&model, &x, &options, |s| stages.push(s), || false).unwrap().unwrap();
     assert!(stages.contains(&Stage::Compact));
     let bundle = proven.bundle;
@@ -38,13 +38,13 @@ fn compact_bundle_verifies_and_tampering_is_caught() {
     std::env::set_var("ZKDX_CACHE_DIR", &cache); // this test binary's only test
     let models = path("models");
     let trust = TrustList::load(&TrustList::default_path(&models)).unwrap();
-    let pin = trusted_pin(&model, Disclosure::Exact, &trust).unwrap();
+    let pin = trusted_pin(&model, Disclosure::Exact.into(), &trust).unwrap();
     let pinned = pin.compact_verifier_sha256.expect("the shipped endorsement pins the compact verifier");
-    assert!(cache::load(&model, Disclosure::Exact, ProofKind::Compact, &pinned).is_none());
+    assert!(cache::load(&model, Disclosure::Exact.into(), ProofKind::Compact, &pinned).is_none());
     let first = check_bundle_bytes(&bundle.to_bytes(), None, &models, &trust, None);
     assert!(first.verdict.is_valid(), "{:?}", first.verdict);
-    let wrapper =
-        cache::load(&model, Disclosure::Exact, ProofKind::Compact, &pinned).expect("cached after the first check");
+    let wrapper = cache::load(&model, Disclosure::Exact.into(), ProofKind::Compact, &pinned)
+        .expect("cached after the first check");
     let second = check_bundle_bytes(&bundle.to_bytes(), None, &models, &trust, None);
     assert_eq!(second.verdict, first.verdict);
     // a plain verifier never checks a compact proof, nor the other way round

@@ -7,7 +7,7 @@ use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::target::Target;
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 
-use crate::config;
+use crate::config::{self, Assurance, SecurityBits};
 use crate::error::CircuitError;
 use crate::field::{to_field, C, D, F};
 use crate::gadgets::range::{assert_between, assert_range};
@@ -21,6 +21,43 @@ use zkdx_model::disclosure::resolution_steps;
 use zkdx_model::infer::conv_outputs;
 use zkdx_model::ir::{Head, Op};
 use zkdx_model::{Disclosure, Model};
+
+/// Which of a model's circuits: what it discloses and at which assurance. Each variant has
+/// its own verifier data, so a publisher pins each one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Variant {
+    /// What the proof makes public.
+    pub disclosure: Disclosure,
+    /// How much soundness it has.
+    pub assurance: Assurance,
+}
+
+impl Variant {
+    /// The variant's key in endorsements and the verifier cache: the disclosure's name,
+    /// with `+high` at high assurance (`coarse`, `coarse+high`).
+    pub fn key(&self) -> String {
+        match self.assurance {
+            Assurance::Standard => self.disclosure.to_string(),
+            Assurance::High => format!("{}+high", self.disclosure),
+        }
+    }
+}
+
+impl From<Disclosure> for Variant {
+    /// The standard-assurance variant.
+    fn from(disclosure: Disclosure) -> Variant {
+        Variant { disclosure, assurance: Assurance::Standard }
+    }
+}
+
+impl std::fmt::Display for Variant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.assurance {
+            Assurance::Standard => write!(f, "{}", self.disclosure),
+            Assurance::High => write!(f, "{} high-assurance", self.disclosure),
+        }
+    }
+}
 
 /// A model's circuit, ready to prove and verify.
 pub struct ModelCircuit {
@@ -40,6 +77,8 @@ pub struct ModelCircuit {
     /// The accumulators of each dense and convolution op before rescaling (empty for other
     /// ops; the soundness tests tamper with them).
     pub accumulators: Vec<Vec<Target>>,
+    /// The assurance level it was built at.
+    pub assurance: Assurance,
 }
 
 /// Sizes of a built circuit.
@@ -56,13 +95,24 @@ pub struct CircuitStats {
 }
 
 impl ModelCircuit {
-    /// Build the circuit for `model`, disclosing the result as `disclosure` says.
-    /// Deterministic: the same model and disclosure give the same verifier data on any
-    /// machine.
+    /// Build the circuit for `model`, disclosing the result as `disclosure` says, at
+    /// standard assurance. Deterministic: the same model and disclosure give the same
+    /// verifier data on any machine.
     pub fn build(model: &Model, disclosure: Disclosure) -> Result<ModelCircuit, CircuitError> {
+        ModelCircuit::build_with(model, disclosure, Assurance::Standard)
+    }
+
+    /// [`ModelCircuit::build`] at `assurance`. At [`Assurance::High`] a circuit whose
+    /// provable soundness ([`config::security`]) falls below
+    /// [`config::HIGH_ASSURANCE_BITS`] is refused.
+    pub fn build_with(
+        model: &Model,
+        disclosure: Disclosure,
+        assurance: Assurance,
+    ) -> Result<ModelCircuit, CircuitError> {
         let graph = &model.graph;
         let k = graph.scale_bits;
-        let mut b = Builder::new(config::for_model(graph.macs()));
+        let mut b = Builder::new(config::config(graph.macs(), assurance));
         let mat_vec_gate = config::mat_vec_gate(&b.config);
         let rescale_gates = rescale_gates(&b.config, model);
         let mut hints: Vec<HintTarget> = Vec::new();
@@ -321,7 +371,27 @@ impl ModelCircuit {
         let layout = PublicLayout { disclosure, outputs: cur.len(), classes };
         let rows = (b.num_gates(), mat_vec_rows);
         let data = b.build::<C>();
-        Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations, accumulators, rows })
+        let security = config::security(&data.common);
+        if assurance == Assurance::High && security.provable < config::HIGH_ASSURANCE_BITS {
+            return Err(CircuitError::Build(format!(
+                "high assurance needs at least {} provable bits, and this model's circuit (2^{} rows) reaches only {:.1} \
+                 with plonky2's 128-bit extension field; prove at standard assurance",
+                config::HIGH_ASSURANCE_BITS,
+                data.common.degree_bits(),
+                security.provable
+            )));
+        }
+        Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations, accumulators, rows, assurance })
+    }
+
+    /// Which variant this circuit is.
+    pub fn variant(&self) -> Variant {
+        Variant { disclosure: self.layout.disclosure, assurance: self.assurance }
+    }
+
+    /// Conjectured and provable soundness of this circuit.
+    pub fn security(&self) -> SecurityBits {
+        config::security(&self.data.common)
     }
 
     /// Rows and gates of the circuit.

@@ -1,10 +1,71 @@
-//! The plonky2 configuration chosen per model size (zero knowledge always on).
+//! The plonky2 configuration chosen per model size and assurance level (zero knowledge
+//! always on), and the soundness each configuration gives: plonky2's conjectured figure and
+//! a provable one computed from the built circuit's sizes.
 
+use std::fmt;
+use std::str::FromStr;
+
+use plonky2::field::types::Field64;
 use plonky2::fri::reduction_strategies::FriReductionStrategy;
 use plonky2::fri::FriConfig;
-use plonky2::plonk::circuit_data::CircuitConfig;
+use plonky2::plonk::circuit_data::{CircuitConfig, CommonCircuitData};
 
+use crate::field::{D, F};
 use crate::gates::mat_vec::MatVecGate;
+
+/// How much soundness a proof must have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Assurance {
+    /// plonky2's usual setting: 100 bits *conjectured* (see [`SecurityBits`]); the provable
+    /// level is lower (about 50–60 bits).
+    #[default]
+    Standard,
+    /// At least [`HIGH_ASSURANCE_BITS`] *provable* bits: FRI analysed in the
+    /// unique-decoding regime (about four times the queries) and three permutation
+    /// challenges. Larger proofs, slower proving; circuits too large for the bound are
+    /// refused.
+    High,
+}
+
+/// The provable soundness, in bits, that [`Assurance::High`] guarantees.
+pub const HIGH_ASSURANCE_BITS: f64 = 100.0;
+
+impl Assurance {
+    /// Both levels.
+    pub const ALL: [Assurance; 2] = [Assurance::Standard, Assurance::High];
+
+    /// What a proof at this level guarantees, in one line.
+    pub fn explain(&self) -> &'static str {
+        match self {
+            Assurance::Standard => "100 bits conjectured (plonky2's usual setting), about 57 bits provable",
+            Assurance::High => "at least 100 bits provable",
+        }
+    }
+
+    /// The name used on the command line and in pins (`standard`, `high`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Assurance::Standard => "standard",
+            Assurance::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Assurance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Assurance {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Assurance::ALL
+            .into_iter()
+            .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown assurance `{s}`: use `standard` or `high`"))
+    }
+}
 
 /// Models with at most this many multiply-accumulates use the small-circuit config.
 /// Measured (`zkdx bench`, 2 cores): breast-cancer (654 MACs) proves in 0.74 s with the
@@ -12,10 +73,10 @@ use crate::gates::mat_vec::MatVecGate;
 /// and 0.97 s.
 pub const SMALL_MODEL_MACS: usize = 5_000;
 
-/// The configuration for a model with `macs` multiply-accumulates. Both kinds have 100-bit
-/// conjectured security (queries × rate bits + 16 proof-of-work bits), zero knowledge, and
-/// arity-2 FRI folding with a one-coefficient final polynomial, which keeps the fixed block
-/// of zero-knowledge blinding rows small.
+/// The standard configuration for a model with `macs` multiply-accumulates. Both kinds have
+/// 100-bit conjectured security (queries × rate bits + 16 proof-of-work bits), zero
+/// knowledge, and arity-2 FRI folding with a one-coefficient final polynomial, which keeps
+/// the fixed block of zero-knowledge blinding rows small.
 ///
 /// - Small models are dominated by that block: rate 1/16 with 21 queries, 64 routed wires
 ///   and 64 constant columns (a [`MatVecGate`] row of 16 × 4 weights).
@@ -26,46 +87,170 @@ pub const SMALL_MODEL_MACS: usize = 5_000;
 /// Measured with `zkdx bench` (see the README): for a 1M-parameter MLP this config proves in
 /// about half the time of plonky2's standard recursion config with 80 weights per row.
 pub fn for_model(macs: usize) -> CircuitConfig {
-    let (width, rate_bits, num_query_rounds) = if macs <= SMALL_MODEL_MACS { (64, 4, 21) } else { (128, 3, 28) };
+    config(macs, Assurance::Standard)
+}
+
+/// The configuration for a model with `macs` multiply-accumulates at `assurance`.
+/// [`Assurance::High`] keeps the standard layout (so the gates and rows are the same) and
+/// raises what the unique-decoding analysis of [`security`] needs: three permutation and
+/// constraint challenges instead of two, and enough FRI queries that the query phase alone
+/// is below 2^-102 (each query at rate ρ catches a far word with probability (1 − ρ)/2).
+pub fn config(macs: usize, assurance: Assurance) -> CircuitConfig {
+    let (width, rate_bits, standard_queries) = if macs <= SMALL_MODEL_MACS { (64, 4, 21) } else { (128, 3, 28) };
+    let pow_bits = 16;
+    let (num_challenges, num_query_rounds) = match assurance {
+        Assurance::Standard => (2, standard_queries),
+        Assurance::High => {
+            let per_query = unique_decoding_bits_per_query(rate_bits);
+            (3, ((HIGH_ASSURANCE_BITS + 2.0 - f64::from(pow_bits)) / per_query).ceil() as usize)
+        }
+    };
     CircuitConfig {
         num_wires: 135,
         num_routed_wires: width,
         num_constants: width,
         use_base_arithmetic_gate: true,
         security_bits: 100,
-        num_challenges: 2,
+        num_challenges,
         zero_knowledge: true,
         max_quotient_degree_factor: 8,
         fri_config: FriConfig {
             rate_bits,
             cap_height: 4,
-            proof_of_work_bits: 16,
+            proof_of_work_bits: pow_bits,
             reduction_strategy: FriReductionStrategy::ConstantArityBits(1, 0),
             num_query_rounds,
         },
     }
 }
 
-/// A config's soundness, in bits, as plonky2 states it and as FRI's proven bounds give it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SecurityBits {
-    /// plonky2's conjectured figure: queries × rate bits + proof-of-work bits (capped at 128).
-    pub conjectured: usize,
-    /// The query phase's proven figure in the list-decoding (Johnson-bound) regime: each
-    /// query gives about half the rate bits, so queries × rate bits / 2 + proof-of-work bits.
-    /// An upper limit on the provable level: the commit phase and plonky2's other arguments
-    /// are not counted here.
-    pub provable_queries: usize,
+/// Bits a FRI query gives in the unique-decoding regime: a word at relative distance
+/// δ < (1 − ρ)/2 from the code passes one query with probability at most 1 − δ, so
+/// −log2((1 + ρ)/2) bits per query.
+fn unique_decoding_bits_per_query(rate_bits: usize) -> f64 {
+    let rho = (-(rate_bits as f64)).exp2();
+    -((1.0 + rho) / 2.0).log2()
 }
 
-/// The security of `config` (see [`SecurityBits`]).
-pub fn security_bits(config: &CircuitConfig) -> SecurityBits {
-    let f = &config.fri_config;
-    let pow = f.proof_of_work_bits as usize;
-    SecurityBits {
-        conjectured: (f.num_query_rounds * f.rate_bits + pow).min(128),
-        provable_queries: (f.num_query_rounds * f.rate_bits) / 2 + pow,
+/// A circuit's soundness, in bits (−log2 of a cheating prover's success probability).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SecurityBits {
+    /// plonky2's conjectured figure: queries × rate bits + proof-of-work bits (capped at
+    /// 128). It rests on conjectures about Reed–Solomon list decoding up to capacity.
+    pub conjectured: usize,
+    /// The provable figure: the better of two analyses of the whole protocol (see
+    /// [`security`]), each a sum of the error of every step, rounded down to a tenth.
+    pub provable: f64,
+}
+
+/// The sizes a circuit's soundness depends on (taken from plonky2's common circuit data).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SoundnessInputs {
+    /// log2 of the number of rows.
+    pub degree_bits: usize,
+    /// log2 of the blow-up (1/ρ).
+    pub rate_bits: usize,
+    /// FRI query rounds.
+    pub queries: usize,
+    /// FRI proof-of-work (grinding) bits.
+    pub pow_bits: usize,
+    /// Independent repetitions of the base-field challenges (β, γ, α).
+    pub num_challenges: usize,
+    /// Routed wires (columns in the permutation argument).
+    pub routed_wires: usize,
+    /// Polynomials FRI batches (every committed polynomial opened at ζ, plus the Z
+    /// polynomials again at gζ).
+    pub batched_polys: usize,
+    /// Terms the constraint challenge α combines (gate constraints, permutation checks).
+    pub combined_constraints: usize,
+    /// Degree of the quotient relative to the rows.
+    pub quotient_degree_factor: usize,
+}
+
+impl SoundnessInputs {
+    /// The sizes of a built circuit.
+    pub fn of(common: &CommonCircuitData<F, D>) -> SoundnessInputs {
+        let c = &common.config;
+        let zs = c.num_challenges * (1 + common.num_partial_products) + common.num_lookup_polys * c.num_challenges;
+        let quotient = c.num_challenges * common.quotient_degree_factor;
+        // constants and sigmas, wires, Zs and partial products, quotient chunks and the
+        // zero-knowledge patch's FRI masks (counted generously: one per quotient chunk)
+        let batched = common.num_constants + c.num_routed_wires + c.num_wires + zs + 2 * quotient;
+        SoundnessInputs {
+            degree_bits: common.degree_bits(),
+            rate_bits: c.fri_config.rate_bits,
+            queries: c.fri_config.num_query_rounds,
+            pow_bits: c.fri_config.proof_of_work_bits as usize,
+            num_challenges: c.num_challenges,
+            routed_wires: c.num_routed_wires,
+            batched_polys: batched + c.num_challenges * (1 + common.num_lookup_polys),
+            combined_constraints: common.num_gate_constraints + 2 * (1 + common.num_partial_products) + 4,
+            quotient_degree_factor: common.quotient_degree_factor,
+        }
     }
+}
+
+/// The security of a built circuit (see [`security_of`]).
+pub fn security(common: &CommonCircuitData<F, D>) -> SecurityBits {
+    security_of(&SoundnessInputs::of(common))
+}
+
+/// The soundness of plonky2 with these sizes, over Goldilocks (|F| ≈ 2^64) with the
+/// quadratic extension (|K| ≈ 2^128) for ζ and FRI's challenges. The error is the sum of:
+///
+/// 1. the permutation argument: β, γ in F, `num_challenges` times: (wires · rows / |F|)^r;
+/// 2. combining the constraints with α in F: (terms / |F|)^r;
+/// 3. the out-of-domain check at ζ in K: L · (quotient degree + 1) · rows / |K|, with L
+///    the list size of the decoding regime (1 in the unique one);
+/// 4. FRI's commit phase (Ben-Sasson, Carmon, Ishai, Kopparty, Saraf, *Proximity gaps for
+///    Reed–Solomon codes*, 2020): batching t polynomials with powers of one challenge is a
+///    degree-(t − 1) curve, and each arity-2 fold a line. Unique decoding (δ < (1 − ρ)/2):
+///    (t − 1 + folds) · n / |K| over an evaluation domain of n points. Johnson regime with
+///    parameter m ≥ 3 (δ < 1 − √ρ·(1 + 1/2m)): (t − 1 + folds) · (m + ½)^7 · n² /
+///    (2 ρ^{3/2} |K|) + (2m + 1)(n + 1) · folds · 2 / (√ρ |K|), as in the ethSTARK
+///    documentation's statement of that theorem;
+/// 5. FRI's query phase, s queries after `pow` grinding bits: (1 − δ)^s · 2^−pow.
+///
+/// The provable level is the better of the unique-decoding bound and the best Johnson
+/// bound over m. Fiat–Shamir is taken in the random-oracle model with Poseidon as the
+/// oracle, and Merkle commitments bind at 128 bits (4-element digests); neither is the
+/// binding term here. This is a careful reading of the published bounds, not a
+/// machine-checked proof.
+pub fn security_of(s: &SoundnessInputs) -> SecurityBits {
+    let log_f = (F::ORDER as f64).log2();
+    let log_k = 2.0 * log_f;
+    let rows = s.degree_bits as f64;
+    let rho = (-(s.rate_bits as f64)).exp2();
+    let log_n = (s.degree_bits + s.rate_bits) as f64;
+    let folds = (s.degree_bits + s.rate_bits) as f64; // arity 2 down to one coefficient
+    let r = s.num_challenges as f64;
+    let t = s.batched_polys as f64;
+    let permutation = r * ((s.routed_wires as f64).log2() + rows - log_f);
+    let combining = r * ((s.combined_constraints as f64).log2() - log_f);
+    let ood = |list: f64| list.log2() + ((s.quotient_degree_factor + 1) as f64).log2() + rows - log_k;
+    let pow = s.pow_bits as f64;
+    let total = |terms: &[f64]| -> f64 { -terms.iter().map(|&e| e.exp2()).sum::<f64>().log2() };
+
+    let unique = total(&[
+        permutation,
+        combining,
+        ood(1.0),
+        (t - 1.0 + folds).log2() + log_n - log_k,
+        s.queries as f64 * ((1.0 + rho) / 2.0).log2() - pow,
+    ]);
+    let johnson = (3..=64)
+        .map(|m| {
+            let m = f64::from(m);
+            let commit_a =
+                (t - 1.0 + folds).log2() + 7.0 * (m + 0.5).log2() + 2.0 * log_n - (2.0 * rho.powf(1.5)).log2() - log_k;
+            let commit_b = ((2.0 * m + 1.0) * (log_n.exp2() + 1.0) * folds * 2.0 / rho.sqrt()).log2() - log_k;
+            let list = m / rho;
+            let query = s.queries as f64 * (rho.sqrt() * (1.0 + 1.0 / (2.0 * m))).log2() - pow;
+            total(&[permutation, combining, ood(list), commit_a, commit_b, query])
+        })
+        .fold(f64::MIN, f64::max);
+    let fri = s.queries * s.rate_bits + s.pow_bits;
+    SecurityBits { conjectured: fri.min(128), provable: (unique.max(johnson) * 10.0).floor() / 10.0 }
 }
 
 /// The [`MatVecGate`] with the most weights per row that the config holds: one weight per
@@ -96,12 +281,66 @@ mod tests {
         }
     }
 
-    #[test]
-    fn security_is_stated_both_ways() {
-        // rate 1/16 × 21 queries and rate 1/8 × 28 queries, 16 proof-of-work bits each
-        for macs in [0, usize::MAX] {
-            assert_eq!(security_bits(&for_model(macs)), SecurityBits { conjectured: 100, provable_queries: 58 });
+    /// The sizes of a circuit of `2^degree_bits` rows in `config`, with plonky2's partial
+    /// products for degree-8 constraints and 20 gate constraints.
+    fn sizes(config: &CircuitConfig, degree_bits: usize) -> SoundnessInputs {
+        let partial = config.num_routed_wires.div_ceil(7);
+        let r = config.num_challenges;
+        SoundnessInputs {
+            degree_bits,
+            rate_bits: config.fri_config.rate_bits,
+            queries: config.fri_config.num_query_rounds,
+            pow_bits: config.fri_config.proof_of_work_bits as usize,
+            num_challenges: r,
+            routed_wires: config.num_routed_wires,
+            batched_polys: 2 * config.num_routed_wires + config.num_wires + r * (1 + partial) + 2 * r * 8 + r,
+            combined_constraints: 20 + 2 * (1 + partial) + 4,
+            quotient_degree_factor: 8,
         }
+    }
+
+    #[test]
+    fn standard_configs_are_100_bits_conjectured_and_near_57_provable() {
+        for macs in [0, usize::MAX] {
+            for degree_bits in [8, 12, 18] {
+                let s = security_of(&sizes(&for_model(macs), degree_bits));
+                assert_eq!(s.conjectured, 100);
+                assert!((50.0..60.0).contains(&s.provable), "{macs} MACs, 2^{degree_bits} rows: {s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn high_assurance_is_100_provable_bits_up_to_32k_rows() {
+        for macs in [0, usize::MAX] {
+            let c = config(macs, Assurance::High);
+            assert_eq!(c.num_challenges, 3);
+            assert!(c.zero_knowledge);
+            for degree_bits in 8..=15 {
+                let s = security_of(&sizes(&c, degree_bits));
+                assert!(s.provable >= HIGH_ASSURANCE_BITS, "{macs} MACs, 2^{degree_bits} rows: {s:?}");
+            }
+            // the quadratic extension's 128 bits run out for large domains
+            assert!(security_of(&sizes(&c, 20)).provable < HIGH_ASSURANCE_BITS);
+        }
+    }
+
+    #[test]
+    fn fewer_queries_or_challenges_lose_the_high_bound() {
+        let c = config(0, Assurance::High);
+        let s = sizes(&c, 10);
+        assert!(security_of(&SoundnessInputs { queries: s.queries - 3, ..s }).provable < HIGH_ASSURANCE_BITS);
+        assert!(security_of(&SoundnessInputs { num_challenges: 2, ..s }).provable < HIGH_ASSURANCE_BITS);
+        assert!(security_of(&SoundnessInputs { pow_bits: 12, ..s }).provable < HIGH_ASSURANCE_BITS);
+    }
+
+    #[test]
+    fn assurance_names_round_trip() {
+        for a in Assurance::ALL {
+            assert_eq!(a.as_str().parse::<Assurance>(), Ok(a));
+        }
+        assert_eq!(" HIGH ".parse::<Assurance>(), Ok(Assurance::High));
+        assert!("max".parse::<Assurance>().is_err());
     }
 
     #[test]

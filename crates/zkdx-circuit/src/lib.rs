@@ -24,7 +24,8 @@ pub mod verifier;
 pub mod verify;
 pub mod witness;
 
-pub use circuit::ModelCircuit;
+pub use circuit::{ModelCircuit, Variant};
+pub use config::Assurance;
 pub use error::CircuitError;
 pub use prove::{prove, prove_answering, Proof, Salt};
 pub use public::{Challenge, PublicValues};

@@ -86,7 +86,7 @@ pub fn verify(model_path: &Path, trust_path: &Path) -> Result<ExitCode> {
     let mut all = true;
     for disclosure in [Disclosure::Label, Disclosure::Coarse, Disclosure::Exact] {
         let Ok(circuit) = ModelCircuit::build(&model, disclosure) else { continue };
-        match approval(&model, &circuit.verifier_fingerprint(), disclosure, &trust) {
+        match approval(&model, &circuit.verifier_fingerprint(), disclosure.into(), &trust) {
             Approval::Approved { publisher } => println!("{disclosure:<6} APPROVED by {publisher}"),
             Approval::Unapproved(why) => {
                 all = false;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use zkdx_bundle::workflow::ProveOptions;
+use zkdx_circuit::config::Assurance;
 use zkdx_circuit::Challenge;
 use zkdx_model::evaluate::evaluate;
 use zkdx_model::model::Outcome;
@@ -75,6 +76,10 @@ enum Command {
         /// bundle cannot be passed off as the answer to another request.
         #[arg(long, value_name = "CODE")]
         challenge: Option<Challenge>,
+        /// Soundness: `standard` (100 bits conjectured, about 57 provable) or `high` (at least
+        /// 100 provable bits; a larger proof that takes longer; not with --compact).
+        #[arg(long, default_value = "standard", value_name = "standard|high")]
+        assurance: Assurance,
     },
     /// Issue a freshness challenge (a clinician's verb): a random code for the patient's
     /// proof to answer, so that an older bundle cannot be replayed for this request.
@@ -161,6 +166,9 @@ enum Command {
         /// Also wrap each proof into a compact recursive proof and measure that.
         #[arg(long)]
         compact: bool,
+        /// The assurance of the measured proofs (`standard` or `high`).
+        #[arg(long, default_value = "standard", value_name = "standard|high")]
+        assurance: Assurance,
     },
     /// Write the measured digest and accuracy into the model's card (a model publisher's
     /// tool, run after training; hidden from the user verbs in `--help`).
@@ -240,11 +248,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 crate::card::verify(&model, &trust)
             }
         },
-        Command::Bench { models, runs, json, records, disclose, compact } => {
-            crate::bench::bench_cmd(&models, runs, json, &records, disclose, compact)
+        Command::Bench { models, runs, json, records, disclose, compact, assurance } => {
+            crate::bench::bench_cmd(&models, runs, json, &records, disclose, compact, assurance)
         }
-        Command::Prove { model, record, output, salt_out, quiet, compact, disclose, challenge } => {
-            let options = ProveOptions { disclosure: disclose, compact, challenge };
+        Command::Prove { model, record, output, salt_out, quiet, compact, disclose, challenge, assurance } => {
+            let options = ProveOptions { disclosure: disclose, compact, challenge, assurance };
             crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, &options)
         }
         Command::Challenge => crate::proofs::challenge_cmd(),
@@ -277,20 +285,31 @@ fn inspect(m: &Model) -> Result<ExitCode> {
     println!("parameters {}", g.parameters());
     println!("MACs       {}", g.macs());
     println!("head       {:?} → {}", g.head, g.outputs.join(", "));
-    let security = zkdx_circuit::config::security_bits(&zkdx_circuit::config::for_model(g.macs()));
-    println!(
-        "security   {} bits conjectured (plonky2: queries × rate bits + proof of work); at most {} bits \
-         provable (FRI queries under the Johnson bound; other terms not counted)",
-        security.conjectured, security.provable_queries
-    );
     for disclosure in zkdx_model::disclosure::available(g.head) {
         let circuit = zkdx_circuit::ModelCircuit::build(m, disclosure)?;
+        let security = circuit.security();
         println!(
-            "circuit    {disclosure:<6} 2^{} rows, verifier-data fingerprint {}",
+            "circuit    {disclosure:<6} 2^{} rows, {} bits conjectured, {:.1} provable, verifier-data fingerprint {}",
             circuit.stats().degree_bits,
+            security.conjectured,
+            security.provable,
             circuit.verifier_fingerprint()
         );
     }
+    let default = Disclosure::default();
+    match zkdx_circuit::ModelCircuit::build_with(m, default, Assurance::High) {
+        Ok(circuit) => println!(
+            "high       {default:<6} 2^{} rows, {:.1} bits provable (`zkdx prove --assurance high`)",
+            circuit.stats().degree_bits,
+            circuit.security().provable
+        ),
+        Err(e) => println!("high       not available: {e}"),
+    }
+    println!(
+        "security   conjectured: plonky2's figure (queries × rate bits + proof of work), resting on \
+         Reed–Solomon list-decoding conjectures; provable: every step's error summed under published \
+         bounds (README, \"Security level\")"
+    );
     println!("ops:");
     let mut len = g.input_len();
     for (i, (op, bits)) in g.ops.iter().zip(&m.bounds.accumulator_bits).enumerate() {

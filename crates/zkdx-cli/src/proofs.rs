@@ -10,6 +10,7 @@ use zkdx_bundle::io::{
     check_output_target, check_secret_target, read_bundle_file, read_secret, write_output, write_secret,
 };
 use zkdx_bundle::make::disclosed_outcome;
+use zkdx_bundle::verdict::variant;
 use zkdx_bundle::workflow::{
     check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, ProveOptions, Stage,
 };
@@ -82,6 +83,7 @@ pub fn prove_cmd(
     let summary = [
         format!("result     {} (what the bundle discloses: {disclose})", model.describe(&outcome)),
         format!("challenge  {answers}"),
+        format!("assurance  {}: {}", options.assurance, options.assurance.explain()),
         format!("bundle     {}", if to_stdout { "standard output".to_string() } else { out.display().to_string() }),
         format!(
             "salt       {} (only you can read it; keep it private: with the record it opens the input commitment)",
@@ -161,6 +163,7 @@ pub fn verify_cmd(bundle_path: &Path, against: &Checking, json: bool) -> Result<
             out["publisher"] = verdict.publisher().into();
             out["result"] = model.describe(&disclosed_outcome(model, &bundle.result)).into();
             out["disclosure"] = bundle.result.disclosure.to_string().into();
+            out["assurance"] = variant(bundle).assurance.to_string().into();
             out["created_at_as_claimed"] = bundle.created_at.clone().into();
             out["input_commitment"] = bundle.input_commitment.clone().into();
             out["device_signature"] = verdict.signer().into();
@@ -188,6 +191,8 @@ pub fn verify_cmd(bundle_path: &Path, against: &Checking, json: bool) -> Result<
     println!("publisher  {} (trust list {})", verdict.publisher().unwrap_or("unknown"), trust_path.display());
     println!("result     {}", model.describe(&outcome));
     println!("disclosed  {}: {}", bundle.result.disclosure, bundle.result.disclosure.explain());
+    let assurance = variant(bundle).assurance;
+    println!("assurance  {assurance}: {}", assurance.explain());
     if let Some(f) = &checked.freshness {
         println!("fresh      {}", f.describe());
     }
