@@ -242,6 +242,25 @@ mod tests {
         }
 
         #[test]
+        fn an_accumulator_one_past_the_range_is_rejected_with_all_its_digits_given() {
+            // acc 2^(k+m−1), decomposed honestly into as many base-4 digits as the gate has,
+            // with the quotient 2^(m−1) those digits imply: a gate with one digit more than
+            // (k+m−1)/2 would hold it and output a quotient outside [−2^(m−1), 2^(m−1));
+            // the gate's own digits are all zero for it, so the sum refuses
+            let acc: u64 = 1 << (K + M - 1);
+            let (mut h, slots) = run(&[i128::from(acc) - (1 << (K - 1))], false);
+            let (row, slot) = slots[0];
+            let g = gate(false);
+            for j in 0..g.digits() {
+                let digit = acc.checked_shr(2 * j as u32).unwrap_or(0) & 3;
+                h.tamper(wire(row, g.wire_digit(slot, j)), F::from_canonical_u64(digit));
+            }
+            h.tamper(wire(row, g.wire_negative(slot)), F::ZERO);
+            h.tamper(wire(row, g.wire_output(slot)), F::from_canonical_u64(acc >> K));
+            rejects(h);
+        }
+
+        #[test]
         fn out_of_range_accumulator_with_digits_given_is_rejected() {
             // acc 2^(k+m−1) is one past the gate's range; the prover gives the digits itself
             // (the low ones of acc, 4 in the top digit, sign 0) and the quotient they imply:
