@@ -240,6 +240,18 @@ $("copy-salt").addEventListener("click", async () => {
 });
 
 let ticker = null;
+// the proof this window is showing: its id (from its channel's first message) until it
+// ends, then the finished proof's id for saving
+let runningProof = null;
+let shownProof = null;
+function proofChannel() {
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = (m) => {
+    if (m.event === "started") runningProof = m.id;
+    else if (m.event === "stage") onStage(m.stage, m.fraction);
+  };
+  return channel;
+}
 async function prove() {
   $("proof").classList.add("hidden");
   $("progress").classList.remove("hidden");
@@ -248,7 +260,10 @@ async function prove() {
   setProgress(0.02, "starting");
   try {
     const challenge = $("challenge").value.trim() || null;
-    const p = await invoke("prove", { modelId: current.id, values: formValues(), disclosure: $("disclosure").value, challenge });
+    const p = await invoke("prove", {
+      modelId: current.id, values: formValues(), disclosure: $("disclosure").value, challenge, onEvent: proofChannel(),
+    });
+    shownProof = p.id;
     const shared = $("disclosure").selectedOptions[0]?.textContent ?? $("disclosure").value;
     $("proof-text").textContent =
       `${readableTime(p.created_at)}: ${p.result.text}. Proof of ${Math.round(p.proof_bytes / 1024)} KB, ` +
@@ -271,6 +286,7 @@ async function prove() {
     $("progress").classList.add("hidden");
   } finally {
     clearInterval(ticker);
+    runningProof = null;
     $("prove").disabled = false;
     $("cancel").classList.add("hidden");
   }
@@ -280,8 +296,7 @@ function setProgress(fraction, label) {
   $("progress-label").textContent = label;
   $("progress").dataset.fraction = fraction;
 }
-listen("prove-progress", (event) => {
-  const { stage, fraction } = event.payload;
+function onStage(stage, fraction) {
   setProgress(fraction, stage);
   clearInterval(ticker);
   if (stage === "proving") {
@@ -289,13 +304,14 @@ listen("prove-progress", (event) => {
     let f = fraction;
     ticker = setInterval(() => { f = Math.min(0.9, f + 0.01); setProgress(f, stage); }, 150);
   }
-});
+}
 $("prove").addEventListener("click", prove);
-$("cancel").addEventListener("click", () => invoke("cancel_prove"));
+$("cancel").addEventListener("click", () => { if (runningProof !== null) invoke("cancel_prove", { id: runningProof }); });
 
 async function saveBundle(path) {
   try {
-    const saved = await invoke("save_bundle", { path: path ?? null });
+    if (shownProof === null) throw "there is no proof to save yet";
+    const saved = await invoke("save_bundle", { id: shownProof, path: path ?? null });
     if (saved) $("saved").textContent = "Saved to " + saved;
   } catch (e) {
     showUiError(e);

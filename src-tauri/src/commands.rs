@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, State};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::make::disclosed_outcome;
@@ -131,16 +132,29 @@ pub async fn pick_file(app: AppHandle, kind: String) -> UiResult<Option<String>>
     Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()))
 }
 
-/// Progress of a proof, sent as the `prove-progress` event.
+/// What one proof tells the UI on its own channel: first its id (to cancel it by), then
+/// each stage as it starts.
 #[derive(Debug, Clone, Serialize)]
-struct Progress {
-    stage: &'static str,
-    fraction: f64,
+#[serde(tag = "event", rename_all = "lowercase")]
+pub enum ProveEvent {
+    /// The proof has this id.
+    Started {
+        /// The id for `cancel_prove` and `save_bundle`.
+        id: u64,
+    },
+    /// A stage started.
+    Stage {
+        /// Its name.
+        stage: &'static str,
+        /// The fraction of the work done when it starts.
+        fraction: f64,
+    },
 }
 
 /// A finished proof, as the UI shows it.
 #[derive(Debug, Serialize)]
 pub struct ProofView {
+    id: u64,
     result: OutcomeView,
     salt: String,
     created_at: String,
@@ -150,43 +164,59 @@ pub struct ProofView {
     history_warning: Option<String>,
 }
 
-/// Prove the diagnosis in the background; the window stays responsive and receives
-/// `prove-progress` events.
+/// Prove the diagnosis in the background; the window stays responsive. The proof's id and
+/// stages arrive on `on_event`, its own channel, so two proofs at once never mix them up.
 #[tauri::command]
 pub async fn prove(
-    app: AppHandle,
     state: State<'_, AppState>,
     model_id: String,
     values: BTreeMap<String, String>,
     disclosure: Option<String>,
     challenge: Option<String>,
+    on_event: Channel<ProveEvent>,
 ) -> UiResult<ProofView> {
     let model = models::load(&model_id)?;
     let disclosure: Disclosure = disclosure.as_deref().map(str::parse).transpose()?.unwrap_or_default();
     let challenge = parse_challenge(challenge.as_deref())?;
     let x = checked_values(&model, &values)?;
-    state.cancel.store(false, Ordering::SeqCst);
-    let cancel = state.cancel.clone();
-    let emitter = app.clone();
+    let (id, cancel) = state.proofs.start();
+    // a UI that stopped listening does not stop the proof
+    let _ = on_event.send(ProveEvent::Started { id });
     let task = tauri::async_runtime::spawn_blocking(move || {
         let proven = prove_diagnosis_with(
             &model,
             &x,
             &ProveOptions { disclosure, challenge, ..ProveOptions::default() },
             |s| {
-                let _ = emitter.emit("prove-progress", Progress { stage: s.label(), fraction: s.fraction() });
+                let _ = on_event.send(ProveEvent::Stage { stage: s.label(), fraction: s.fraction() });
             },
             || cancel.load(Ordering::SeqCst),
         );
         (model, proven)
     });
-    let (model, proven) = task.await.map_err(|e| format!("the proof task failed: {e}"))?;
-    let proven = proven.map_err(|e| e.to_string())?.ok_or_else(|| "proving was cancelled".to_string())?;
+    let joined = task.await.map_err(|e| format!("the proof task failed: {e}"));
+    let proven = match joined {
+        Ok((model, Ok(Some(proven)))) => (model, proven),
+        Ok((_, Ok(None))) => {
+            state.proofs.forget(id);
+            return Err("proving was cancelled".to_string().into());
+        }
+        Ok((_, Err(e))) => {
+            state.proofs.forget(id);
+            return Err(e.to_string().into());
+        }
+        Err(e) => {
+            state.proofs.forget(id);
+            return Err(e.into());
+        }
+    };
+    let (model, proven) = proven;
     let mut bundle = proven.bundle;
     if let Some(key) = &state.keys.signing {
         sign(&mut bundle, key);
     }
     let view = ProofView {
+        id,
         result: outcome_view(&model, &disclosed_outcome(&model, &bundle.result)),
         salt: proven.salt.to_hex(),
         created_at: bundle.created_at.clone(),
@@ -206,7 +236,7 @@ pub async fn prove(
         };
         view.history_warning = history.append(entry).err();
     }
-    *state.last_bundle.lock().map_err(|_| "internal state poisoned".to_string())? = Some(bundle);
+    state.proofs.finish(id, bundle);
     Ok(view)
 }
 
@@ -224,21 +254,27 @@ pub fn new_challenge() -> String {
     Challenge::random().to_string()
 }
 
-/// Cancel the proof in progress (its result is dropped; nothing is written).
+/// Cancel proof `id` (its result is dropped; nothing is written; other proofs go on).
+/// False when it is no longer running.
 #[tauri::command]
-pub fn cancel_prove(state: State<'_, AppState>) {
-    state.cancel.store(true, Ordering::SeqCst);
+pub fn cancel_prove(state: State<'_, AppState>, id: u64) -> bool {
+    state.proofs.cancel(id)
 }
 
-/// Save the last proof's bundle to `path`, or where the native save dialog says.
+/// Save the bundle of proof `id` to `path`, or where the native save dialog says.
 #[tauri::command]
-pub async fn save_bundle(app: AppHandle, state: State<'_, AppState>, path: Option<String>) -> UiResult<Option<String>> {
-    let bundle = state
-        .last_bundle
-        .lock()
-        .map_err(|_| "internal state poisoned".to_string())?
-        .clone()
-        .ok_or_else(|| "there is no proof to save yet".to_string())?;
+pub async fn save_bundle(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: u64,
+    path: Option<String>,
+) -> UiResult<Option<String>> {
+    let bundle = state.proofs.bundle(id).ok_or_else(|| {
+        format!(
+            "this proof is no longer held for saving (cancelled, failed, or more than {} proofs ago); make it again",
+            crate::state::KEPT_BUNDLES
+        )
+    })?;
     let path = match path {
         Some(p) => PathBuf::from(p),
         None => {

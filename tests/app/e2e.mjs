@@ -272,7 +272,7 @@ try {
     await waitText("#check-result", (t) => t.startsWith("DOES NOT MATCH"));
   });
 
-  await step("patient: two proofs at once both finish", async () => {
+  await step("patient: of two proofs at once, one is cancelled and the other saved", async () => {
     await call("selectTab", "patient");
     const values = await browser.execute(() => {
       const v = {};
@@ -280,25 +280,56 @@ try {
       v["mean area"] = "1132";
       return v;
     });
-    // start both proofs, then poll: one WebDriver request held open for the whole of two
-    // debug-build proofs outlives the HTTP client's 300 s header timeout on a busy machine
+    // start both proofs, each with its own channel; cancel the first as soon as its id
+    // arrives; then poll: one WebDriver request held open for the whole of two debug-build
+    // proofs outlives the HTTP client's 300 s header timeout on a busy machine
     await browser.execute((values) => {
-      const invoke = window.__TAURI__.core.invoke;
-      const one = () => invoke("prove", { modelId: "breast-cancer", values });
-      window.__twoProofs = null;
-      Promise.all([one(), one()]).then(
-        (proofs) => (window.__twoProofs = proofs.map((p) => p.salt)),
-        (e) => (window.__twoProofs = ["error: " + JSON.stringify(e)]),
-      );
+      const { invoke, Channel } = window.__TAURI__.core;
+      window.__twoProofs = { stages: [[], []], ids: [null, null], cancelled: null, outcomes: [null, null] };
+      const state = window.__twoProofs;
+      [0, 1].forEach((n) => {
+        const channel = new Channel();
+        channel.onmessage = (m) => {
+          if (m.event === "started") {
+            state.ids[n] = m.id;
+            if (n === 0) invoke("cancel_prove", { id: m.id }).then((ok) => (state.cancelled = ok));
+          } else state.stages[n].push(m.stage);
+        };
+        invoke("prove", { modelId: "breast-cancer", values, onEvent: channel }).then(
+          (p) => (state.outcomes[n] = { id: p.id, salt: p.salt }),
+          (e) => (state.outcomes[n] = { error: e.message ?? String(e) }),
+        );
+      });
     }, values);
-    let salts = null;
-    await browser.waitUntil(async () => (salts = await browser.execute(() => window.__twoProofs)) !== null, {
-      timeout: 1200000,
-      interval: 500,
-    });
-    assert.equal(salts.length, 2, JSON.stringify(salts));
-    for (const s of salts) assert.match(s, /^[0-9a-f]{64}$/);
-    assert.notEqual(salts[0], salts[1]);
+    let state = null;
+    await browser.waitUntil(
+      async () => (state = await browser.execute(() => window.__twoProofs)).outcomes.every((o) => o !== null),
+      { timeout: 1200000, interval: 500 },
+    );
+    assert.notEqual(state.ids[0], state.ids[1], JSON.stringify(state));
+    assert.equal(state.cancelled, true, "the first proof was running when cancelled");
+    assert.match(state.outcomes[0].error ?? "", /cancelled/, JSON.stringify(state));
+    assert.equal(state.outcomes[1].id, state.ids[1]);
+    assert.match(state.outcomes[1].salt, /^[0-9a-f]{64}$/);
+    assert.deepEqual(state.stages[1], ["building the circuit", "proving", "checking the proof", "done"], "its own stages, in order");
+    // the cancelled proof holds nothing to save; the other one saves
+    const other = path.join(work, "second.zkdx.json");
+    const saved = await browser.execute(
+      (ids, file) => {
+        const invoke = window.__TAURI__.core.invoke;
+        return Promise.all([
+          invoke("save_bundle", { id: ids[0], path: file + ".cancelled" }).then(() => "saved", (e) => e.message ?? String(e)),
+          invoke("save_bundle", { id: ids[1], path: file }),
+        ]);
+      },
+      state.ids,
+      other,
+    );
+    assert.match(saved[0], /no longer held/, JSON.stringify(saved));
+    assert.equal(saved[1], other);
+    assert.ok(!fs.existsSync(other + ".cancelled"));
+    const v = spawnSync(path.join(root, "target/debug/zkdx"), ["verify", other], { cwd: root, encoding: "utf8" });
+    assert.equal(v.status, 0, v.stdout + v.stderr);
   });
 
   await step("regulator: a model's digest, its shipped match, and a bundle's model", async () => {
