@@ -239,7 +239,6 @@ $("copy-salt").addEventListener("click", async () => {
   }
 });
 
-let ticker = null;
 // the proof this window is showing: its id (from its channel's first message) until it
 // ends, then the finished proof's id for saving
 let runningProof = null;
@@ -285,7 +284,6 @@ async function prove() {
     showUiError(e);
     $("progress").classList.add("hidden");
   } finally {
-    clearInterval(ticker);
     runningProof = null;
     $("prove").disabled = false;
     $("cancel").classList.add("hidden");
@@ -296,14 +294,9 @@ function setProgress(fraction, label) {
   $("progress-label").textContent = label;
   $("progress").dataset.fraction = fraction;
 }
+// each stage as the prover starts it (no timer: the bar moves only with real work)
 function onStage(stage, fraction) {
   setProgress(fraction, stage);
-  clearInterval(ticker);
-  if (stage === "proving") {
-    // the prover reports no progress inside its stage: creep towards the next one
-    let f = fraction;
-    ticker = setInterval(() => { f = Math.min(0.9, f + 0.01); setProgress(f, stage); }, 150);
-  }
 }
 $("prove").addEventListener("click", prove);
 $("cancel").addEventListener("click", () => { if (runningProof !== null) invoke("cancel_prove", { id: runningProof }); });

@@ -187,7 +187,7 @@ pub async fn prove(
             &model,
             &x,
             &ProveOptions { disclosure, challenge, ..ProveOptions::default() },
-            |s| {
+            move |s| {
                 let _ = on_event.send(ProveEvent::Stage { stage: s.label(), fraction: s.fraction() });
             },
             || cancel.load(Ordering::SeqCst),

@@ -95,7 +95,11 @@ try {
     await (await $("#prove")).click();
     await browser.waitUntil(async () => (await (await $("#progress")).isDisplayed()), { timeout: 10000 });
     await (await $("#progress")).scrollIntoView();
-    await browser.waitUntil(async () => (await (await $("#progress-label")).getText()) === "proving", { timeout: 30000, interval: 20 });
+    // the label follows the prover's own steps
+    await browser.waitUntil(async () => /^proving [1-6]\/6: /.test(await (await $("#progress-label")).getText()), {
+      timeout: 30000,
+      interval: 20,
+    });
     await shot("2-patient-proving.png");
     await browser.waitUntil(async () => (await (await $("#proof")).isDisplayed()), { timeout: 120000 });
     bundleSalt = await (await $("#salt")).getText();
@@ -311,7 +315,11 @@ try {
     assert.match(state.outcomes[0].error ?? "", /cancelled/, JSON.stringify(state));
     assert.equal(state.outcomes[1].id, state.ids[1]);
     assert.match(state.outcomes[1].salt, /^[0-9a-f]{64}$/);
-    assert.deepEqual(state.stages[1], ["building the circuit", "proving", "checking the proof", "done"], "its own stages, in order");
+    const steps = state.stages[1];
+    assert.equal(steps.length, 9, JSON.stringify(steps));
+    assert.equal(steps[0], "building the circuit");
+    steps.slice(1, 7).forEach((s, i) => assert.ok(s.startsWith(`proving ${i + 1}/6: `), JSON.stringify(steps)));
+    assert.deepEqual(steps.slice(7), ["checking the proof", "done"], "the prover's own steps, in order");
     // the cancelled proof holds nothing to save; the other one saves
     const other = path.join(work, "second.zkdx.json");
     const saved = await browser.execute(

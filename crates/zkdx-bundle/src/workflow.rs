@@ -1,7 +1,9 @@
 //! The patient's and the clinician's workflows, shared by the CLI and the desktop app so
 //! that neither holds logic the other lacks.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use base64::Engine;
 
@@ -12,17 +14,29 @@ use crate::trust::{approval, trusted_pin, Approval, Pin, TrustList};
 use crate::verdict::{check_bundle, check_bundle_with_verifier, freshness, proof_kind, variant, Freshness, Verdict};
 use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{
-    prove_answering, verify, Assurance, Challenge, CircuitError, ModelCircuit, ModelVerifier, ProofKind, Salt,
+    observe_prover_steps, prove_answering, verify, Assurance, Challenge, CircuitError, ModelCircuit, ModelVerifier,
+    ProofKind, Salt,
 };
 use zkdx_model::{Disclosure, Model};
 
-/// The stages of making a proof, in order.
+/// The stages of making a proof, in order: the prover's own steps are reported by plonky2
+/// as they start (zkDx's patch), so a progress bar moves with the real work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     /// Building the model's circuit.
     BuildCircuit,
-    /// Proving.
-    Prove,
+    /// Proving, step 1: every value of the circuit from the record.
+    Witness,
+    /// Proving, step 2: committing to those values.
+    Wires,
+    /// Proving, step 3: the argument that the circuit's wires are connected as built.
+    Permutation,
+    /// Proving, step 4: the polynomial that holds every constraint.
+    Quotient,
+    /// Proving, step 5: opening the commitments at a random point.
+    Openings,
+    /// Proving, step 6: FRI, the proof that the committed polynomials have low degree.
+    Fri,
     /// Wrapping the proof into a compact recursive proof (only when asked for).
     Compact,
     /// Checking the fresh proof with the verifier.
@@ -36,22 +50,46 @@ impl Stage {
     pub fn label(&self) -> &'static str {
         match self {
             Stage::BuildCircuit => "building the circuit",
-            Stage::Prove => "proving",
+            Stage::Witness => "proving 1/6: computing the circuit's values",
+            Stage::Wires => "proving 2/6: committing to them",
+            Stage::Permutation => "proving 3/6: the wiring argument",
+            Stage::Quotient => "proving 4/6: the constraints",
+            Stage::Openings => "proving 5/6: opening the commitments",
+            Stage::Fri => "proving 6/6: the low-degree proof (FRI)",
             Stage::Compact => "wrapping into a compact proof",
             Stage::SelfCheck => "checking the proof",
             Stage::Done => "done",
         }
     }
 
-    /// Fraction of the work done when this stage starts.
+    /// Fraction of the work done when this stage starts (a plain proof of a shipped model;
+    /// a compact proof spends most of its time in [`Stage::Compact`]).
     pub fn fraction(&self) -> f64 {
         match self {
-            Stage::BuildCircuit => 0.05,
-            Stage::Prove => 0.2,
-            Stage::Compact => 0.3,
+            Stage::BuildCircuit => 0.02,
+            Stage::Witness => 0.25,
+            Stage::Wires => 0.3,
+            Stage::Permutation => 0.45,
+            Stage::Quotient => 0.55,
+            Stage::Openings => 0.75,
+            Stage::Fri => 0.8,
+            Stage::Compact => 0.9,
             Stage::SelfCheck => 0.95,
             Stage::Done => 1.0,
         }
+    }
+
+    /// The stage of one of plonky2's prover steps (see `zkdx_circuit::prove::observe_prover_steps`).
+    fn of_prover_step(step: &str) -> Option<Stage> {
+        Some(match step {
+            "witness" => Stage::Witness,
+            "wires" => Stage::Wires,
+            "permutation" => Stage::Permutation,
+            "quotient" => Stage::Quotient,
+            "openings" => Stage::Openings,
+            "fri" => Stage::Fri,
+            _ => return None,
+        })
     }
 }
 
@@ -84,20 +122,24 @@ pub fn prove_diagnosis(
     model: &Model,
     values: &[f64],
     disclosure: Disclosure,
-    on_stage: impl FnMut(Stage),
+    on_stage: impl FnMut(Stage) + 'static,
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<ProvenDiagnosis>, CircuitError> {
     prove_diagnosis_with(model, values, &ProveOptions { disclosure, ..ProveOptions::default() }, on_stage, cancelled)
 }
 
 /// [`prove_diagnosis`] with every option: a compact proof, a challenge to answer.
+/// `on_stage` hears each [`Stage`] as it starts, the prover's own steps included (so it
+/// owns what it uses: it is kept for the length of the proof).
 pub fn prove_diagnosis_with(
     model: &Model,
     values: &[f64],
     options: &ProveOptions,
-    mut on_stage: impl FnMut(Stage),
+    on_stage: impl FnMut(Stage) + 'static,
     cancelled: impl Fn() -> bool,
 ) -> Result<Option<ProvenDiagnosis>, CircuitError> {
+    let on_stage = Rc::new(RefCell::new(on_stage));
+    let stage = |s: Stage| (on_stage.borrow_mut())(s);
     let input = model.quantise_input(values);
     let kind = if options.compact { ProofKind::Compact } else { ProofKind::Plain };
     let system = proof_system(kind, options.assurance).ok_or_else(|| {
@@ -107,37 +149,45 @@ pub fn prove_diagnosis_with(
                 .into(),
         )
     })?;
-    on_stage(Stage::BuildCircuit);
+    stage(Stage::BuildCircuit);
     let circuit = ModelCircuit::build_with(model, options.disclosure, options.assurance)?;
     if cancelled() {
         return Ok(None);
     }
-    on_stage(Stage::Prove);
     let salt = Salt::random();
-    let proof = prove_answering(&circuit, model, &input, &salt, options.challenge.as_ref())?;
+    let steps = {
+        let on_stage = on_stage.clone();
+        Box::new(move |step: &'static str| {
+            if let Some(s) = Stage::of_prover_step(step) {
+                (on_stage.borrow_mut())(s)
+            }
+        })
+    };
+    let proof =
+        observe_prover_steps(steps, || prove_answering(&circuit, model, &input, &salt, options.challenge.as_ref()))?;
     if cancelled() {
         return Ok(None);
     }
     let mut bundle = make_bundle(model, &proof, now_rfc3339());
     bundle.proof.system = system.into();
     let fresh = if options.compact {
-        on_stage(Stage::Compact);
+        stage(Stage::Compact);
         let wrapper = CompactCircuit::build(&circuit);
         if cancelled() {
             return Ok(None);
         }
         let small = wrapper.compress(&circuit, &proof.bytes)?;
-        on_stage(Stage::SelfCheck);
+        stage(Stage::SelfCheck);
         let checked = wrapper.verify(&small);
         bundle.proof =
             ProofData { system: system.into(), data: base64::engine::general_purpose::STANDARD.encode(&small) };
         checked
     } else {
-        on_stage(Stage::SelfCheck);
+        stage(Stage::SelfCheck);
         verify(&circuit, &proof.bytes)
     };
     fresh.map_err(|e| CircuitError::Prove(format!("the fresh proof does not verify: {e}")))?;
-    on_stage(Stage::Done);
+    stage(Stage::Done);
     Ok(Some(ProvenDiagnosis { bundle, salt }))
 }
 

@@ -22,10 +22,14 @@ fn path(rel: &str) -> PathBuf {
 fn compact_bundle_verifies_and_tampering_is_caught() {
     let model = Model::load(&path("models/diabetes-progression.onnx")).unwrap();
     let x = model.read_record(&path("models/examples/diabetes-progression.json")).unwrap();
-    let mut stages = Vec::new();
+    let stages = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let options = ProveOptions { disclosure: Disclosure::Exact, compact: true, challenge: None, ..Default::default() };
-    let proven = prove_diagnosis_with(&model, &x, &options, |s| stages.push(s), || false).unwrap().unwrap();
-    assert!(stages.contains(&Stage::Compact));
+    let heard = stages.clone();
+    let proven =
+        prove_diagnosis_with(&model, &x, &options, move |s| heard.borrow_mut().push(s), || false).unwrap().unwrap();
+    use Stage::*;
+    let order = [BuildCircuit, Witness, Wires, Permutation, Quotient, Openings, Fri, Compact, SelfCheck, Done];
+    assert_eq!(*stages.borrow(), order, "each stage once, in order; the wrappers' own proofs report none");
     let bundle = proven.bundle;
     assert_eq!(bundle.proof.system, COMPACT_PROOF_SYSTEM);
     let bytes = bundle.proof_bytes().unwrap();

@@ -27,7 +27,7 @@ pub mod witness;
 pub use circuit::{ModelCircuit, Variant};
 pub use config::Assurance;
 pub use error::CircuitError;
-pub use prove::{prove, prove_answering, Proof, Salt};
+pub use prove::{observe_prover_steps, prove, prove_answering, Proof, Salt};
 pub use public::{Challenge, PublicValues};
 pub use verifier::{ModelVerifier, ProofKind};
 pub use verify::verify;

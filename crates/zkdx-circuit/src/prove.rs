@@ -7,10 +7,15 @@ use plonky2::iop::witness::{PartialWitness, WitnessWrite};
 use plonky2::plonk::config::Hasher;
 
 use crate::circuit::ModelCircuit;
+
 use crate::error::CircuitError;
 use crate::field::{to_field, F};
 use crate::public::{Challenge, PublicValues, CHALLENGE_LEN};
 use crate::witness::{Assignment, Hint};
+/// Run a closure with an observer told each step of plonky2's prover as it starts on this
+/// thread (`witness`, `wires`, `permutation`, `quotient`, `openings`, `fri`): the progress
+/// hook of zkDx's plonky2 patch (`docs/zero-knowledge.md`).
+pub use plonky2::plonk::prover::stages::observe as observe_prover_steps;
 use zkdx_model::infer;
 use zkdx_model::Model;
 

@@ -63,9 +63,12 @@ pub fn prove_cmd(
     check_output_target(&salt_out).with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     let values = model.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
     let bar = progress(quiet);
-    let on_stage = |s: Stage| {
-        bar.set_position((s.fraction() * 100.0) as u64);
-        bar.set_message(s.label());
+    let on_stage = {
+        let bar = bar.clone();
+        move |s: Stage| {
+            bar.set_position((s.fraction() * 100.0) as u64);
+            bar.set_message(s.label());
+        }
     };
     let proven =
         prove_diagnosis_with(&model, &values, options, on_stage, || false)?.context("proving was cancelled")?;
