@@ -16,6 +16,9 @@ const COMMANDS: &[&str] = &[
     "inspect_model",
     "app_status",
     "history",
+    "history_export",
+    "history_verify",
+    "history_delete",
     "check_record",
     "compare_with_bundle",
 ];

@@ -40,33 +40,84 @@ async function showStatus() {
   }
 }
 
-// "2026-11-26T10:58:03Z" → "2026-11-26 10:58 UTC" (kept whole on one line)
+// "2026-11-26T10:58:03Z" → "2026-11-26 11:58" in this computer's time zone, with the
+// zone's name ("Europe/Paris"); the cell keeps it on one line
 function readableTime(rfc3339) {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(rfc3339 || "");
-  return m ? `${m[1]} ${m[2]} UTC` : rfc3339;
+  const d = new Date(rfc3339 || "");
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  const two = (n) => String(n).padStart(2, "0");
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())} (${zone})`;
 }
 
 async function showHistory() {
   const table = $("history-table");
   table.replaceChildren();
   $("history-error").textContent = "";
+  $("history-result").textContent = "";
   $("history-note").textContent = "Each proof you made: its result, when, and the salt that opens its input commitment. Your raw inputs are not kept.";
   try {
     const entries = await invoke("history");
     const head = el("tr");
-    head.append(el("th", {}, "Made"), el("th", {}, "Model"), el("th", {}, "Result"), el("th", {}, "Salt"));
+    head.append(el("th", {}, "Made"), el("th", {}, "Model"), el("th", {}, "Result"), el("th", {}, "Salt"), el("th", {}, "Actions"));
     table.appendChild(head);
-    for (const e of entries) {
+    entries.forEach((e, index) => {
       const tr = el("tr");
       // the salt is a secret: hidden until asked for, one entry at a time
       const salt = el("td", { class: "mono" });
       const reveal = el("button", { class: "small", "aria-label": "Show the salt" }, "Show");
       reveal.addEventListener("click", () => salt.replaceChildren(e.salt));
       salt.append("•••• ", reveal);
-      tr.append(el("td", { class: "nowrap" }, readableTime(e.created_at)), el("td", {}, e.model), el("td", {}, e.result), salt);
+      const which = { index, createdAt: e.created_at };
+      const exportButton = el("button", { class: "small" }, "Export…");
+      exportButton.addEventListener("click", () => exportHistory(which));
+      const verifyButton = el("button", { class: "small" }, "Verify");
+      verifyButton.addEventListener("click", () => verifyHistory(which));
+      // deleting asks once more, in place: the second click deletes
+      const deleteButton = el("button", { class: "small danger" }, "Delete");
+      deleteButton.addEventListener("click", () => {
+        if (deleteButton.dataset.armed) deleteHistory(which);
+        else {
+          deleteButton.dataset.armed = "yes";
+          deleteButton.textContent = "Delete for good?";
+        }
+      });
+      const actions = el("td", { class: "nowrap" });
+      actions.append(exportButton, " ", verifyButton, " ", deleteButton);
+      tr.append(el("td", { class: "nowrap" }, readableTime(e.created_at)), el("td", {}, e.model), el("td", {}, e.result), salt, actions);
       table.appendChild(tr);
-    }
+    });
     if (!entries.length) $("history-note").textContent = "No proofs yet.";
+  } catch (e) {
+    showError($("history-error"), e);
+  }
+}
+// each action names its entry by position and time, so a list changed meanwhile is refused
+async function exportHistory(which, path = null) {
+  try {
+    const saved = await invoke("history_export", { ...which, path });
+    if (saved) $("history-result").textContent = `Bundle saved to ${saved}. The salt stays in your history.`;
+  } catch (e) {
+    showError($("history-error"), e);
+  }
+}
+async function verifyHistory(which) {
+  $("history-result").textContent = "Checking…";
+  try {
+    const v = await invoke("history_verify", which);
+    $("history-result").textContent = v.valid
+      ? `${v.outcome}: ${v.result?.text ?? ""}${v.publisher ? `, model signed by ${v.publisher}` : ""}.`
+      : `${v.outcome}: ${v.reason}.`;
+  } catch (e) {
+    $("history-result").textContent = "";
+    showError($("history-error"), e);
+  }
+}
+async function deleteHistory(which) {
+  try {
+    await invoke("history_delete", which);
+    await showHistory();
+    $("history-result").textContent = "The entry was deleted from this computer's history (bundles you saved elsewhere are untouched).";
   } catch (e) {
     showError($("history-error"), e);
   }
@@ -494,7 +545,7 @@ async function openModel(path) {
 $("open-model").addEventListener("click", () => openModel());
 
 // entry points for end-to-end tests, which cannot drive native file dialogs
-window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab, checkRecord, compareBundle, chooseTrustList };
+window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab, checkRecord, compareBundle, chooseTrustList, exportHistory, verifyHistory };
 
 showStatus();
 init();

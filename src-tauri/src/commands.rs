@@ -13,7 +13,8 @@ use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::signature::{fingerprint, sign};
 use zkdx_bundle::workflow::{
-    check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, ProveOptions,
+    check_bundle_bytes, check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, Checked,
+    ProveOptions,
 };
 use zkdx_bundle::{ProofBundle, TrustList};
 use zkdx_circuit::{Challenge, Salt};
@@ -397,36 +398,46 @@ pub async fn verify_bundle(
     let task = tauri::async_runtime::spawn_blocking(move || {
         let models_dir = models::models_dir();
         let model = model_path.as_deref().map(Path::new);
-        let checked = check_bundle_file(Path::new(&path), model, &models_dir, &trust, challenge.as_ref());
-        let verdict = &checked.verdict;
-        let mut view = VerdictView {
-            outcome: verdict.headline(),
-            valid: verdict.is_valid(),
-            reason: verdict.reason().map(str::to_string),
-            model_name: None,
-            model_version: None,
-            model_digest: None,
-            result: None,
-            created_at: None,
-            input_commitment: None,
-            signer: verdict.signer().map(str::to_string),
-            publisher: verdict.publisher().map(str::to_string),
-            freshness: None,
-        };
-        // Only a VALID bundle's details are shown, and the model's come from the model
-        // checked against, never from the bundle's own fields.
-        if let (Some(m), Some(b), true) = (&checked.model, &checked.bundle, verdict.is_valid()) {
-            view.result = Some(outcome_view(m, &disclosed_outcome(m, &b.result)));
-            view.model_name = Some(m.name().to_string());
-            view.model_version = Some(m.version().to_string());
-            view.model_digest = Some(m.digest.to_string());
-            view.created_at = Some(b.created_at.clone());
-            view.input_commitment = Some(b.input_commitment.clone());
-            view.freshness = checked.freshness.map(|f| f.describe());
-        }
-        Ok::<_, UiError>(view)
+        Ok::<_, UiError>(verdict_view(check_bundle_file(
+            Path::new(&path),
+            model,
+            &models_dir,
+            &trust,
+            challenge.as_ref(),
+        )))
     });
     task.await.map_err(|e| format!("the verification task failed: {e}"))?
+}
+
+/// What the verdict panel shows of a check.
+fn verdict_view(checked: Checked) -> VerdictView {
+    let verdict = &checked.verdict;
+    let mut view = VerdictView {
+        outcome: verdict.headline(),
+        valid: verdict.is_valid(),
+        reason: verdict.reason().map(str::to_string),
+        model_name: None,
+        model_version: None,
+        model_digest: None,
+        result: None,
+        created_at: None,
+        input_commitment: None,
+        signer: verdict.signer().map(str::to_string),
+        publisher: verdict.publisher().map(str::to_string),
+        freshness: None,
+    };
+    // Only a VALID bundle's details are shown, and the model's come from the model
+    // checked against, never from the bundle's own fields.
+    if let (Some(m), Some(b), true) = (&checked.model, &checked.bundle, verdict.is_valid()) {
+        view.result = Some(outcome_view(m, &disclosed_outcome(m, &b.result)));
+        view.model_name = Some(m.name().to_string());
+        view.model_version = Some(m.version().to_string());
+        view.model_digest = Some(m.digest.to_string());
+        view.created_at = Some(b.created_at.clone());
+        view.input_commitment = Some(b.input_commitment.clone());
+        view.freshness = checked.freshness.map(|f| f.describe());
+    }
+    view
 }
 
 /// One op for the regulator's table.
@@ -569,6 +580,49 @@ pub fn history(state: State<'_, AppState>) -> UiResult<Vec<HistoryEntry>> {
         Some(h) => Ok(h.load()?),
         None => Err("no history is kept: the OS keyring is not available".to_string().into()),
     }
+}
+
+fn history_of(state: &AppState) -> UiResult<&crate::history::History> {
+    Ok(state.history.as_ref().ok_or_else(|| "no history is kept: the OS keyring is not available".to_string())?)
+}
+
+/// Save the bundle of history entry `index` (made at `created_at`) to `path`, or where the
+/// native save dialog says.
+#[tauri::command]
+pub async fn history_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    index: usize,
+    created_at: String,
+    path: Option<String>,
+) -> UiResult<Option<String>> {
+    let entry = history_of(&state)?.entry(index, &created_at)?;
+    let path = match path {
+        Some(p) => PathBuf::from(p),
+        None => match app.dialog().file().add_filter("zkDx proof bundle", &["json"]).blocking_save_file() {
+            Some(p) => p.into_path().map_err(|e| e.to_string())?,
+            None => return Ok(None),
+        },
+    };
+    write_atomically(&path, entry.bundle.as_bytes()).map_err(|e| format!("cannot save {}: {e}", path.display()))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Check the bundle of history entry `index` again, as the clinician's panel does.
+#[tauri::command]
+pub async fn history_verify(state: State<'_, AppState>, index: usize, created_at: String) -> UiResult<VerdictView> {
+    let entry = history_of(&state)?.entry(index, &created_at)?;
+    let trust = TrustList::load(&trust_path(&state)?).map_err(|e| e.to_string())?;
+    let task = tauri::async_runtime::spawn_blocking(move || {
+        verdict_view(check_bundle_bytes(entry.bundle.as_bytes(), None, &models::models_dir(), &trust, None))
+    });
+    Ok(task.await.map_err(|e| format!("the verification task failed: {e}"))?)
+}
+
+/// Delete history entry `index` (made at `created_at`); the UI asks first.
+#[tauri::command]
+pub fn history_delete(state: State<'_, AppState>, index: usize, created_at: String) -> UiResult<()> {
+    Ok(history_of(&state)?.remove(index, &created_at)?)
 }
 
 /// Does this record (a file) with this salt open the bundle's input commitment?

@@ -100,6 +100,26 @@ impl History {
         write_atomically(&self.path, &out).map_err(|e| format!("cannot save the history: {e}"))
     }
 
+    /// Entry `index` (newest first), if it is still the one made at `created_at` (the
+    /// list may have changed since the UI showed it).
+    pub fn entry(&self, index: usize, created_at: &str) -> Result<HistoryEntry, String> {
+        self.load()?
+            .into_iter()
+            .nth(index)
+            .filter(|e| e.created_at == created_at)
+            .ok_or_else(|| "that history entry changed since it was shown; open the history again".to_string())
+    }
+
+    /// Delete entry `index` (newest first) if it is still the one made at `created_at`.
+    pub fn remove(&self, index: usize, created_at: &str) -> Result<(), String> {
+        let mut entries = self.load()?;
+        if entries.get(index).map(|e| e.created_at.as_str()) != Some(created_at) {
+            return Err("that history entry changed since it was shown; open the history again".to_string());
+        }
+        entries.remove(index);
+        self.save(&entries)
+    }
+
     /// Where the file is.
     pub fn path(&self) -> &Path {
         &self.path
@@ -124,6 +144,20 @@ mod tests {
         let d = std::env::temp_dir().join(format!("zkdx-history-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         d
+    }
+
+    #[test]
+    fn an_entry_is_found_and_deleted_only_while_it_is_the_one_shown() {
+        let h = History::new(dir("remove").join("history.bin"), &[9; 32]);
+        let mut older = entry();
+        older.created_at = "2026-11-25T08:00:00Z".into();
+        h.append(older.clone()).unwrap();
+        h.append(entry()).unwrap();
+        assert_eq!(h.entry(1, &older.created_at).unwrap(), older);
+        assert!(h.entry(0, &older.created_at).is_err(), "index and time must agree");
+        assert!(h.remove(0, &older.created_at).is_err());
+        h.remove(1, &older.created_at).unwrap();
+        assert_eq!(h.load().unwrap(), vec![entry()]);
     }
 
     #[test]

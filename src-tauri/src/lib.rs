@@ -38,6 +38,9 @@ pub fn run() {
             commands::inspect_model,
             commands::app_status,
             commands::history,
+            commands::history_export,
+            commands::history_verify,
+            commands::history_delete,
             commands::check_record,
             commands::compare_with_bundle,
         ])

@@ -57,6 +57,7 @@ try {
     capabilities: { "tauri:options": { application: path.join(root, "tests/app/traced-app.sh") } },
   });
   const $ = (sel) => browser.$(sel);
+  const $$ = (sel) => browser.$$(sel);
   const waitText = async (sel, pred, timeout = 60000) =>
     browser.waitUntil(async () => pred(await (await $(sel)).getText()), { timeout, interval: 100 });
   // A screenshot once WebKit has painted: under Xvfb a capture right after a DOM change can
@@ -260,6 +261,38 @@ try {
     for (const secret of ["malignant", "benign", salt, "zkdx-proof-bundle"]) {
       assert.ok(!bytes.includes(Buffer.from(secret)), `${secret} in the clear in the history file`);
     }
+  });
+
+  await step("history: an entry is verified again, exported, and deleted after a second click", async () => {
+    await call("selectTab", "history");
+    await waitText("#history-table", (t) => t.includes("malignant"));
+    const rows = async () => (await $$("#history-table tr")).length;
+    const before = await rows();
+    const first = async (label) => {
+      for (const b of await $$("#history-table tr:nth-child(2) button")) if ((await b.getText()) === label) return b;
+      throw new Error(`no ${label} button in the newest entry`);
+    };
+    await (await first("Verify")).click();
+    await waitText("#history-result", (t) => t.startsWith("VALID: ") && t.includes("demonstration publisher"));
+    const exported = path.join(work, "from-history.zkdx.json");
+    // export through the UI function with a path (the dialog cannot be driven headless)
+    const entries = await browser.execute(() => window.__TAURI__.core.invoke("history"));
+    await call("exportHistory", { index: 0, createdAt: entries[0].created_at }, exported);
+    await waitText("#history-result", (t) => t.includes(exported));
+    const v = spawnSync(path.join(root, "target/debug/zkdx"), ["verify", exported], { cwd: root, encoding: "utf8" });
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    // a stale time is refused, nothing is deleted
+    const stale = await browser.execute(
+      () => window.__TAURI__.core.invoke("history_delete", { index: 0, createdAt: "2000-01-01T00:00:00Z" }).then(() => "deleted", (e) => String(e.message ?? e)),
+    );
+    assert.match(stale, /changed since it was shown/);
+    const del = await first("Delete");
+    await del.click();
+    assert.equal(await del.getText(), "Delete for good?");
+    assert.equal(await rows(), before, "one click deletes nothing");
+    await del.click();
+    await waitText("#history-result", (t) => t.includes("was deleted"));
+    assert.equal(await rows(), before - 1);
   });
 
   await step("clinician: the bundle is signed by this device", async () => {
