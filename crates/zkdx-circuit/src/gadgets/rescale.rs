@@ -177,6 +177,31 @@ mod tests {
             rejects(run(&[1 << 22], false).0);
         }
 
+        /// The accumulator (before the rounding half is added) that reaches `acc` in the gate.
+        fn before_half(acc: i128) -> i128 {
+            acc - (1 << (K - 1))
+        }
+
+        #[test]
+        fn the_range_ends_are_proved_and_one_past_them_is_refused_by_the_honest_prover() {
+            // the gate holds acc in [−2^(k+m−1), 2^(k+m−1)): both ends prove, with the
+            // reference's quotients −2^(m−1) and 2^(m−1) − 1
+            let half_range: i128 = 1 << (K + M - 1);
+            let ends = [before_half(-half_range), before_half(half_range - 1)];
+            let out = accepts(run(&ends, false).0);
+            for (&a, &o) in ends.iter().zip(&out) {
+                assert_eq!(to_signed(o), fixed::rescale(a, K).0, "acc {a}");
+            }
+            // one past either end, or far beyond: the honest generator refuses before any
+            // constraint is tried (plonky2 1.1 reports a generator's error as generators that
+            // were not run; a generator that wrote digits instead would fail at the
+            // constraints, with another message)
+            for acc in [half_range, -half_range - 1, 1 << 40, -(1 << 40)] {
+                let err = run(&[before_half(acc)], false).0.prove_and_verify().unwrap_err();
+                assert!(err.contains("generators weren't run"), "acc {acc}: {err}");
+            }
+        }
+
         fn tampered(relu: bool, op: usize, edit: impl Fn(&RescaleGate, usize, usize, &mut Harness)) {
             let (mut h, slots) = run(&ACCS, relu);
             let (row, slot) = slots[op];
