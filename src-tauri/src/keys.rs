@@ -1,6 +1,12 @@
 //! The device's two secrets, kept in the OS keyring (never on disk in the clear): the
 //! Ed25519 key that signs bundles, and the key that encrypts the local history.
 
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+compile_error!(
+    "zkDx keeps its keys in the OS's secret store (Secret Service, macOS Keychain, Windows Credential Manager); \
+     this platform has none the app supports, and the keyring crate's mock store would lose every key"
+);
+
 use ed25519_dalek::SigningKey;
 use keyring::Entry;
 use rand::RngCore;

@@ -20,6 +20,7 @@ pub fn run() {
                 Some(d) => std::path::PathBuf::from(d),
                 None => app.path().app_data_dir()?,
             };
+            models::find_models_dir(app.path().resource_dir().ok());
             app.manage(state::AppState::new(data_dir));
             Ok(())
         })

@@ -20,7 +20,11 @@ const trace = process.env.ZKDX_TRACE;
 fs.mkdirSync(shots, { recursive: true });
 
 const results = [];
+// ZKDX_E2E_ONLY=prefix runs only the steps whose name starts with it (tests/app/installed.sh
+// runs the patient's steps on the installed app)
+const only = process.env.ZKDX_E2E_ONLY || "";
 async function step(name, fn) {
+  if (!name.startsWith(only)) return;
   const started = Date.now();
   try {
     await fn();

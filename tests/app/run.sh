@@ -11,7 +11,7 @@ Xvfb $display -screen 0 1280x900x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 export DISPLAY=$display
-export ZKDX_APP="$root/target/debug/zkdx-app"
+export ZKDX_APP="${ZKDX_APP:-$root/target/debug/zkdx-app}"  # tests/app/installed.sh: the installed one
 export ZKDX_TRACE
 ZKDX_TRACE=$(mktemp)
 # a private D-Bus session with an unlocked GNOME keyring (the Secret Service back-end the
