@@ -195,23 +195,19 @@ pub async fn prove(
         );
         (model, proven)
     });
-    let joined = task.await.map_err(|e| format!("the proof task failed: {e}"));
-    let proven = match joined {
-        Ok((model, Ok(Some(proven)))) => (model, proven),
-        Ok((_, Ok(None))) => {
-            state.proofs.forget(id);
-            return Err("proving was cancelled".to_string().into());
-        }
-        Ok((_, Err(e))) => {
-            state.proofs.forget(id);
-            return Err(e.to_string().into());
-        }
+    let outcome =
+        task.await.map_err(|e| format!("the proof task failed: {e}")).and_then(|(model, proven)| match proven {
+            Ok(Some(proven)) => Ok((model, proven)),
+            Ok(None) => Err("proving was cancelled".to_string()),
+            Err(e) => Err(e.to_string()),
+        });
+    let (model, proven) = match outcome {
+        Ok(done) => done,
         Err(e) => {
             state.proofs.forget(id);
             return Err(e.into());
         }
     };
-    let (model, proven) = proven;
     let mut bundle = proven.bundle;
     if let Some(key) = &state.keys.signing {
         sign(&mut bundle, key);
@@ -276,22 +272,31 @@ pub async fn save_bundle(
             crate::state::KEPT_BUNDLES
         )
     })?;
+    save_bundle_bytes(&app, path, Some(format!("{}.zkdx.json", bundle.model.id)), &bundle.to_bytes())
+}
+
+/// Write bundle `bytes` to `path`, or where the native save dialog says (offering
+/// `file_name`); `None` when the user closes the dialog.
+fn save_bundle_bytes(
+    app: &AppHandle,
+    path: Option<String>,
+    file_name: Option<String>,
+    bytes: &[u8],
+) -> UiResult<Option<String>> {
     let path = match path {
         Some(p) => PathBuf::from(p),
         None => {
-            let chosen = app
-                .dialog()
-                .file()
-                .add_filter("zkDx proof bundle", &["json"])
-                .set_file_name(format!("{}.zkdx.json", bundle.model.id))
-                .blocking_save_file();
-            match chosen.and_then(|p| p.into_path().ok()) {
-                Some(p) => p,
+            let mut dialog = app.dialog().file().add_filter("zkDx proof bundle", &["json"]);
+            if let Some(name) = file_name {
+                dialog = dialog.set_file_name(name);
+            }
+            match dialog.blocking_save_file() {
+                Some(p) => p.into_path().map_err(|e| format!("cannot save there: {e}"))?,
                 None => return Ok(None),
             }
         }
     };
-    write_atomically(&path, &bundle.to_bytes()).map_err(|e| format!("cannot save {}: {e}", path.display()))?;
+    write_atomically(&path, bytes).map_err(|e| format!("cannot save {}: {e}", path.display()))?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -576,10 +581,7 @@ pub fn app_status(state: State<'_, AppState>) -> StatusView {
 /// The decrypted history (newest first).
 #[tauri::command]
 pub fn history(state: State<'_, AppState>) -> UiResult<Vec<HistoryEntry>> {
-    match &state.history {
-        Some(h) => Ok(h.load()?),
-        None => Err("no history is kept: the OS keyring is not available".to_string().into()),
-    }
+    Ok(history_of(&state)?.load()?)
 }
 
 fn history_of(state: &AppState) -> UiResult<&crate::history::History> {
@@ -597,15 +599,7 @@ pub async fn history_export(
     path: Option<String>,
 ) -> UiResult<Option<String>> {
     let entry = history_of(&state)?.entry(index, &created_at)?;
-    let path = match path {
-        Some(p) => PathBuf::from(p),
-        None => match app.dialog().file().add_filter("zkDx proof bundle", &["json"]).blocking_save_file() {
-            Some(p) => p.into_path().map_err(|e| e.to_string())?,
-            None => return Ok(None),
-        },
-    };
-    write_atomically(&path, entry.bundle.as_bytes()).map_err(|e| format!("cannot save {}: {e}", path.display()))?;
-    Ok(Some(path.display().to_string()))
+    save_bundle_bytes(&app, path, None, entry.bundle.as_bytes())
 }
 
 /// Check the bundle of history entry `index` again, as the clinician's panel does.

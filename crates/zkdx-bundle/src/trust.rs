@@ -140,7 +140,7 @@ impl Endorsement {
             for assurance in Assurance::ALL {
                 // a variant the model cannot have (a label of a score, high assurance of a
                 // circuit too large for it) is not pinned
-                let Ok(circuit) = ModelCircuit::build_with(model, disclosure, assurance) else { continue };
+                let Ok(circuit) = ModelCircuit::build_with(model, Variant { disclosure, assurance }) else { continue };
                 let key = circuit.variant().key();
                 verifier_fingerprints.insert(key.clone(), circuit.verifier_fingerprint());
                 verifier_sha256.insert(key.clone(), sha(&ModelVerifier::of(&circuit))?);

@@ -15,7 +15,7 @@ use crate::verdict::{check_bundle, check_bundle_with_verifier, freshness, proof_
 use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{
     observe_prover_steps, prove_answering, verify, Assurance, Challenge, CircuitError, ModelCircuit, ModelVerifier,
-    ProofKind, Salt,
+    ProofKind, Salt, Variant,
 };
 use zkdx_model::{Disclosure, Model};
 
@@ -150,7 +150,8 @@ pub fn prove_diagnosis_with(
         )
     })?;
     stage(Stage::BuildCircuit);
-    let circuit = ModelCircuit::build_with(model, options.disclosure, options.assurance)?;
+    let circuit =
+        ModelCircuit::build_with(model, Variant { disclosure: options.disclosure, assurance: options.assurance })?;
     if cancelled() {
         return Ok(None);
     }
@@ -307,7 +308,7 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
             }
         }
     }
-    let circuit = match ModelCircuit::build_with(&model, variant.disclosure, variant.assurance) {
+    let circuit = match ModelCircuit::build_with(&model, variant) {
         Ok(c) => c,
         // the model loaded, so only the bundle's claimed disclosure can be at fault
         Err(e) => {
@@ -357,8 +358,7 @@ pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], sal
     if bundle.model.digest != model.digest.to_string() {
         return Err(format!("the bundle is for another model ({})", bundle.model.digest));
     }
-    let v = variant(bundle);
-    let circuit = ModelCircuit::build_with(model, v.disclosure, v.assurance).map_err(|e| e.to_string())?;
+    let circuit = ModelCircuit::build_with(model, variant(bundle)).map_err(|e| e.to_string())?;
     let verdict = check_bundle(bundle, model, &circuit);
     if let Some(reason) = verdict.reason() {
         return Err(format!("the bundle is {} ({reason}), so its commitment opens nothing", verdict.headline()));

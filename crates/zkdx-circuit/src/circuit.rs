@@ -99,17 +99,14 @@ impl ModelCircuit {
     /// standard assurance. Deterministic: the same model and disclosure give the same
     /// verifier data on any machine.
     pub fn build(model: &Model, disclosure: Disclosure) -> Result<ModelCircuit, CircuitError> {
-        ModelCircuit::build_with(model, disclosure, Assurance::Standard)
+        ModelCircuit::build_with(model, disclosure.into())
     }
 
-    /// [`ModelCircuit::build`] at `assurance`. At [`Assurance::High`] a circuit whose
-    /// provable soundness ([`config::security`]) falls below
-    /// [`config::HIGH_ASSURANCE_BITS`] is refused.
-    pub fn build_with(
-        model: &Model,
-        disclosure: Disclosure,
-        assurance: Assurance,
-    ) -> Result<ModelCircuit, CircuitError> {
+    /// The circuit of `model`'s `variant`: its disclosure at its assurance. At
+    /// [`Assurance::High`] a circuit whose provable soundness ([`config::security`]) falls
+    /// below [`config::HIGH_ASSURANCE_BITS`] is refused.
+    pub fn build_with(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
+        let Variant { disclosure, assurance } = variant;
         let graph = &model.graph;
         let k = graph.scale_bits;
         let mut b = Builder::new(config::config(graph.macs(), assurance));

@@ -222,7 +222,8 @@ pub fn security_of(s: &SoundnessInputs) -> SecurityBits {
     let rows = s.degree_bits as f64;
     let rho = (-(s.rate_bits as f64)).exp2();
     let log_n = (s.degree_bits + s.rate_bits) as f64;
-    let folds = (s.degree_bits + s.rate_bits) as f64; // arity 2 down to one coefficient
+    // arity-2 folding down to one coefficient: one fold per bit of the domain
+    let folds = log_n;
     let r = s.num_challenges as f64;
     let t = s.batched_polys as f64;
     let permutation = r * ((s.routed_wires as f64).log2() + rows - log_f);
@@ -236,7 +237,7 @@ pub fn security_of(s: &SoundnessInputs) -> SecurityBits {
         combining,
         ood(1.0),
         (t - 1.0 + folds).log2() + log_n - log_k,
-        s.queries as f64 * ((1.0 + rho) / 2.0).log2() - pow,
+        -(s.queries as f64) * unique_decoding_bits_per_query(s.rate_bits) - pow,
     ]);
     let johnson = (3..=64)
         .map(|m| {

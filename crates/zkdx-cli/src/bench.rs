@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{prove, verify, Assurance, ModelCircuit, Salt};
+use zkdx_circuit::{prove, verify, Assurance, ModelCircuit, Salt, Variant};
 use zkdx_model::Disclosure;
 
 /// One model's measurements.
@@ -133,7 +133,7 @@ pub fn bench_cmd(
         let mut rss_after = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
-            let circuit = ModelCircuit::build_with(&model, disclose, assurance)?;
+            let circuit = ModelCircuit::build_with(&model, Variant { disclosure: disclose, assurance })?;
             build.push(t.elapsed().as_secs_f64());
             stats = Some(circuit.stats());
             let t = Instant::now();

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use zkdx_bundle::workflow::ProveOptions;
 use zkdx_circuit::config::Assurance;
-use zkdx_circuit::Challenge;
+use zkdx_circuit::{Challenge, Variant};
 use zkdx_model::evaluate::evaluate;
 use zkdx_model::model::Outcome;
 use zkdx_model::{Disclosure, Model};
@@ -297,7 +297,7 @@ fn inspect(m: &Model) -> Result<ExitCode> {
         );
     }
     let default = Disclosure::default();
-    match zkdx_circuit::ModelCircuit::build_with(m, default, Assurance::High) {
+    match zkdx_circuit::ModelCircuit::build_with(m, Variant { disclosure: default, assurance: Assurance::High }) {
         Ok(circuit) => println!(
             "high       {default:<6} 2^{} rows, {:.1} bits provable (`zkdx prove --assurance high`)",
             circuit.stats().degree_bits,
