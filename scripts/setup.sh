@@ -40,13 +40,14 @@ fi
 # plonky2 with zkDx's zero-knowledge patch (Cargo.toml's [patch.crates-io] needs the folder
 # before any cargo command in this workspace can run)
 "$(dirname "$0")/patch-plonky2.sh"
-# The CycloneDX test validates `zkdx card export --cyclonedx` with the CycloneDX 1.6 schema
-# shipped by PyPI's cyclonedx-python-lib, in tests/.venv (remade when the pins change).
+# Independent validators for the tests, in tests/.venv (remade when the pins change): the
+# CycloneDX 1.6 schema (cyclonedx-python-lib), FHIR R4 models (fhir.resources) and PDF text
+# extraction (pypdf).
 venv="$(dirname "$0")/../tests/.venv"
 requirements="$(dirname "$0")/../tests/requirements.txt"
 stamp="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [ "$(cat "$venv/.requirements-sha256" 2>/dev/null)" != "$stamp" ]; then
-  echo "setup: making tests/.venv (cyclonedx-python-lib)"
+  echo "setup: making tests/.venv (cyclonedx-python-lib, fhir.resources, pypdf)"
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"

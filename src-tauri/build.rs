@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "new_challenge",
     "save_bundle",
     "verify_bundle",
+    "export_bundle",
     "trust_list",
     "choose_trust_list",
     "inspect_model",

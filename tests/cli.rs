@@ -647,3 +647,176 @@ fn a_second_verification_uses_the_pinned_cached_verifier_and_ignores_a_tampered_
     let o = verify();
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
+
+/// tests/.venv's Python (fhir.resources and pypdf), which setup makes.
+fn venv_python() -> PathBuf {
+    let python = root().join("tests/.venv/bin/python");
+    assert!(python.exists(), "tests/.venv is missing: run scripts/setup.sh");
+    python
+}
+
+fn python(args: &[&str]) -> Output {
+    Command::new(venv_python()).args(args).current_dir(root()).output().unwrap()
+}
+
+/// The FHIR R4 observations of the shipped diabetes example, written by fhir.resources, with
+/// cholesterol and glucose in mmol/L and blood pressure in kPa.
+fn diabetes_observations(out: &Path, skip: &[&str]) {
+    const LOINC: &str = "http://loinc.org";
+    const LOCAL: &str = "urn:zkdx:diabetes-progression:feature";
+    let specs = [
+        (LOINC, "30525-0", "61", "a"),
+        (LOCAL, "sex", "1", "{code}"),
+        (LOINC, "39156-5", "24.6", "kg/m2"),
+        (LOINC, "8478-0", &format!("{}", 101.0 * 0.133_322), "kPa"),
+        (LOINC, "2093-3", &format!("{}", 209.0 / 38.665), "mmol/L"),
+        (LOINC, "2089-1", "106.8", "mg/dL"),
+        (LOINC, "2085-9", "77", "mg/dL"),
+        (LOINC, "9830-1", "3", "{ratio}"),
+        (LOCAL, "s5", "4.8363", "{ln(mg/dL)}"),
+        (LOINC, "2345-7", &format!("{}", 88.0 / 180.156 * 10.0), "mmol/L"),
+    ];
+    let args: Vec<String> = specs
+        .iter()
+        .filter(|(_, code, _, _)| !skip.contains(code))
+        .map(|(system, code, value, unit)| format!("{system}|{code}={value}:{unit}"))
+        .collect();
+    let mut all = vec!["tests/fhir_r4.py".to_string(), "observations".into(), s(out).into()];
+    all.extend(args);
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    let o = python(&all);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn fhir_observations_prove_and_the_verified_result_exports_as_valid_fhir_r4_that_verifies_again() {
+    // FHIR in: the record by LOINC code, units converted and shown
+    let obs = tmp("diabetes-observations.fhir.json");
+    diabetes_observations(&obs, &[]);
+    let o = zkdx(&["infer", "models/diabetes-progression.onnx", "--fhir", s(&obs)]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("converted  s6: ") && t.contains("mmol/L is 88.0000 mg/dL"), "{t}");
+    assert!(t.contains("converted  bp: ") && t.contains("kPa is 101.0000 mm[Hg]"), "{t}");
+    let from_csv = zkdx(&["infer", "models/diabetes-progression.onnx", "models/examples/diabetes-progression.csv"]);
+    let result = |t: &str| t.lines().find(|l| l.starts_with("quantised")).unwrap_or_default().to_string();
+    assert_eq!(result(&t), result(&text(&from_csv)), "FHIR and CSV give the same record");
+    // a FHIR file given as the record is read as FHIR too
+    let o = zkdx(&["infer", "models/diabetes-progression.onnx", s(&obs)]);
+    assert!(o.status.success() && text(&o).contains("converted  s1"), "{}", text(&o));
+
+    // record → proof bundle → verdict
+    let bundle = tmp("fhir-diabetes.zkdx.json");
+    let o = zkdx(&["prove", "models/diabetes-progression.onnx", "--fhir", s(&obs), "-q", "-o", s(&bundle)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = zkdx(&["verify", s(&bundle)]);
+    assert!(o.status.success() && text(&o).starts_with("VALID"), "{}", text(&o));
+
+    // → FHIR out, validated by fhir.resources (R4 4.0.1)
+    let fhir = tmp("fhir-diabetes.fhir.json");
+    let o = zkdx(&["export-fhir", s(&bundle), "-o", s(&fhir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = python(&["tests/fhir_r4.py", "validate", s(&fhir)]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    for kind in ["Bundle", "Patient", "Observation", "DiagnosticReport", "Device", "Provenance", "DocumentReference"] {
+        assert!(t.contains(kind), "{kind} in {t}");
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&fhir).unwrap()).unwrap();
+    let resources: Vec<&serde_json::Value> = doc["entry"].as_array().unwrap().iter().map(|e| &e["resource"]).collect();
+    let of = |kind: &str| resources.iter().find(|r| r["resourceType"] == kind).copied().unwrap();
+    let score = &of("Observation")["valueQuantity"];
+    assert_eq!(
+        (score["system"].as_str(), score["code"].as_str()),
+        (Some("http://unitsofmeasure.org"), Some("{score}"))
+    );
+    assert_eq!(of("DiagnosticReport")["status"], "final");
+    assert_eq!(of("Provenance")["activity"]["coding"][0]["code"], "valid");
+    let device = of("Device");
+    let card: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("models/diabetes-progression.json")).unwrap()).unwrap();
+    assert_eq!(device["identifier"][0]["value"], card["digest"]);
+    assert!(device["manufacturer"].as_str().unwrap().contains("zkDx demonstration publisher"));
+    assert!(of("Patient").as_object().unwrap().len() == 1, "no patient data: {}", of("Patient"));
+
+    // the attached bundle verifies again
+    let attached = zkdx_bundle::fhir::attached_bundle(&doc).unwrap();
+    assert_eq!(attached, std::fs::read(&bundle).unwrap(), "the bundle is attached unchanged");
+    let again = tmp("fhir-attached.zkdx.json");
+    std::fs::write(&again, attached).unwrap();
+    let o = zkdx(&["verify", s(&again)]);
+    assert!(o.status.success() && text(&o).starts_with("VALID"), "{}", text(&o));
+
+    // the printed report, read back by pypdf
+    let pdf = tmp("fhir-diabetes.pdf");
+    let o = zkdx(&["report", s(&bundle), "-o", s(&pdf)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = python(&["tests/pdf_text.py", s(&pdf)]);
+    let t = text(&o);
+    let fingerprint = zkdx_bundle::report::fingerprint(&std::fs::read(&bundle).unwrap());
+    for expected in [
+        "pages 1",
+        "Verdict VALID",
+        "Diabetes disease progression at one year (version 1.0.0)",
+        card["digest"].as_str().unwrap(),
+        "zkDx demonstration publisher",
+        "progression = ",
+        "Not proved: that the inputs are the patient's true values",
+        &fingerprint,
+    ] {
+        assert!(t.contains(expected), "`{expected}` in the PDF's text:\n{t}");
+    }
+}
+
+#[test]
+fn a_classification_exports_its_coarse_probabilities_as_a_risk_assessment() {
+    let bundle = tmp("fhir-bc.zkdx.json");
+    prove_ok("models/breast-cancer.onnx", "models/examples/breast-cancer-malignant.json", &bundle);
+    let fhir = tmp("fhir-bc.fhir.json");
+    let o = zkdx(&["export-fhir", s(&bundle), "-o", s(&fhir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = python(&["tests/fhir_r4.py", "validate", s(&fhir)]);
+    assert!(o.status.success() && text(&o).contains("RiskAssessment"), "{}", text(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&fhir).unwrap()).unwrap();
+    let risk = doc["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "RiskAssessment")
+        .unwrap();
+    let p: Vec<f64> =
+        risk["prediction"].as_array().unwrap().iter().map(|p| p["probabilityDecimal"].as_f64().unwrap()).collect();
+    assert_eq!(p.len(), 2);
+    assert!(p.iter().all(|p| (p * 100.0 - (p * 100.0).round()).abs() < 1e-9), "whole percents: {p:?}");
+    assert!(p[0] > 0.5, "malignant: {p:?}");
+}
+
+#[test]
+fn fhir_problems_are_reported_per_feature_and_unverified_bundles_are_not_exported() {
+    let obs = tmp("partial.fhir.json");
+    diabetes_observations(&obs, &["2345-7", "8478-0"]);
+    let o = zkdx(&["infer", "models/diabetes-progression.onnx", "--fhir", s(&obs)]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("bp: no observation with code http://loinc.org 8478-0 (Mean blood pressure)"), "{t}");
+    assert!(t.contains("s6: no observation with code http://loinc.org 2345-7"), "{t}");
+    // a record file that is not FHIR given to --fhir
+    let o = zkdx(&["infer", "models/diabetes-progression.onnx", "--fhir", "models/examples/diabetes-progression.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    // an INVALID bundle: no FHIR export (exit 1, nothing written); its report says INVALID
+    let bundle = tmp("fhir-invalid.zkdx.json");
+    prove_ok("models/diabetes-progression.onnx", "models/examples/diabetes-progression.json", &bundle);
+    let mut b: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    b["result"]["rounded"][0] = (b["result"]["rounded"][0].as_i64().unwrap() + 7).into();
+    std::fs::write(&bundle, serde_json::to_vec(&b).unwrap()).unwrap();
+    let out = tmp("fhir-invalid.fhir.json");
+    let o = zkdx(&["export-fhir", s(&bundle), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(!out.exists() && text(&o).contains("not exported"), "{}", text(&o));
+    let pdf = tmp("fhir-invalid.pdf");
+    let o = zkdx(&["report", s(&bundle), "-o", s(&pdf)]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&python(&["tests/pdf_text.py", s(&pdf)]));
+    assert!(t.contains("Verdict INVALID") && t.contains("unverified"), "{t}");
+}

@@ -143,8 +143,16 @@ function showDisclosure() {
 }
 $("disclosure").addEventListener("change", showDisclosure);
 
+// The model select set from outside (the end-to-end test), as a user's choice would.
+function chooseModelById(id) {
+  const select = $("model-select");
+  select.value = id;
+  select.dispatchEvent(new Event("change"));
+}
+
 function chooseModel(id) {
   current = models.find((m) => m.id === id);
+  $("conversions").classList.add("hidden");
   const card = $("model-card");
   card.replaceChildren();
   card.appendChild(el("p", {}, current.intended_use));
@@ -218,12 +226,16 @@ async function loadRecord(path) {
   try {
     if (!path) path = await invoke("pick_file", { kind: "record" });
     if (!path) return;
-    const values = await invoke("load_record", { modelId: current.id, path });
-    for (const [k, v] of Object.entries(values)) {
+    const loaded = await invoke("load_record", { modelId: current.id, path });
+    for (const [k, v] of Object.entries(loaded.values)) {
       const input = $("input-" + k);
       if (input) input.value = v;
       setFieldError(k, "");
     }
+    // values from FHIR in another unit: shown before anything is computed or proved
+    const list = $("conversions-list");
+    list.replaceChildren(...loaded.conversions.map((c) => el("li", {}, c)));
+    $("conversions").classList.toggle("hidden", loaded.conversions.length === 0);
   } catch (e) {
     showUiError(e);
   }
@@ -404,8 +416,12 @@ async function openBundle(path, modelPath = null) {
       tr.append(el("th", {}, k), el("td", { class: k.includes("digest") || k === "Input" || k === "Signed by" ? "mono" : "" }, val));
       table.appendChild(tr);
     }
+    // a verdict that vouches for the result can be filed: FHIR for records, PDF to print
+    $("export-actions").classList.toggle("hidden", !(v.valid || kind === "unapproved"));
+    $("export-result").textContent = "";
     $("verdict").classList.remove("hidden");
   } catch (e) {
+    $("export-actions").classList.add("hidden");
     $("verdict-badge").textContent = "CANNOT CHECK";
     $("verdict-badge").className = "badge unchecked";
     showError($("verdict-reason"), e);
@@ -414,6 +430,23 @@ async function openBundle(path, modelPath = null) {
   }
 }
 $("open-bundle").addEventListener("click", () => openBundle());
+
+// `kind`: `fhir` (a FHIR R4 Bundle for a records system) or `report` (a one-page PDF).
+async function exportBundle(kind, savePath = null) {
+  const out = $("export-result");
+  out.textContent = "";
+  try {
+    if (!openedBundle) throw "open a bundle first";
+    const challenge = $("expected-challenge").value.trim() || null;
+    const saved = await invoke("export_bundle", { kind, path: openedBundle, modelPath: null, challenge, savePath });
+    if (saved) out.textContent = (kind === "fhir" ? "FHIR R4 Bundle saved to " : "Report saved to ") + saved;
+  } catch (e) {
+    showError(out, e);
+  }
+}
+$("export-fhir").addEventListener("click", () => exportBundle("fhir"));
+$("export-report").addEventListener("click", () => exportBundle("report"));
+$("print-verdict").addEventListener("click", () => window.print());
 // The trust list: which publishers and models the verdicts accept (the app's setting).
 function showTrust(t) {
   $("trust-name").textContent = t.shipped ? "zkDx's shipped list (a demonstration)" : t.path;
@@ -545,7 +578,7 @@ async function openModel(path) {
 $("open-model").addEventListener("click", () => openModel());
 
 // entry points for end-to-end tests, which cannot drive native file dialogs
-window.zkdx = { loadRecord, openBundle, openModel, saveBundle, selectTab, checkRecord, compareBundle, chooseTrustList, exportHistory, verifyHistory };
+window.zkdx = { loadRecord, openBundle, exportBundle, chooseModelById, openModel, saveBundle, selectTab, checkRecord, compareBundle, chooseTrustList, exportHistory, verifyHistory };
 
 showStatus();
 init();

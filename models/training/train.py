@@ -46,28 +46,57 @@ BC_UNITS = {
     "fractal dimension": ("1", "'coastline approximation' − 1"),
 }
 BC_STAT = {"mean": "mean over nuclei of", "error": "standard error over nuclei of", "worst": "mean of the three largest values of"}
+# UCUM codes for the units above: annotations (pure numbers) for the image's own units
+BC_UCUM = {"image units": "{image_unit}", "grey levels": "{grey_level}", "image units²": "{square_image_unit}", "1": "1"}
+LOINC = "http://loinc.org"
+
+
+def local_code(model_id, code, display):
+    """A code in zkDx's local feature system, for features with no LOINC code (docs/fhir.md)."""
+    return {"system": f"urn:zkdx:{model_id}:feature", "code": code, "display": display}
 
 
 def bc_feature(name, lo, hi):
     stat, base = ("mean", name[5:]) if name.startswith("mean ") else (
         ("worst", name[6:]) if name.startswith("worst ") else ("error", name[:-6]))
     unit, desc = BC_UNITS[base]
-    return {"name": name, "unit": unit, "description": f"{BC_STAT[stat]} {desc} (fine-needle aspirate image)",
-            "min": lo, "max": hi}
+    desc = f"{BC_STAT[stat]} {desc} (fine-needle aspirate image)"
+    return {"name": name, "unit": unit, "description": desc, "min": lo, "max": hi,
+            "code": local_code("breast-cancer", name.replace(" ", "-"), desc), "ucum": BC_UCUM[unit]}
 
 
+# name, unit, description, range, code (LOINC where one exists), UCUM unit, molar mass (g/mol)
 DIABETES = [
-    ("age", "years", "age at baseline", 18, 100),
-    ("sex", "code", "sex as recorded in the study (1 or 2)", 1, 2),
-    ("bmi", "kg/m²", "body-mass index", 12, 60),
-    ("bp", "mm Hg", "average blood pressure", 50, 160),
-    ("s1", "mg/dL", "tc: total serum cholesterol", 80, 400),
-    ("s2", "mg/dL", "ldl: low-density lipoproteins", 20, 300),
-    ("s3", "mg/dL", "hdl: high-density lipoproteins", 15, 120),
-    ("s4", "ratio", "tch: total cholesterol / HDL", 1, 12),
-    ("s5", "log mmol/L", "ltg: log of serum triglycerides", 3, 7),
-    ("s6", "mg/dL", "glu: blood sugar level", 50, 160),
+    ("age", "years", "age at baseline", 18, 100, (LOINC, "30525-0", "Age"), "a", None),
+    ("sex", "code", "sex as recorded in the study (1 or 2)", 1, 2,
+     ("local", "sex", "Sex as coded by the diabetes study (1 or 2)"), "{code}", None),
+    ("bmi", "kg/m²", "body-mass index", 12, 60, (LOINC, "39156-5", "Body mass index (BMI) [Ratio]"), "kg/m2", None),
+    ("bp", "mm Hg", "average blood pressure", 50, 160, (LOINC, "8478-0", "Mean blood pressure"), "mm[Hg]", None),
+    ("s1", "mg/dL", "tc: total serum cholesterol", 80, 400,
+     (LOINC, "2093-3", "Cholesterol [Mass/volume] in Serum or Plasma"), "mg/dL", 386.65),
+    ("s2", "mg/dL", "ldl: low-density lipoproteins", 20, 300,
+     (LOINC, "2089-1", "Cholesterol in LDL [Mass/volume] in Serum or Plasma"), "mg/dL", 386.65),
+    ("s3", "mg/dL", "hdl: high-density lipoproteins", 15, 120,
+     (LOINC, "2085-9", "Cholesterol in HDL [Mass/volume] in Serum or Plasma"), "mg/dL", 386.65),
+    ("s4", "ratio", "tch: total cholesterol / HDL", 1, 12,
+     (LOINC, "9830-1", "Cholesterol.total/Cholesterol in HDL [Mass Ratio] in Serum or Plasma"), "{ratio}", None),
+    # the study's ltg is the natural log of triglycerides in mg/dL (its values are 3.3–6.1)
+    ("s5", "ln(mg/dL)", "ltg: log of serum triglycerides", 3, 7,
+     ("local", "s5", "Natural logarithm of serum triglycerides in mg/dL (the study's ltg)"), "{ln(mg/dL)}", None),
+    ("s6", "mg/dL", "glu: blood sugar level", 50, 160,
+     (LOINC, "2345-7", "Glucose [Mass/volume] in Serum or Plasma"), "mg/dL", 180.156),
 ]
+
+
+def diabetes_feature(name, unit, desc, lo, hi, code, ucum, molar_mass):
+    system, value, display = code
+    coding = local_code("diabetes-progression", value, display) if system == "local" else \
+        {"system": system, "code": value, "display": display}
+    f = {"name": name, "unit": unit, "description": desc, "min": float(lo), "max": float(hi), "code": coding,
+         "ucum": ucum}
+    if molar_mass:
+        f["molar_mass"] = molar_mass
+    return f
 
 
 def dense_graph(model_id, features, mean, scale, layers, head, out_names, out_affine=None):
@@ -194,8 +223,7 @@ def diabetes():
     reg = MLPRegressor(hidden_layer_sizes=(16,), activation="relu", max_iter=3000, random_state=SEED, alpha=1e-2)
     reg.fit((xtr - mean) / std, (ytr - ymean) / ystd)
     layers = list(zip(reg.coefs_, reg.intercepts_))
-    features = [{"name": n, "unit": u, "description": d, "min": float(lo), "max": float(hi)}
-                for n, u, d, lo, hi in DIABETES]
+    features = [diabetes_feature(*f) for f in DIABETES]
     assert all(f["min"] <= x[:, i].min() and x[:, i].max() <= f["max"] for i, f in enumerate(features))
     model = dense_graph("diabetes-progression", features, mean, 1.0 / std, layers, "none", ["progression"],
                         out_affine=(ystd, ymean))
@@ -224,7 +252,8 @@ def diabetes():
                        "scale (about 25–346), not a clinical unit; use it to compare patients, not to diagnose.",
         "features": features,
         "output": {"name": "progression", "unit": "study score", "description":
-                   "disease progression one year after baseline (higher is worse)", "resolution": 1.0},
+                   "disease progression one year after baseline (higher is worse)", "resolution": 1.0,
+                   "ucum": "{score}"},
         "training": {"data_set": "scikit-learn load_diabetes(scaled=False)", "train_records": len(ytr),
                      "test_records": len(yte), "architecture": "standardise → 10×16 ReLU → 16×1 → rescale",
                      "seed": SEED},

@@ -9,12 +9,14 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
+use zkdx_bundle::fhir::export_checked;
 use zkdx_bundle::io::{read_bundle_file, write_atomically};
-use zkdx_bundle::make::disclosed_outcome;
+use zkdx_bundle::make::{disclosed_outcome, now_rfc3339};
+use zkdx_bundle::report::report_pdf;
 use zkdx_bundle::signature::{fingerprint, sign};
 use zkdx_bundle::workflow::{
-    check_bundle_bytes, check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, Checked,
-    ProveOptions,
+    check_bundle_bytes, check_bundle_file, opens_commitment, prove_diagnosis_with, read_and_check_bundle_file,
+    shipped_model_path, Checked, ProveOptions,
 };
 use zkdx_bundle::{ProofBundle, TrustList};
 use zkdx_circuit::{Challenge, Salt};
@@ -38,6 +40,12 @@ pub struct UiError {
 impl From<String> for UiError {
     fn from(message: String) -> Self {
         UiError { message, feature: None }
+    }
+}
+
+impl From<zkdx_bundle::fhir::NotExportable> for UiError {
+    fn from(e: zkdx_bundle::fhir::NotExportable) -> Self {
+        UiError { message: e.to_string(), feature: None }
     }
 }
 
@@ -111,19 +119,30 @@ pub fn diagnose(model_id: String, values: BTreeMap<String, String>) -> UiResult<
     })
 }
 
-/// Read a record file (CSV or JSON) into form values.
+/// A record file read into the form: the values, and the unit conversions FHIR values
+/// needed (shown to the patient before proving).
+#[derive(Debug, Serialize)]
+pub struct LoadedRecord {
+    values: BTreeMap<String, String>,
+    conversions: Vec<String>,
+}
+
+/// Read a record file (CSV, JSON, or FHIR R4 observations) into form values.
 #[tauri::command]
-pub fn load_record(model_id: String, path: String) -> UiResult<BTreeMap<String, String>> {
+pub fn load_record(model_id: String, path: String) -> UiResult<LoadedRecord> {
     let model = models::load(&model_id)?;
-    let values = read_record(Path::new(&path), &model.schema())?;
-    Ok(model.graph.inputs.iter().zip(values).map(|(i, v)| (i.name.clone(), v.to_string())).collect())
+    let imported = model.read_input(Path::new(&path))?;
+    Ok(LoadedRecord {
+        values: model.graph.inputs.iter().zip(imported.values).map(|(i, v)| (i.name.clone(), v.to_string())).collect(),
+        conversions: imported.conversions.iter().map(ToString::to_string).collect(),
+    })
 }
 
 /// Ask for a file with the native dialog; `kind` is `record`, `bundle` or `model`.
 #[tauri::command]
 pub async fn pick_file(app: AppHandle, kind: String) -> UiResult<Option<String>> {
     let (name, ext): (&str, &[&str]) = match kind.as_str() {
-        "record" => ("Patient record", &["csv", "json"]),
+        "record" => ("Patient record (CSV, JSON or FHIR R4)", &["csv", "json"]),
         "bundle" => ("zkDx proof bundle", &["json"]),
         "model" => ("ONNX model", &["onnx"]),
         "trust" => ("zkDx trust list", &["json"]),
@@ -283,10 +302,22 @@ fn save_bundle_bytes(
     file_name: Option<String>,
     bytes: &[u8],
 ) -> UiResult<Option<String>> {
+    save_file(app, path, ("zkDx proof bundle", "json"), file_name, bytes)
+}
+
+/// Write `bytes` to `path`, or where the native save dialog (with `filter`: a name and an
+/// extension) says, offering `file_name`; `None` when the user closes the dialog.
+fn save_file(
+    app: &AppHandle,
+    path: Option<String>,
+    filter: (&str, &str),
+    file_name: Option<String>,
+    bytes: &[u8],
+) -> UiResult<Option<String>> {
     let path = match path {
         Some(p) => PathBuf::from(p),
         None => {
-            let mut dialog = app.dialog().file().add_filter("zkDx proof bundle", &["json"]);
+            let mut dialog = app.dialog().file().add_filter(filter.0, &[filter.1]);
             if let Some(name) = file_name {
                 dialog = dialog.set_file_name(name);
             }
@@ -412,6 +443,49 @@ pub async fn verify_bundle(
         )))
     });
     task.await.map_err(|e| format!("the verification task failed: {e}"))?
+}
+
+/// What a clinician files from a checked bundle: a FHIR R4 Bundle (`fhir`) or a one-page
+/// PDF report (`report`), written to `save_path` or where the native save dialog says.
+/// Returns the verdict it was made under and where it went (`None`: the dialog was closed).
+#[tauri::command]
+pub async fn export_bundle(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    kind: String,
+    path: String,
+    model_path: Option<String>,
+    challenge: Option<String>,
+    save_path: Option<String>,
+) -> UiResult<Option<String>> {
+    let challenge = parse_challenge(challenge.as_deref())?;
+    let trust = trust_path(&state)?;
+    let (filter, ext, suffix): (&str, &str, &str) = match kind.as_str() {
+        "fhir" => ("FHIR R4 Bundle", "json", "fhir.json"),
+        "report" => ("PDF report", "pdf", "report.pdf"),
+        _ => return Err(format!("unknown export `{kind}`").into()),
+    };
+    let task = tauri::async_runtime::spawn_blocking(move || {
+        let (bytes, checked) = read_and_check_bundle_file(
+            Path::new(&path),
+            model_path.as_deref().map(Path::new),
+            &models::models_dir(),
+            &trust,
+            challenge.as_ref(),
+        );
+        let now = now_rfc3339();
+        let out = match kind.as_str() {
+            "fhir" => {
+                let fhir = export_checked(&bytes, &checked, &now)?;
+                serde_json::to_vec_pretty(&fhir).map_err(|e| e.to_string())?
+            }
+            _ => report_pdf(&bytes, &checked, &now),
+        };
+        let name = checked.bundle.as_ref().map(|b| format!("{}.{suffix}", b.model.id));
+        Ok::<_, UiError>((out, name))
+    });
+    let (out, name) = task.await.map_err(|e| format!("the export task failed: {e}"))??;
+    save_file(&app, save_path, (filter, ext), name, &out)
 }
 
 /// What the verdict panel shows of a check.

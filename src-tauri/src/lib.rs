@@ -34,6 +34,7 @@ pub fn run() {
             commands::new_challenge,
             commands::save_bundle,
             commands::verify_bundle,
+            commands::export_bundle,
             commands::trust_list,
             commands::choose_trust_list,
             commands::inspect_model,

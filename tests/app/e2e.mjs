@@ -130,6 +130,26 @@ try {
     await shot("4-clinician-valid.png");
   });
 
+  await step("clinician: a VALID bundle is filed as FHIR R4 and as a one-page PDF report", async () => {
+    assert.ok(await (await $("#export-fhir")).isDisplayed(), "the export actions are offered for a VALID bundle");
+    const fhirPath = path.join(work, "result.fhir.json");
+    await call("exportBundle", "fhir", fhirPath);
+    await waitText("#export-result", (t) => t.includes("FHIR R4 Bundle saved to " + fhirPath));
+    const fhir = JSON.parse(fs.readFileSync(fhirPath, "utf8"));
+    assert.equal(fhir.resourceType, "Bundle");
+    const kinds = fhir.entry.map((e) => e.resource.resourceType);
+    for (const k of ["DiagnosticReport", "Observation", "RiskAssessment", "Device", "Provenance", "DocumentReference"]) {
+      assert.ok(kinds.includes(k), `${k} in ${kinds}`);
+    }
+    const doc = fhir.entry.find((e) => e.resource.resourceType === "DocumentReference").resource;
+    assert.equal(Buffer.from(doc.content[0].attachment.data, "base64").toString("utf8"), fs.readFileSync(bundlePath, "utf8"));
+    await shot("13-clinician-export.png");
+    const reportPath = path.join(work, "result.report.pdf");
+    await call("exportBundle", "report", reportPath);
+    await waitText("#export-result", (t) => t.includes("Report saved to " + reportPath));
+    assert.equal(fs.readFileSync(reportPath).subarray(0, 5).toString(), "%PDF-");
+  });
+
   await step("clinician: a tampered bundle is INVALID with its reason", async () => {
     const tampered = path.join(work, "tampered.zkdx.json");
     const b = JSON.parse(fs.readFileSync(bundlePath, "utf8"));
@@ -375,6 +395,20 @@ try {
     assert.ok(!fs.existsSync(other + ".cancelled"));
     const v = spawnSync(path.join(root, "target/debug/zkdx"), ["verify", other], { cwd: root, encoding: "utf8" });
     assert.equal(v.status, 0, v.stdout + v.stderr);
+  });
+
+  await step("patient: lab results from a FHIR file fill the form, with each unit conversion shown", async () => {
+    await call("selectTab", "patient");
+    await call("chooseModelById", "diabetes-progression");
+    await call("loadRecord", path.join(root, "models/examples/diabetes-progression.fhir.json"));
+    await waitText("#conversions", (t) => t.includes("s6: 4.88 mmol/L is 87.9161 mg/dL"));
+    assert.match(await (await $("#conversions")).getText(), /s1: 5\.41 mmol\/L is 209\.17\d\d mg\/dL/);
+    assert.equal(await (await $("#input-bp")).getValue(), "101");
+    await (await $("#diagnose")).click();
+    await waitText("#diagnosis-text", (t) => /\d/.test(t));
+    await (await $("#conversions")).scrollIntoView();
+    await shot("14-patient-fhir-import.png");
+    await call("chooseModelById", "breast-cancer");
   });
 
   await step("regulator: a model's digest, its shipped match, and a bundle's model", async () => {

@@ -237,13 +237,28 @@ pub fn check_bundle_file(
     trust_path: &Path,
     challenge: Option<&Challenge>,
 ) -> Checked {
+    read_and_check_bundle_file(path, model, models_dir, trust_path, challenge).1
+}
+
+/// [`check_bundle_file`], with the file's bytes as they were checked (empty if it could
+/// not be read): what a FHIR export attaches and a report fingerprints.
+pub fn read_and_check_bundle_file(
+    path: &Path,
+    model: Option<&Path>,
+    models_dir: &Path,
+    trust_path: &Path,
+    challenge: Option<&Challenge>,
+) -> (Vec<u8>, Checked) {
     let trust = match TrustList::load(trust_path) {
         Ok(t) => t,
-        Err(e) => return cannot_check(format!("{e}; give your trust list with --trust FILE"), None),
+        Err(e) => return (Vec::new(), cannot_check(format!("{e}; give your trust list with --trust FILE"), None)),
     };
     match crate::io::read_bundle_file(path) {
-        Ok(bytes) => check_bundle_bytes(&bytes, model, models_dir, &trust, challenge),
-        Err(e) => cannot_check(e, None),
+        Ok(bytes) => {
+            let checked = check_bundle_bytes(&bytes, model, models_dir, &trust, challenge);
+            (bytes, checked)
+        }
+        Err(e) => (Vec::new(), cannot_check(e, None)),
     }
 }
 

@@ -10,6 +10,7 @@ use zkdx_circuit::config::Assurance;
 use zkdx_circuit::{Challenge, Variant};
 use zkdx_model::evaluate::evaluate;
 use zkdx_model::model::Outcome;
+use zkdx_model::record;
 use zkdx_model::{Disclosure, Model};
 
 /// Private, provable medical diagnostics.
@@ -36,8 +37,8 @@ enum Command {
     Infer {
         /// The ONNX file (or its model card).
         model: PathBuf,
-        /// The record (.csv or .json).
-        record: PathBuf,
+        #[command(flatten)]
+        input: Input,
     },
     /// Measure the quantised model against the float model on a labelled test split.
     Accuracy {
@@ -51,8 +52,8 @@ enum Command {
     Prove {
         /// The ONNX file (or its model card).
         model: PathBuf,
-        /// The patient record (.csv or .json).
-        record: PathBuf,
+        #[command(flatten)]
+        input: Input,
         /// Where to write the bundle (default: <model id>.zkdx.json; `-`: standard output,
         /// with --salt-out given). Checked before proving.
         #[arg(short, long)]
@@ -126,6 +127,31 @@ enum Command {
         /// Write the report as a self-contained HTML page here.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+    },
+    /// Export a checked bundle as a FHIR R4 Bundle for a records system (a clinician's
+    /// verb): DiagnosticReport, the result as Observation (and RiskAssessment), the model as
+    /// Device, a Provenance naming the verdict, the proof bundle attached. Bundles that are
+    /// INVALID or cannot be checked are not exported (exit status as `verify`).
+    ExportFhir {
+        /// The bundle.
+        bundle: PathBuf,
+        /// Where to write the FHIR Bundle (JSON; `-`: standard output). Checked first.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        against: Against,
+    },
+    /// Print a checked bundle's verdict as a one-page PDF report (model, publisher, result,
+    /// verdict, what was and was not proved, the bundle's fingerprint). Exit status as
+    /// `verify`.
+    Report {
+        /// The bundle.
+        bundle: PathBuf,
+        /// Where to write the PDF (`-`: standard output). Checked first.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        against: Against,
     },
     /// Show that a record (with its salt) is the input a bundle committed to.
     Open {
@@ -236,7 +262,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             println!("{}", Model::load_unchecked(&model)?.digest);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Infer { model, record } => infer(&load(&model)?, &record),
+        Command::Infer { model, input } => infer(&load(&model)?, &input),
         Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
         Command::CardSync { model } => card_sync(&model),
         Command::Card { action } => match action {
@@ -251,9 +277,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench { models, runs, json, records, disclose, compact, assurance } => {
             crate::bench::bench_cmd(&models, runs, json, &records, disclose, compact, assurance)
         }
-        Command::Prove { model, record, output, salt_out, quiet, compact, disclose, challenge, assurance } => {
+        Command::Prove { model, input, output, salt_out, quiet, compact, disclose, challenge, assurance } => {
             let options = ProveOptions { disclosure: disclose, compact, challenge, assurance };
-            crate::proofs::prove_cmd(&model, &record, output, salt_out, quiet, &options)
+            crate::proofs::prove_cmd(&model, &input, output, salt_out, quiet, &options)
         }
         Command::Challenge => crate::proofs::challenge_cmd(),
         Command::Verify { bundle, model, models, trust, challenge, json } => {
@@ -264,6 +290,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let trust = trust.unwrap_or_else(|| zkdx_bundle::TrustList::default_path(&models));
             crate::audit::audit_cmd(&folder, &models, &trust, json.as_deref(), html.as_deref())
         }
+        Command::ExportFhir { bundle, output, against } => crate::export::fhir_cmd(&bundle, &output, &against.into()),
+        Command::Report { bundle, output, against } => crate::export::report_cmd(&bundle, &output, &against.into()),
         Command::Open { bundle, record, salt_file, model, models } => {
             crate::proofs::open_cmd(&bundle, &record, &salt_file, model.as_deref(), &models)
         }
@@ -321,8 +349,61 @@ fn inspect(m: &Model) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn infer(m: &Model, record: &Path) -> Result<ExitCode> {
-    let values = m.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
+/// What a bundle is checked against (as `zkdx verify` takes it).
+#[derive(clap::Args, Debug)]
+pub struct Against {
+    /// The model (ONNX or card); default: the bundle's model id in --models.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Where shipped models live.
+    #[arg(long, default_value = "models")]
+    models: PathBuf,
+    /// The trust list; default: <models>/trust.json.
+    #[arg(long)]
+    trust: Option<PathBuf>,
+    /// The challenge code you issued: a bundle that answers another, or none, is INVALID.
+    #[arg(long, value_name = "CODE")]
+    challenge: Option<Challenge>,
+}
+
+impl From<Against> for crate::proofs::Checking {
+    fn from(a: Against) -> Self {
+        crate::proofs::Checking { model: a.model, models: a.models, trust: a.trust, challenge: a.challenge }
+    }
+}
+
+/// Where a patient's values come from: a record file, or FHIR R4 observations.
+#[derive(clap::Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct Input {
+    /// The patient record (.csv or .json; a FHIR R4 Observation or Bundle is read as FHIR).
+    record: Option<PathBuf>,
+    /// FHIR R4 observations (a Bundle, or one Observation): each feature is found by its
+    /// card code (LOINC) and converted to the card's unit; the conversions are shown.
+    #[arg(long, value_name = "FILE")]
+    fhir: Option<PathBuf>,
+}
+
+/// The patient's values in the model's order, from a record or FHIR; each unit conversion
+/// is shown (on standard error) before anything is proved.
+pub fn read_input(m: &Model, input: &Input) -> Result<Vec<f64>> {
+    let imported = match (&input.record, &input.fhir) {
+        (_, Some(fhir)) => record::read_file(fhir)
+            .and_then(|(bytes, _)| m.import_fhir(&bytes))
+            .with_context(|| format!("cannot use FHIR file {}", fhir.display()))?,
+        (Some(record), None) => {
+            m.read_input(record).with_context(|| format!("cannot use record {}", record.display()))?
+        }
+        (None, None) => anyhow::bail!("give a record file or --fhir FILE"),
+    };
+    for c in &imported.conversions {
+        eprintln!("converted  {c}");
+    }
+    Ok(imported.values)
+}
+
+fn infer(m: &Model, input: &Input) -> Result<ExitCode> {
+    let values = read_input(m, input)?;
     let d = m.diagnose(&values)?;
     println!("model      {} ({})", m.name(), m.digest);
     print_outcome(m, "quantised", &d.quantised);

@@ -5,6 +5,7 @@ mod audit;
 mod bench;
 mod card;
 mod commands;
+mod export;
 mod proofs;
 
 use std::process::ExitCode;

@@ -34,7 +34,7 @@ fn progress(quiet: bool) -> ProgressBar {
 /// `zkdx prove`.
 pub fn prove_cmd(
     model_path: &Path,
-    record: &Path,
+    input: &crate::commands::Input,
     out: Option<PathBuf>,
     salt_out: Option<PathBuf>,
     quiet: bool,
@@ -61,7 +61,7 @@ pub fn prove_cmd(
     }
     check_secret_target(&salt_out).with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     check_output_target(&salt_out).with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
-    let values = model.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
+    let values = crate::commands::read_input(&model, input)?;
     let bar = progress(quiet);
     let on_stage = {
         let bar = bar.clone();

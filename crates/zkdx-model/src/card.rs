@@ -1,5 +1,7 @@
 //! Model cards: the human description of a shipped model (features with units and
-//! plausible ranges, labels or score, intended use, measured accuracy, digest).
+//! plausible ranges, labels or score, intended use, measured accuracy, digest), and the codes
+//! that tie features and results to health records (LOINC codes, UCUM units; see
+//! `docs/fhir.md`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,8 +11,30 @@ use serde::{Deserialize, Serialize};
 use crate::error::ModelError;
 use crate::ir::InputSpec;
 
+/// A code from a code system, as FHIR writes one (`system`, `code`, `display`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coding {
+    /// The code system's URI (`http://loinc.org`, or one of zkDx's local systems).
+    pub system: String,
+    /// The code.
+    pub code: String,
+    /// Its human name.
+    pub display: String,
+}
+
+/// LOINC's code system URI.
+pub const LOINC: &str = "http://loinc.org";
+
+/// The URI of zkDx's local code system for what a model has no standard code for: its
+/// features (`urn:zkdx:<model id>:feature`), labels (`…:label`) and result (`…:result`).
+pub fn local_system(model_id: &str, what: &str) -> String {
+    format!("urn:zkdx:{model_id}:{what}")
+}
+
 /// One feature as a patient or lab report gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Feature {
     /// Name, as used in records.
     pub name: String,
@@ -22,6 +46,18 @@ pub struct Feature {
     pub min: f64,
     /// Plausible maximum.
     pub max: f64,
+    /// The observation code a health record files this value under (LOINC where one
+    /// exists, else zkDx's local feature system); FHIR import matches by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Coding>,
+    /// `unit` as a UCUM code (`mg/dL`, `mm[Hg]`, `kg/m2`); values in another UCUM unit of the
+    /// same dimension are converted to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ucum: Option<String>,
+    /// Molar mass in g/mol, for a substance concentration given in moles (mmol/L) where the
+    /// card's unit is a mass (mg/dL), or the other way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub molar_mass: Option<f64>,
 }
 
 /// Whether the model classifies or scores.
@@ -46,6 +82,9 @@ pub struct OutputSpec {
     /// The step a coarse disclosure rounds the score to, in its unit (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<f64>,
+    /// `unit` as a UCUM code (`{score}` for a study scale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ucum: Option<String>,
 }
 
 /// A model card (`models/<id>.json`).
@@ -72,6 +111,10 @@ pub struct ModelCard {
     /// The score (regressions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<OutputSpec>,
+    /// What the result is, as a code (the FHIR export's observation and report code):
+    /// LOINC where one exists, else zkDx's local result system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_code: Option<Coding>,
     /// How it was trained (free form).
     #[serde(default)]
     pub training: serde_json::Value,
@@ -100,6 +143,15 @@ impl ModelCard {
     /// The feature ranges as the IR holds them.
     pub fn input_specs(&self) -> Vec<InputSpec> {
         self.features.iter().map(|f| InputSpec { name: f.name.clone(), min: f.min, max: f.max }).collect()
+    }
+
+    /// The result's code: the card's, else the model's entry in zkDx's local result system.
+    pub fn result_coding(&self) -> Coding {
+        self.result_code.clone().unwrap_or_else(|| Coding {
+            system: local_system(&self.id, "result"),
+            code: self.id.clone(),
+            display: self.name.clone(),
+        })
     }
 
     /// The unit of a feature ("" if unknown).

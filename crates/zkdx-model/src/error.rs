@@ -168,4 +168,10 @@ pub enum RecordError {
         /// The model loaded.
         expected: String,
     },
+    /// A FHIR document that is not a Bundle of Observations or an Observation.
+    #[error("not a FHIR R4 Observation or Bundle of Observations: {0}")]
+    Fhir(String),
+    /// A FHIR document whose observations do not fill the record; one problem per feature.
+    #[error("the FHIR observations do not give this model's record:\n{}", .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    FhirFeatures(Vec<crate::fhir::FeatureProblem>),
 }

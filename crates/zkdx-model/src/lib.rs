@@ -7,7 +7,8 @@
 //! - [`infer`] is the reference integer inference; [`float`] runs the float model.
 //! - [`disclosure`] says how much of a result a proof makes public, with its integer rules.
 //! - [`digest`] hashes the quantised graph; [`card`] and [`record`] read model cards and
-//!   patient records.
+//!   patient records; [`fhir`] reads a record from FHIR R4 observations, converting
+//!   [`units`].
 
 pub mod bounds;
 pub mod card;
@@ -16,6 +17,7 @@ pub mod digest;
 pub mod disclosure;
 pub mod error;
 pub mod evaluate;
+pub mod fhir;
 pub mod fixed;
 pub mod float;
 pub mod infer;
@@ -25,6 +27,7 @@ pub mod onnx;
 pub mod quantise;
 pub mod record;
 pub mod sigmoid;
+pub mod units;
 
 pub use card::ModelCard;
 pub use disclosure::Disclosure;

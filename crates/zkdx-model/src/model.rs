@@ -7,6 +7,7 @@ use crate::bounds::{self, Bounds};
 use crate::card::{ModelCard, ModelKind};
 use crate::digest::{self, ModelDigest};
 use crate::error::{ModelError, RecordError};
+use crate::fhir::{self, Imported};
 use crate::fixed::dequantise;
 use crate::float::FloatModel;
 use crate::infer::{self, Trace};
@@ -197,9 +198,33 @@ impl Model {
         Schema { model_id: &self.id, features: &self.graph.inputs, units }
     }
 
-    /// Read and check a patient record file.
+    /// Read and check a patient record file (CSV or JSON).
     pub fn read_record(&self, path: &Path) -> Result<Vec<f64>, RecordError> {
         record::read_record(path, &self.schema())
+    }
+
+    /// Read a patient's values from a file: a CSV or JSON record, or FHIR R4 observations
+    /// (told apart by content), with the unit conversions that FHIR values needed.
+    pub fn read_input(&self, path: &Path) -> Result<Imported, RecordError> {
+        let (bytes, format) = record::read_file(path)?;
+        self.parse_input(&bytes, format)
+    }
+
+    /// [`Model::read_input`] from bytes; `format` as [`record::parse_record`] takes it.
+    pub fn parse_input(&self, bytes: &[u8], format: Option<record::Format>) -> Result<Imported, RecordError> {
+        if format != Some(record::Format::Csv) && fhir::is_fhir(bytes) {
+            return self.import_fhir(bytes);
+        }
+        let values = record::parse_record(bytes, format, &self.schema())?;
+        Ok(Imported { values, conversions: Vec::new() })
+    }
+
+    /// Read this model's record from a FHIR R4 Observation or Bundle (needs a card).
+    pub fn import_fhir(&self, bytes: &[u8]) -> Result<Imported, RecordError> {
+        let card = self.card.as_ref().ok_or_else(|| {
+            RecordError::Fhir("this model has no card, so no feature codes to find observations by".into())
+        })?;
+        fhir::import(bytes, card)
     }
 
     /// Quantise checked feature values.

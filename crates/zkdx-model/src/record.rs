@@ -31,6 +31,12 @@ pub struct Schema<'a> {
 
 /// Read and check a record file; the values come back in the model's input order.
 pub fn read_record(path: &Path, schema: &Schema<'_>) -> Result<Vec<f64>, RecordError> {
+    let (bytes, format) = read_file(path)?;
+    parse_record(&bytes, format, schema)
+}
+
+/// A record file's bytes (at most [`MAX_RECORD_BYTES`]) and the format its extension names.
+pub fn read_file(path: &Path) -> Result<(Vec<u8>, Option<Format>), RecordError> {
     let io = |e: std::io::Error| RecordError::Io { path: path.display().to_string(), detail: e.to_string() };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > MAX_RECORD_BYTES {
@@ -42,7 +48,7 @@ pub fn read_record(path: &Path, schema: &Schema<'_>) -> Result<Vec<f64>, RecordE
         Some("json") => Some(Format::Json),
         _ => None,
     };
-    parse_record(&bytes, format, schema)
+    Ok((bytes, format))
 }
 
 /// Parse and check a record from bytes; `format` `None` means guess from the content.
@@ -61,6 +67,11 @@ pub fn parse_record(bytes: &[u8], format: Option<Format>, schema: &Schema<'_>) -
         None if text.contains(',') => Format::Csv,
         None => return Err(RecordError::UnknownFormat),
     };
+    if format == Format::Json && crate::fhir::is_fhir(bytes) {
+        return Err(RecordError::Fhir(
+            "this is a FHIR resource, read as FHIR only where the model's card has feature codes (`zkdx infer|prove --fhir FILE`, or the app's Load record)".into(),
+        ));
+    }
     let pairs = match format {
         Format::Csv => csv_pairs(text)?,
         Format::Json => json_pairs(text, schema.model_id)?,
