@@ -309,7 +309,10 @@ let shownProof = null;
 function proofChannel() {
   const channel = new window.__TAURI__.core.Channel();
   channel.onmessage = (m) => {
-    if (m.event === "started") runningProof = m.id;
+    if (m.event === "started") {
+      runningProof = m.id;
+      $("progress-estimate").textContent = m.estimate;
+    }
     else if (m.event === "stage") onStage(m.stage, m.fraction);
   };
   return channel;
@@ -384,6 +387,12 @@ async function openBundle(path, modelPath = null) {
     if (!path) path = await invoke("pick_file", { kind: "bundle" });
     if (!path) return;
     const challenge = $("expected-challenge").value.trim() || null;
+    $("verdict-badge").textContent = "Checking…";
+    $("verdict-badge").className = "badge";
+    $("verdict-reason").textContent = "The first check of a model also builds its verifier: a few seconds.";
+    $("verdict-table").replaceChildren();
+    $("export-actions").classList.add("hidden");
+    $("verdict").classList.remove("hidden");
     const v = await invoke("verify_bundle", { path, modelPath, challenge });
     openedBundle = path;
     const badge = $("verdict-badge");
@@ -579,6 +588,24 @@ $("open-model").addEventListener("click", () => openModel());
 
 // entry points for end-to-end tests, which cannot drive native file dialogs
 window.zkdx = { loadRecord, openBundle, exportBundle, chooseModelById, openModel, saveBundle, selectTab, checkRecord, compareBundle, chooseTrustList, exportHistory, verifyHistory };
+
+// First run: a short guide and a role chooser; the role chosen opens its tab next time.
+const ROLE_KEY = "zkdx.role";
+function showWelcome(show) {
+  $("welcome").classList.toggle("hidden", !show);
+  if (show) $("role-patient").focus();
+}
+for (const b of document.querySelectorAll("#welcome [data-role]")) {
+  b.addEventListener("click", () => {
+    localStorage.setItem(ROLE_KEY, b.dataset.role);
+    showWelcome(false);
+    selectTab(b.dataset.role);
+  });
+}
+$("show-welcome").addEventListener("click", () => showWelcome(true));
+const role = localStorage.getItem(ROLE_KEY);
+if (role) selectTab(role);
+else showWelcome(true);
 
 showStatus();
 init();

@@ -15,8 +15,8 @@ use zkdx_bundle::make::{disclosed_outcome, now_rfc3339};
 use zkdx_bundle::report::report_pdf;
 use zkdx_bundle::signature::{fingerprint, sign};
 use zkdx_bundle::workflow::{
-    check_bundle_bytes, check_bundle_file, opens_commitment, prove_diagnosis_with, read_and_check_bundle_file,
-    shipped_model_path, Checked, ProveOptions,
+    check_bundle_bytes, check_bundle_file, estimate_text, opens_commitment, prove_diagnosis_with,
+    read_and_check_bundle_file, shipped_model_path, Checked, ProveOptions,
 };
 use zkdx_bundle::{ProofBundle, TrustList};
 use zkdx_circuit::{Challenge, Salt};
@@ -161,6 +161,8 @@ pub enum ProveEvent {
     Started {
         /// The id for `cancel_prove` and `save_bundle`.
         id: u64,
+        /// How long it should take, in words (measured on this computer).
+        estimate: String,
     },
     /// A stage started.
     Stage {
@@ -200,13 +202,14 @@ pub async fn prove(
     let challenge = parse_challenge(challenge.as_deref())?;
     let x = checked_values(&model, &values)?;
     let (id, cancel) = state.proofs.start();
+    let options = ProveOptions { disclosure, challenge, ..ProveOptions::default() };
     // a UI that stopped listening does not stop the proof
-    let _ = on_event.send(ProveEvent::Started { id });
+    let _ = on_event.send(ProveEvent::Started { id, estimate: estimate_text(&model, &options) });
     let task = tauri::async_runtime::spawn_blocking(move || {
         let proven = prove_diagnosis_with(
             &model,
             &x,
-            &ProveOptions { disclosure, challenge, ..ProveOptions::default() },
+            &options,
             move |s| {
                 let _ = on_event.send(ProveEvent::Stage { stage: s.label(), fraction: s.fraction() });
             },

@@ -50,7 +50,10 @@ impl DeviceKeys {
                 signing: None,
                 history: None,
                 problem: Some(format!(
-                    "No OS keyring is available ({e}). zkDx keeps working, but bundles are not signed and no history is kept: no key is ever written to disk in the clear."
+                    "This computer's keyring (its store for secrets) is not available, so zkDx has nowhere safe to keep \
+                     its keys. zkDx keeps working, but your bundles are not signed and no history is kept; no key is \
+                     ever written to disk. To enable it, start your desktop's keyring (GNOME Keyring or KWallet on \
+                     Linux; it normally runs in a desktop session) and open zkDx again. (Details: {e})"
                 )),
             },
         }

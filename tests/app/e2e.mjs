@@ -82,6 +82,17 @@ try {
   const bundlePath = path.join(work, "result.zkdx.json");
   let bundleSalt = null; // the salt of the bundle at bundlePath (later proofs show their own)
 
+  await step("patient: on first run a short guide asks who you are, and the patient's tab opens", async () => {
+    await browser.waitUntil(async () => (await (await $("#welcome")).isDisplayed()), { timeout: 10000 });
+    const welcome = await (await $("#welcome")).getText();
+    assert.match(welcome, /values you enter never leave this computer/);
+    assert.match(welcome, /Clinician/);
+    await shot("0-first-run.png");
+    await (await $("#role-patient")).click();
+    assert.equal(await (await $("#welcome")).isDisplayed(), false);
+    assert.ok(await (await $("#patient")).isDisplayed());
+  });
+
   await step("patient: load a record, see the diagnosis with its chart", async () => {
     await call("loadRecord", path.join(root, "models/examples/breast-cancer-malignant.csv"));
     await browser.waitUntil(async () => (await (await $('[id="input-mean radius"]')).getValue()) !== "", { timeout: 10000 });
@@ -105,6 +116,8 @@ try {
       timeout: 30000,
       interval: 20,
     });
+    // with an estimate measured on this computer (none before its first proof of the model)
+    assert.match(await (await $("#progress-estimate")).getText(), /first proof of this model here|about .* on this computer/);
     await shot("2-patient-proving.png");
     await browser.waitUntil(async () => (await (await $("#proof")).isDisplayed()), { timeout: 120000 });
     bundleSalt = await (await $("#salt")).getText();

@@ -3,7 +3,8 @@
 //! clinician's verification need not rebuild the circuit (or, for compact proofs, the
 //! recursive wrappers). An entry is used only when its SHA-256 is the one a trusted
 //! publisher's endorsement pins ([`crate::trust::Pin`]); anything else in the folder is
-//! ignored and replaced.
+//! ignored and replaced. It also keeps how long each model's last proof took on this
+//! computer (`timings.json`), for the progress bars' estimates.
 
 use std::path::PathBuf;
 
@@ -52,4 +53,38 @@ pub fn store(model: &Model, variant: Variant, verifier: &ModelVerifier, pinned_s
         }
     }
     let _ = crate::io::write_atomically(&path, &bytes);
+}
+
+fn timings_path() -> Option<PathBuf> {
+    Some(dir()?.join("timings.json"))
+}
+
+fn timing_key(model: &Model, variant: Variant, kind: ProofKind) -> String {
+    let digest = model.digest.to_string();
+    let hex = digest.strip_prefix("sha256:").unwrap_or(&digest).to_string();
+    match kind {
+        ProofKind::Plain => format!("{hex}-{}", variant.key()),
+        ProofKind::Compact => format!("{hex}-{}-compact", variant.key()),
+    }
+}
+
+fn timings() -> std::collections::BTreeMap<String, f64> {
+    timings_path().and_then(|p| std::fs::read(p).ok()).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+}
+
+/// How many seconds the last proof of this model, variant and kind took on this computer.
+pub fn last_proof_seconds(model: &Model, variant: Variant, kind: ProofKind) -> Option<f64> {
+    timings().get(&timing_key(model, variant, kind)).copied().filter(|s| s.is_finite() && *s > 0.0)
+}
+
+/// Remember how long a proof took (best effort, like the verifier cache).
+pub fn record_proof_seconds(model: &Model, variant: Variant, kind: ProofKind, seconds: f64) {
+    let Some(path) = timings_path() else { return };
+    let mut all = timings();
+    all.insert(timing_key(model, variant, kind), seconds);
+    if let (Some(parent), Ok(bytes)) = (path.parent(), serde_json::to_vec_pretty(&all)) {
+        if std::fs::create_dir_all(parent).is_ok() {
+            let _ = crate::io::write_atomically(&path, &bytes);
+        }
+    }
 }

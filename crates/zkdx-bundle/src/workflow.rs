@@ -116,6 +116,27 @@ pub struct ProveOptions {
     pub assurance: Assurance,
 }
 
+/// How long a proof of `model` with these options should take on this computer, in
+/// seconds: the last such proof's time, measured here (none before the first).
+pub fn estimate_seconds(model: &Model, options: &ProveOptions) -> Option<f64> {
+    let kind = if options.compact { ProofKind::Compact } else { ProofKind::Plain };
+    crate::cache::last_proof_seconds(
+        model,
+        Variant { disclosure: options.disclosure, assurance: options.assurance },
+        kind,
+    )
+}
+
+/// The estimate in words, for a progress bar: "about 0.9 s on this computer".
+pub fn estimate_text(model: &Model, options: &ProveOptions) -> String {
+    match estimate_seconds(model, options) {
+        Some(s) if s < 10.0 => format!("about {s:.1} s on this computer"),
+        Some(s) if s < 120.0 => format!("about {s:.0} s on this computer"),
+        Some(s) => format!("about {:.0} min on this computer", s / 60.0),
+        None => "the first proof of this model here; later ones show an estimate".into(),
+    }
+}
+
 /// Prove `model` on checked feature `values` (from [`Model::read_record`] or a form),
 /// disclosing the result as `disclosure` says, reporting each stage. `cancelled` is polled between stages.
 pub fn prove_diagnosis(
@@ -149,9 +170,10 @@ pub fn prove_diagnosis_with(
                 .into(),
         )
     })?;
+    let started = std::time::Instant::now();
     stage(Stage::BuildCircuit);
-    let circuit =
-        ModelCircuit::build_with(model, Variant { disclosure: options.disclosure, assurance: options.assurance })?;
+    let variant = Variant { disclosure: options.disclosure, assurance: options.assurance };
+    let circuit = ModelCircuit::build_with(model, variant)?;
     if cancelled() {
         return Ok(None);
     }
@@ -188,6 +210,7 @@ pub fn prove_diagnosis_with(
         verify(&circuit, &proof.bytes)
     };
     fresh.map_err(|e| CircuitError::Prove(format!("the fresh proof does not verify: {e}")))?;
+    crate::cache::record_proof_seconds(model, variant, kind, started.elapsed().as_secs_f64());
     stage(Stage::Done);
     Ok(Some(ProvenDiagnosis { bundle, salt }))
 }

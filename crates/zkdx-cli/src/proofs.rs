@@ -12,7 +12,7 @@ use zkdx_bundle::io::{
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::verdict::variant;
 use zkdx_bundle::workflow::{
-    check_bundle_file, opens_commitment, prove_diagnosis_with, shipped_model_path, ProveOptions, Stage,
+    check_bundle_file, estimate_text, opens_commitment, prove_diagnosis_with, shipped_model_path, ProveOptions, Stage,
 };
 use zkdx_bundle::{Freshness, ProofBundle, TrustList};
 use zkdx_circuit::{Challenge, Salt};
@@ -23,7 +23,7 @@ fn progress(quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(100);
-    let style = ProgressStyle::with_template("{spinner} [{bar:20}] {msg} ({elapsed})")
+    let style = ProgressStyle::with_template("{spinner} [{bar:20}] {msg} ({elapsed}; {prefix})")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
     bar.set_style(style);
@@ -63,6 +63,7 @@ pub fn prove_cmd(
     check_output_target(&salt_out).with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     let values = crate::commands::read_input(&model, input)?;
     let bar = progress(quiet);
+    bar.set_prefix(estimate_text(&model, options));
     let on_stage = {
         let bar = bar.clone();
         move |s: Stage| {
@@ -144,8 +145,14 @@ pub struct Checking {
 pub fn verify_cmd(bundle_path: &Path, against: &Checking, json: bool) -> Result<ExitCode> {
     let models_dir = against.models.as_path();
     let trust_path = against.trust.clone().unwrap_or_else(|| TrustList::default_path(models_dir));
+    // a first verification of a model builds its verifier (seconds, or tens for a compact
+    // proof): a spinner says so on standard error, never in the JSON
+    let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    spinner.set_message("checking the bundle (the first check of a model also builds its verifier)");
+    spinner.enable_steady_tick(Duration::from_millis(120));
     let checked =
         check_bundle_file(bundle_path, against.model.as_deref(), models_dir, &trust_path, against.challenge.as_ref());
+    spinner.finish_and_clear();
     let verdict = &checked.verdict;
     // only a VALID bundle's details are reported, the model's from the model
     let details = match (&checked.bundle, &checked.model, verdict.is_valid()) {
@@ -222,7 +229,7 @@ pub fn open_cmd(
     let model = resolve_model(&bundle, model, models_dir)?;
     // 64 hex digits and a line end, with room for a CRLF or stray spaces
     let salt = Salt::from_hex(&read_secret(salt_file, 256).map_err(anyhow::Error::msg)?).map_err(anyhow::Error::msg)?;
-    let values = model.read_record(record).with_context(|| format!("cannot use record {}", record.display()))?;
+    let values = model.read_input(record).with_context(|| format!("cannot use record {}", record.display()))?.values;
     if opens_commitment(&bundle, &model, &values, &salt).map_err(anyhow::Error::msg)? {
         println!("MATCHES: this record is the input the bundle's proof was made on");
         Ok(ExitCode::SUCCESS)

@@ -168,6 +168,9 @@ pub enum RecordError {
         /// The model loaded.
         expected: String,
     },
+    /// A FHIR document given where a CSV or JSON record is read.
+    #[error("this is a FHIR resource, not a CSV or JSON record: give it with --fhir FILE (or the app's Load record), which finds each feature by its code")]
+    IsFhir,
     /// A FHIR document that is not a Bundle of Observations or an Observation.
     #[error("not a FHIR R4 Observation or Bundle of Observations: {0}")]
     Fhir(String),

@@ -68,9 +68,7 @@ pub fn parse_record(bytes: &[u8], format: Option<Format>, schema: &Schema<'_>) -
         None => return Err(RecordError::UnknownFormat),
     };
     if format == Format::Json && crate::fhir::is_fhir(bytes) {
-        return Err(RecordError::Fhir(
-            "this is a FHIR resource, read as FHIR only where the model's card has feature codes (`zkdx infer|prove --fhir FILE`, or the app's Load record)".into(),
-        ));
+        return Err(RecordError::IsFhir);
     }
     let pairs = match format {
         Format::Csv => csv_pairs(text)?,
