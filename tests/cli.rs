@@ -761,7 +761,7 @@ fn fhir_observations_prove_and_the_verified_result_exports_as_valid_fhir_r4_that
         card["digest"].as_str().unwrap(),
         "zkDx demonstration publisher",
         "progression = ",
-        "Not proved: that the inputs are the patient's true values",
+        "Not proved That the values are the patient's true values",
         &fingerprint,
     ] {
         assert!(t.contains(expected), "`{expected}` in the PDF's text:\n{t}");

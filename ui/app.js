@@ -417,13 +417,29 @@ async function openBundle(path, modelPath = null) {
           ["Model digest", v.model_digest],
           ["Made", `${v.created_at} (as the bundle states; not proven)`],
           ["Input", "not disclosed; committed as " + v.input_commitment],
-          ["Signed by", v.signer ? "device key " + v.signer : "unsigned (no device signature)"],
+          ["Signed by", v.signer ? "device key " + v.signer + " (a device, not a person's identity)" : "unsigned (no device signature)"],
+          ["Proves", v.proves],
+          ["Does not prove", v.not_proved],
+          ["Intended use", v.intended_use],
+          ["Limits", v.limitations],
         ]
       : [];
     for (const [k, val] of rows) {
+      if (!val) continue;
       const tr = el("tr");
       tr.append(el("th", {}, k), el("td", { class: k.includes("digest") || k === "Input" || k === "Signed by" ? "mono" : "" }, val));
       table.appendChild(tr);
+    }
+    // what a bundle that is not VALID claims: greyed, never as a fact
+    if (v.claimed.length) {
+      const head = el("tr", { class: "claimed" });
+      head.append(el("th", { colspan: "2" }, "What the bundle claims (not verified: do not rely on it)"));
+      table.appendChild(head);
+      for (const [k, val] of v.claimed) {
+        const tr = el("tr", { class: "claimed" });
+        tr.append(el("th", {}, k), el("td", {}, val));
+        table.appendChild(tr);
+      }
     }
     // a verdict that vouches for the result can be filed: FHIR for records, PDF to print
     $("export-actions").classList.toggle("hidden", !(v.valid || kind === "unapproved"));

@@ -14,6 +14,7 @@ use zkdx_bundle::io::{read_bundle_file, write_atomically};
 use zkdx_bundle::make::{disclosed_outcome, now_rfc3339};
 use zkdx_bundle::report::report_pdf;
 use zkdx_bundle::signature::{fingerprint, sign};
+use zkdx_bundle::verdict::{claims, what_it_does_not_prove, what_it_proves};
 use zkdx_bundle::workflow::{
     check_bundle_bytes, check_bundle_file, estimate_text, opens_commitment, prove_diagnosis_with,
     read_and_check_bundle_file, shipped_model_path, Checked, ProveOptions,
@@ -352,6 +353,14 @@ pub struct VerdictView {
     publisher: Option<String>,
     /// Whether it answers the clinician's challenge, for a VALID bundle.
     freshness: Option<String>,
+    /// What the proof proves and what it does not, for a VALID bundle.
+    proves: Option<String>,
+    not_proved: Option<String>,
+    /// The model card's intended use and limits, for a VALID bundle.
+    intended_use: Option<String>,
+    limitations: Option<String>,
+    /// What a bundle that is not VALID claims (shown greyed, as unverified).
+    claimed: Vec<(&'static str, String)>,
 }
 
 /// The trust list the clinician's verdicts use, as the settings show it.
@@ -507,6 +516,11 @@ fn verdict_view(checked: Checked) -> VerdictView {
         signer: verdict.signer().map(str::to_string),
         publisher: verdict.publisher().map(str::to_string),
         freshness: None,
+        proves: None,
+        not_proved: None,
+        intended_use: None,
+        limitations: None,
+        claimed: Vec::new(),
     };
     // Only a VALID bundle's details are shown, and the model's come from the model
     // checked against, never from the bundle's own fields.
@@ -518,6 +532,12 @@ fn verdict_view(checked: Checked) -> VerdictView {
         view.created_at = Some(b.created_at.clone());
         view.input_commitment = Some(b.input_commitment.clone());
         view.freshness = checked.freshness.map(|f| f.describe());
+        view.proves = Some(what_it_proves(b, m));
+        view.not_proved = Some(what_it_does_not_prove(b));
+        view.intended_use = m.card.as_ref().map(|c| c.intended_use.clone());
+        view.limitations = m.card.as_ref().map(|c| c.limitations.clone());
+    } else if let Some(b) = &checked.bundle {
+        view.claimed = claims(b);
     }
     view
 }

@@ -139,7 +139,11 @@ try {
     await call("openBundle", bundlePath);
     await waitText("#verdict-table", (t) => t.includes("zkDx demonstration publisher"));
     await waitText("#verdict-badge", (t) => t === "VALID");
-    assert.match(await (await $("#verdict-table")).getText(), /malignant/);
+    const table = await (await $("#verdict-table")).getText();
+    assert.match(table, /malignant/);
+    // what VALID proves and does not, and the card's intended use and limits
+    assert.match(table, /Does not prove\s*That the values are the patient's true values/);
+    assert.match(table, /Intended use\s*Decision support/);
     await shot("4-clinician-valid.png");
   });
 
@@ -178,8 +182,12 @@ try {
     fs.writeFileSync(tampered, JSON.stringify(b, null, 2));
     await call("openBundle", tampered);
     await waitText("#verdict-reason", (t) => t.includes("not the result the proof proves"));
+    // what it claims is shown greyed, as unverified
+    const claimed = await (await $("#verdict-table")).getText();
+    assert.match(claimed, /What the bundle claims \(not verified: do not rely on it\)/);
+    assert.match(claimed, /Result\s*benign/);
     await shot("5-clinician-invalid.png");
-    assert.equal(await (await $("#verdict-table")).getText(), "", "an INVALID bundle's claims are not shown");
+    assert.equal((await $$("#verdict-table tr:not(.claimed)")).length, 0, "an INVALID bundle's claims are only shown as claims");
   });
 
   await step("clinician: a missing file or an edited model name is not a forgery's verdict", async () => {
@@ -214,7 +222,10 @@ try {
     await call("openBundle", forged, path.join(evil, "breast-cancer.onnx"));
     await waitText("#verdict-badge", (t) => t === "VALID PROOF, UNAPPROVED MODEL");
     await waitText("#verdict-reason", (t) => t.includes("no signed endorsement") && t.includes("do not rely"));
-    assert.equal(await (await $("#verdict-table")).getText(), "", "nothing of an unapproved model is shown as fact");
+    // nothing of an unapproved model is shown as fact: only its claims, marked as such
+    const shown = await (await $("#verdict-table")).getText();
+    assert.match(shown, /^What the bundle claims \(not verified: do not rely on it\)/);
+    assert.equal((await $$("#verdict-table tr:not(.claimed)")).length, 0, "every row is marked as a claim");
     await shot("10-clinician-unapproved.png");
   });
 

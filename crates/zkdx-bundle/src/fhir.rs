@@ -22,7 +22,7 @@ use zkdx_model::{Disclosure, Model};
 
 use crate::format::ProofBundle;
 use crate::make::disclosed_outcome;
-use crate::verdict::{variant, Freshness, Verdict};
+use crate::verdict::{variant, what_it_does_not_prove, what_it_proves, Freshness, Verdict};
 
 /// Why a bundle was not exported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -129,12 +129,9 @@ pub fn export(checked: &Checked<'_>, issued: &str) -> Result<Value, NotExportabl
         _ => String::new(),
     };
     let proves = format!(
-        "zkDx verified a zero-knowledge proof that the model {} version {} (zkDx digest {}) gave this result on \
-         inputs the patient holds; the inputs were not shared. It does not prove that the inputs were the \
-         patient's true values.{fresh} Decision support, not a diagnosis.",
-        model.name(),
-        model.version(),
-        bundle.model.digest
+        "zkDx verified a zero-knowledge proof. Proved: {} Not proved: {}{fresh}",
+        what_it_proves(bundle, model),
+        what_it_does_not_prove(bundle)
     );
     let concept = json!({"coding": [coding(&result_code)], "text": result_code.display});
     let mut observation_resource = json!({

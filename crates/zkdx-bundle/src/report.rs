@@ -10,7 +10,7 @@ use zkdx_model::Model;
 
 use crate::format::ProofBundle;
 use crate::make::disclosed_outcome;
-use crate::verdict::{variant, Freshness, Verdict};
+use crate::verdict::{claims, variant, what_it_does_not_prove, what_it_proves, Freshness, Verdict};
 
 /// What a report is made from.
 pub struct Report<'a> {
@@ -90,27 +90,16 @@ pub fn lines(r: &Report<'_>) -> Vec<Line> {
                 out.push(field("Fresh", f.describe()));
             }
             out.push(Line::Heading("What was proved".into()));
-            out.push(Line::Text(format!(
-                "Proved: the model above, identified by its digest, gave this result on inputs the patient holds; \
-                 the inputs are committed ({}) and were not shared.",
-                bundle.input_commitment
-            )));
-            out.push(Line::Text(
-                "Not proved: that the inputs are the patient's true values; when the bundle was made (it states {}, \
-                 a claim); who the patient is. Decision support, not a diagnosis."
-                    .replace("{}", &bundle.created_at),
-            ));
+            out.push(field("Proved", what_it_proves(bundle, model)));
+            out.push(field("Not proved", what_it_does_not_prove(bundle)));
         }
         (bundle, _, _) => {
             out.push(Line::Heading("What the bundle claims (unverified: do not rely on it)".into()));
             match bundle {
                 Some(b) => {
-                    out.push(field(
-                        "Model",
-                        format!("{} (version {}, {})", b.model.name, b.model.version, b.model.digest),
-                    ));
-                    out.push(field("Result", b.result.label.clone().unwrap_or_else(|| "(a score)".into())));
-                    out.push(field("Made", format!("{} (as stated)", b.created_at)));
+                    for (k, v) in claims(b) {
+                        out.push(field(k, v));
+                    }
                 }
                 None => out.push(Line::Text("The file could not be read as a zkDx bundle.".into())),
             }

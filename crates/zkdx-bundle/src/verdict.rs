@@ -113,6 +113,43 @@ impl Verdict {
     }
 }
 
+/// What a valid proof proves, in words for a clinician (the verdict screen, the printed
+/// report and the FHIR export say the same).
+pub fn what_it_proves(bundle: &ProofBundle, model: &Model) -> String {
+    format!(
+        "The model {} (version {}, digest {}) gave this result on values the patient holds; the values are \
+         committed ({}) and were not shared.",
+        model.name(),
+        model.version(),
+        bundle.model.digest,
+        bundle.input_commitment
+    )
+}
+
+/// What a valid proof does not prove.
+pub fn what_it_does_not_prove(bundle: &ProofBundle) -> String {
+    format!(
+        "That the values are the patient's true values; when the bundle was made (it states {}, a claim); who the \
+         patient is. Decision support, not a diagnosis.",
+        bundle.created_at
+    )
+}
+
+/// What a bundle claims, as label and value, for showing beside a verdict that does not
+/// vouch for it (marked unverified there): its model, its result, when it was made.
+pub fn claims(bundle: &ProofBundle) -> Vec<(&'static str, String)> {
+    let result = match (&bundle.result.label, bundle.result.output_names.first()) {
+        (Some(label), _) => label.clone(),
+        (None, Some(name)) => format!("a {name} score"),
+        (None, None) => "a score".into(),
+    };
+    vec![
+        ("Model", format!("{} (version {}, {})", bundle.model.name, bundle.model.version, bundle.model.digest)),
+        ("Result", result),
+        ("Made", bundle.created_at.clone()),
+    ]
+}
+
 /// Whether a bundle answers the clinician's freshness challenge. A bundle that answers
 /// another challenge than the one given is INVALID (it was made for another request, or
 /// replayed), so this only describes bundles whose proof is valid.
