@@ -820,3 +820,24 @@ fn fhir_problems_are_reported_per_feature_and_unverified_bundles_are_not_exporte
     let t = text(&python(&["tests/pdf_text.py", s(&pdf)]));
     assert!(t.contains("Verdict INVALID") && t.contains("unverified"), "{t}");
 }
+
+#[test]
+fn proof_times_are_kept_owner_only_for_the_next_estimate() {
+    use std::os::unix::fs::PermissionsExt;
+    let cache = tmp("timings-cache");
+    let out = tmp("timings.zkdx.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_zkdx"))
+        .args(["prove", "models/diabetes-progression.onnx", "models/examples/diabetes-progression.json", "-q", "-o"])
+        .arg(&out)
+        .env("ZKDX_CACHE_DIR", &cache)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let timings = cache.join("timings.json");
+    let mode = std::fs::metadata(&timings).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "which models this computer proved with is nobody else's business");
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
+    let (key, seconds) = t.as_object().unwrap().iter().next().unwrap();
+    assert!(key.ends_with("-coarse") && seconds.as_f64().unwrap() > 0.0, "{t}");
+}

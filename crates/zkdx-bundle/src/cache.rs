@@ -77,14 +77,15 @@ pub fn last_proof_seconds(model: &Model, variant: Variant, kind: ProofKind) -> O
     timings().get(&timing_key(model, variant, kind)).copied().filter(|s| s.is_finite() && *s > 0.0)
 }
 
-/// Remember how long a proof took (best effort, like the verifier cache).
+/// Remember how long a proof took (best effort, like the verifier cache). The file says
+/// which models this computer proved with, so it is written owner-only, as a secret is.
 pub fn record_proof_seconds(model: &Model, variant: Variant, kind: ProofKind, seconds: f64) {
     let Some(path) = timings_path() else { return };
     let mut all = timings();
     all.insert(timing_key(model, variant, kind), seconds);
     if let (Some(parent), Ok(bytes)) = (path.parent(), serde_json::to_vec_pretty(&all)) {
         if std::fs::create_dir_all(parent).is_ok() {
-            let _ = crate::io::write_atomically(&path, &bytes);
+            let _ = crate::io::write_secret(&path, &bytes);
         }
     }
 }

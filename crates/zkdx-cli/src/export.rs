@@ -45,7 +45,7 @@ pub fn fhir_cmd(bundle_path: &Path, out: &Path, against: &Checking) -> Result<Ex
             finish(out, &(serde_json::to_string_pretty(&fhir)? + "\n").into_bytes(), &checked, "FHIR R4 Bundle")
         }
         Err(e) => {
-            eprintln!("error: not exported: {e}");
+            eprintln!("error: {e}");
             Ok(ExitCode::from(checked.verdict.exit_code()))
         }
     }
