@@ -841,3 +841,55 @@ fn proof_times_are_kept_owner_only_for_the_next_estimate() {
     let (key, seconds) = t.as_object().unwrap().iter().next().unwrap();
     assert!(key.ends_with("-coarse") && seconds.as_f64().unwrap() > 0.0, "{t}");
 }
+
+#[test]
+fn card_init_drafts_a_card_the_schema_accepts_with_categorical_values_and_sign_refuses_it_unfilled() {
+    let dir = tmp("card-init");
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("progression.onnx");
+    std::fs::copy(root().join("models/diabetes-progression.onnx"), &model).unwrap();
+    let o = zkdx(&["card", "init", s(&model), "--data", "models/data/diabetes-progression-test.csv"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("categorical sex (2 values)"), "{}", text(&o));
+    let card_path = dir.join("progression.json");
+    let card: serde_json::Value = serde_json::from_slice(&std::fs::read(&card_path).unwrap()).unwrap();
+    let sex = card["features"].as_array().unwrap().iter().find(|f| f["name"] == "sex").unwrap();
+    assert_eq!(sex["allowed"], serde_json::json!([1.0, 2.0]));
+    let shipped: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("models/diabetes-progression.json")).unwrap()).unwrap();
+    assert_eq!(card["digest"], shipped["digest"]);
+    assert!(card["intended_use"].as_str().unwrap().starts_with("FILL IN"));
+    // the draft, like the shipped cards, is what docs/model-card.schema.json describes
+    let o = python(&[
+        "tests/validate_card.py",
+        s(&card_path),
+        "models/breast-cancer.json",
+        "models/diabetes-progression.json",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    // it is never replaced, and it cannot be endorsed until filled in
+    let o = zkdx(&["card", "init", s(&model), "--data", "models/data/diabetes-progression-test.csv"]);
+    assert!(!o.status.success() && text(&o).contains("never replaces a card"), "{}", text(&o));
+    let key = dir.join("key");
+    assert!(zkdx(&["card", "keygen", "--secret-out", s(&key)]).status.success());
+    let o = zkdx(&["card", "sign", s(&model), "--secret-file", s(&key)]);
+    assert!(!o.status.success() && text(&o).contains("still has `FILL IN` fields"), "{}", text(&o));
+    // a model zkDx cannot use is refused with the reason
+    let csv = dir.join("three.csv");
+    std::fs::write(&csv, "a,b,c\n1,2,3\n2,3,4\n").unwrap();
+    let o = zkdx(&["card", "init", "tests/fixtures/no-metadata.onnx", "--data", s(&csv), "-o", s(&dir.join("x.json"))]);
+    assert!(!o.status.success() && text(&o).contains("this regression has 2 outputs"), "{}", text(&o));
+}
+
+#[test]
+fn a_categorical_value_outside_its_set_is_refused_naming_the_feature_and_its_values() {
+    let record = tmp("sex-1.5.json");
+    let mut r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("models/examples/diabetes-progression.json")).unwrap())
+            .unwrap();
+    r["sex"] = 1.5.into();
+    std::fs::write(&record, serde_json::to_vec(&r).unwrap()).unwrap();
+    let o = zkdx(&["infer", "models/diabetes-progression.onnx", s(&record)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("feature `sex` = 1.5 is not one of its allowed values (1, 2)"), "{}", text(&o));
+}

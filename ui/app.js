@@ -175,7 +175,9 @@ function chooseModel(id) {
     input.addEventListener("input", () => validateField(f, input));
     div.append(el("label", { for: input.id, title: f.description }, f.name),
       input,
-      el("div", { class: "hint" }, `${f.min} – ${f.max} ${f.unit === "1" ? "" : f.unit}`),
+      el("div", { class: "hint" }, f.allowed
+        ? `one of ${f.allowed.join(", ")} (a code)`
+        : `${f.min} – ${f.max} ${f.unit === "1" ? "" : f.unit}`),
       el("div", { class: "field-error" }));
     form.appendChild(div);
   }
@@ -189,6 +191,7 @@ function validateField(f, input) {
     const x = Number(v);
     if (!Number.isFinite(x)) msg = "not a number";
     else if (x < f.min || x > f.max) msg = `outside ${f.min} – ${f.max}`;
+    else if (f.allowed && !f.allowed.includes(x)) msg = `not one of ${f.allowed.join(", ")}`;
   }
   setFieldError(f.name, msg);
 }

@@ -96,6 +96,8 @@ def diabetes_feature(name, unit, desc, lo, hi, code, ucum, molar_mass):
          "ucum": ucum}
     if molar_mass:
         f["molar_mass"] = molar_mass
+    if name == "sex":  # a code: 1 or 2, nothing between
+        f["allowed"] = [1.0, 2.0]
     return f
 
 

@@ -56,6 +56,7 @@ impl From<RecordError> for UiError {
             RecordError::NotANumber { feature, .. }
             | RecordError::NonFinite { feature, .. }
             | RecordError::OutOfRange { feature, .. }
+            | RecordError::NotAllowed { feature, .. }
             | RecordError::Duplicate(feature) => Some(feature.clone()),
             RecordError::Missing(list) => list.first().cloned(),
             _ => None,

@@ -428,6 +428,12 @@ try {
     await waitText("#conversions", (t) => t.includes("s6: 4.88 mmol/L is 87.9161 mg/dL"));
     assert.match(await (await $("#conversions")).getText(), /s1: 5\.41 mmol\/L is 209\.17\d\d mg\/dL/);
     assert.equal(await (await $("#input-bp")).getValue(), "101");
+    // a categorical feature says which codes it takes, and refuses others next to the field
+    assert.match(await (await $("#field-sex")).getText(), /one of 1, 2 \(a code\)/);
+    await (await $("#input-sex")).setValue("1.5");
+    await waitText("#field-sex", (t) => t.includes("not one of 1, 2"));
+    await (await $("#input-sex")).clearValue();
+    await (await $("#input-sex")).setValue("1");
     await (await $("#diagnose")).click();
     await waitText("#diagnosis-text", (t) => /\d/.test(t));
     await (await $("#conversions")).scrollIntoView();

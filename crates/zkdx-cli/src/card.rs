@@ -9,8 +9,47 @@ use zkdx_bundle::io::{check_output_target, read_secret, write_atomically, write_
 use zkdx_bundle::trust::{approval, new_publisher_key, publisher_key_from_hex, Approval, Endorsement, TrustList};
 use zkdx_circuit::ModelCircuit;
 use zkdx_model::cyclonedx::{ml_bom, BomContext};
+use zkdx_model::draft::{draft_card, DraftOptions, FILL_IN};
 use zkdx_model::evaluate::evaluate;
 use zkdx_model::Disclosure;
+
+/// `zkdx card init`: a draft card for a model from its training data.
+pub fn init(
+    model_path: &Path,
+    data: &Path,
+    target: Option<String>,
+    labels: Option<Vec<String>>,
+    output: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
+    let out = output.unwrap_or_else(|| model_path.with_extension("json"));
+    if out.exists() {
+        anyhow::bail!("{} already exists; zkDx never replaces a card: give another path with -o", out.display());
+    }
+    check_output_target(&out).with_context(|| format!("cannot write the card to {}", out.display()))?;
+    let bytes = std::fs::read(model_path).with_context(|| format!("cannot read {}", model_path.display()))?;
+    let csv = std::fs::read_to_string(data).with_context(|| format!("cannot read {}", data.display()))?;
+    let options = DraftOptions { id: None, labels, target };
+    let card = draft_card(&bytes, model_path, &csv, &options)
+        .with_context(|| format!("zkDx cannot use {} as it is", model_path.display()))?;
+    // the engine must also be able to prove it, not only load it
+    let model = zkdx_model::Model::from_bytes(&bytes, model_path, Some(card.clone()))?;
+    ModelCircuit::build(&model, Disclosure::default())
+        .with_context(|| format!("zkDx cannot prove {}", model_path.display()))?;
+    write_output(&out, (serde_json::to_string_pretty(&card)? + "\n").as_bytes())
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    let categorical: Vec<String> = card
+        .features
+        .iter()
+        .filter_map(|f| f.allowed.as_ref().map(|a| format!("{} ({} values)", f.name, a.len())))
+        .collect();
+    println!("card       {} ({} features, {:?})", out.display(), card.features.len(), card.kind);
+    if !categorical.is_empty() {
+        println!("categorical {}", categorical.join(", "));
+    }
+    println!("next       fill in every `{FILL_IN}` field (and codes and UCUM units for health records), then");
+    println!("           `zkdx accuracy` on a test split and `zkdx card sign` (which refuses a card with `{FILL_IN}`)");
+    Ok(ExitCode::SUCCESS)
+}
 
 /// `zkdx card keygen`: a new publisher key; the secret to an owner-only file, the public
 /// half printed (for trust lists).
@@ -26,6 +65,14 @@ pub fn keygen(secret_out: &Path) -> Result<ExitCode> {
 /// `zkdx card sign`: endorse a model (digest, card, circuits) with the key in `secret_file`.
 pub fn sign(model_path: &Path, secret_file: &Path, compact: bool) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
+    if let Some(card) = &model.card {
+        if serde_json::to_string(card)?.contains(FILL_IN) {
+            anyhow::bail!(
+                "the card of {} still has `{FILL_IN}` fields: a publisher fills them before endorsing it",
+                model_path.display()
+            );
+        }
+    }
     let secret = read_secret(secret_file, 256).map_err(anyhow::Error::msg)?;
     let key = publisher_key_from_hex(&secret)?;
     let now = time::OffsetDateTime::now_utc()

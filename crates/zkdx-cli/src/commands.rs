@@ -212,6 +212,27 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CardAction {
+    /// Draft a model card from an ONNX file and its training data: features (names, ranges
+    /// from the data with a margin, categorical values), kind and outputs; the human fields
+    /// are marked FILL IN (`card sign` refuses them). Refuses a model zkDx cannot prove.
+    Init {
+        /// The ONNX file.
+        model: PathBuf,
+        /// The training data: a CSV with a header row of feature names (a label column is
+        /// left out: named `target`, `label`, `y`, … or by --target).
+        #[arg(long)]
+        data: PathBuf,
+        /// The label column's name.
+        #[arg(long)]
+        target: Option<String>,
+        /// The class labels in output order, comma-separated (classifiers).
+        #[arg(long, value_delimiter = ',')]
+        labels: Option<Vec<String>>,
+        /// Where to write the card (default: beside the ONNX file, `<stem>.json`; an
+        /// existing file is never replaced).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Make a publisher key: the secret to an owner-only file, the public half printed.
     Keygen {
         /// Where to write the secret key (a new or owner-only file).
@@ -266,6 +287,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
         Command::CardSync { model } => card_sync(&model),
         Command::Card { action } => match action {
+            CardAction::Init { model, data, target, labels, output } => {
+                crate::card::init(&model, &data, target, labels, output)
+            }
             CardAction::Keygen { secret_out } => crate::card::keygen(&secret_out),
             CardAction::Sign { model, secret_file, compact } => crate::card::sign(&model, &secret_file, compact),
             CardAction::Export { model, cyclonedx: _, output } => crate::card::export_cyclonedx(&model, &output),

@@ -58,6 +58,10 @@ pub struct Feature {
     /// card's unit is a mass (mg/dL), or the other way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub molar_mass: Option<f64>,
+    /// For a categorical feature (a code such as sex 1 or 2), the only values it takes; a
+    /// record with any other value is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<f64>>,
 }
 
 /// Whether the model classifies or scores.
@@ -152,6 +156,11 @@ impl ModelCard {
             code: self.id.clone(),
             display: self.name.clone(),
         })
+    }
+
+    /// The allowed values of a categorical feature (none for a continuous one).
+    pub fn allowed(&self, feature: &str) -> Option<&[f64]> {
+        self.features.iter().find(|f| f.name == feature).and_then(|f| f.allowed.as_deref())
     }
 
     /// The unit of a feature ("" if unknown).

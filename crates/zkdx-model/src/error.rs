@@ -157,6 +157,16 @@ pub enum RecordError {
         /// Its unit.
         unit: String,
     },
+    /// A categorical feature's value is not one of its allowed values.
+    #[error("feature `{feature}` = {value} is not one of its allowed values ({}): it is a code, not a measurement", .allowed.iter().map(f64::to_string).collect::<Vec<_>>().join(", "))]
+    NotAllowed {
+        /// The feature.
+        feature: String,
+        /// The value.
+        value: f64,
+        /// Its allowed values.
+        allowed: Vec<f64>,
+    },
     /// The CSV holds more than one record.
     #[error("the CSV holds {0} data rows; a patient record is one header row and one data row")]
     ManyRows(usize),

@@ -63,6 +63,13 @@ pub enum Problem {
     NoUcumUnit(String),
     /// The unit does not convert to the card's.
     Unit(UnitError),
+    /// Not one of a categorical feature's allowed values.
+    NotAllowed {
+        /// The value.
+        value: f64,
+        /// The allowed values.
+        allowed: Vec<f64>,
+    },
     /// Outside the card's plausible range (after conversion).
     OutOfRange {
         /// The value in the card's unit.
@@ -109,6 +116,11 @@ impl fmt::Display for FeatureProblem {
                 write!(f, "{name}: the unit `{unit}` has no UCUM code (system {UCUM}), so it cannot be checked")
             }
             Problem::Unit(e) => write!(f, "{name}: {e}"),
+            Problem::NotAllowed { value, allowed } => write!(
+                f,
+                "{name}: {value} is not one of its allowed values ({})",
+                allowed.iter().map(f64::to_string).collect::<Vec<_>>().join(", ")
+            ),
             Problem::OutOfRange { value, min, max, unit } => write!(
                 f,
                 "{name}: {value} {unit} is outside the plausible range {min} to {max} {unit}; check the value"
@@ -163,6 +175,8 @@ pub fn import(bytes: &[u8], card: &ModelCard) -> Result<Imported, RecordError> {
                 max: feature.max,
                 unit: feature.ucum.clone().unwrap_or_else(|| feature.unit.clone()),
             })),
+            Ok((v, _)) if feature.allowed.as_ref().is_some_and(|a| !a.contains(&v)) => problems
+                .push(problem(Problem::NotAllowed { value: v, allowed: feature.allowed.clone().unwrap_or_default() })),
             Ok((v, converted)) => {
                 if let Some((given, given_unit)) = converted {
                     conversions.push(Conversion {
@@ -294,6 +308,7 @@ mod tests {
             code: Some(Coding { system: LOINC.into(), code: code.into(), display: name.into() }),
             ucum: Some(ucum.into()),
             molar_mass,
+            allowed: None,
         }
     }
 

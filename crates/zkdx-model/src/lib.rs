@@ -6,6 +6,7 @@
 //!   [`bounds`] proves, from the input ranges, that nothing overflows the field.
 //! - [`infer`] is the reference integer inference; [`float`] runs the float model.
 //! - [`disclosure`] says how much of a result a proof makes public, with its integer rules.
+//! - [`draft`] drafts a card from a model and its training data (`zkdx card init`).
 //! - [`digest`] hashes the quantised graph; [`card`] and [`record`] read model cards and
 //!   patient records; [`fhir`] reads a record from FHIR R4 observations, converting
 //!   [`units`].
@@ -15,6 +16,7 @@ pub mod card;
 pub mod cyclonedx;
 pub mod digest;
 pub mod disclosure;
+pub mod draft;
 pub mod error;
 pub mod evaluate;
 pub mod fhir;

@@ -195,7 +195,13 @@ impl Model {
             .iter()
             .map(|i| self.card.as_ref().map_or(String::new(), |c| c.unit(&i.name).to_string()))
             .collect();
-        Schema { model_id: &self.id, features: &self.graph.inputs, units }
+        let allowed = self
+            .graph
+            .inputs
+            .iter()
+            .map(|i| self.card.as_ref().and_then(|c| c.allowed(&i.name)).map(<[f64]>::to_vec))
+            .collect();
+        Schema { model_id: &self.id, features: &self.graph.inputs, units, allowed }
     }
 
     /// Read and check a patient record file (CSV or JSON).

@@ -27,6 +27,8 @@ pub struct Schema<'a> {
     pub features: &'a [InputSpec],
     /// Unit of each feature, for messages (same order; may be empty).
     pub units: Vec<String>,
+    /// The allowed values of each categorical feature (same order; may be empty).
+    pub allowed: Vec<Option<Vec<f64>>>,
 }
 
 /// Read and check a record file; the values come back in the model's input order.
@@ -179,6 +181,11 @@ fn check(pairs: Pairs, schema: &Schema<'_>) -> Result<Vec<f64>, RecordError> {
                 unit: schema.units.get(i).cloned().unwrap_or_default(),
             });
         }
+        if let Some(Some(allowed)) = schema.allowed.get(i) {
+            if !allowed.contains(&v) {
+                return Err(RecordError::NotAllowed { feature: f.name.clone(), value: v, allowed: allowed.clone() });
+            }
+        }
     }
     Ok(values)
 }
@@ -196,15 +203,29 @@ mod tests {
 
     fn parse(text: &str, format: Option<Format>) -> Result<Vec<f64>, RecordError> {
         let f = features();
-        let schema = Schema { model_id: "m", features: &f, units: vec!["years".into(), "kg/m²".into()] };
+        let schema = Schema {
+            model_id: "m",
+            features: &f,
+            units: vec!["years".into(), "kg/m²".into()],
+            allowed: vec![None, Some(vec![20.0, 30.0])],
+        };
         parse_record(text.as_bytes(), format, &schema)
     }
 
     #[test]
     fn reads_csv_and_json_in_model_order() {
-        assert_eq!(parse("bmi,age\n22.5,40\n", None), Ok(vec![40.0, 22.5]));
-        assert_eq!(parse("\u{feff}age,bmi\r\n40,22.5\r\n", Some(Format::Csv)), Ok(vec![40.0, 22.5]));
-        assert_eq!(parse(r#"{"bmi": 22.5, "age": "40", "model": "m"}"#, None), Ok(vec![40.0, 22.5]));
+        assert_eq!(parse("bmi,age\n20,40\n", None), Ok(vec![40.0, 20.0]));
+        assert_eq!(parse("\u{feff}age,bmi\r\n40,30\r\n", Some(Format::Csv)), Ok(vec![40.0, 30.0]));
+        assert_eq!(parse(r#"{"bmi": 30, "age": "40", "model": "m"}"#, None), Ok(vec![40.0, 30.0]));
+    }
+
+    #[test]
+    fn a_categorical_value_outside_its_set_is_refused_naming_the_set() {
+        assert_eq!(
+            parse("age,bmi\n40,22.5\n", None).map_err(|e| e.to_string()),
+            Err("feature `bmi` = 22.5 is not one of its allowed values (20, 30): it is a code, not a measurement"
+                .into())
+        );
     }
 
     #[test]
