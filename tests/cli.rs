@@ -893,3 +893,63 @@ fn a_categorical_value_outside_its_set_is_refused_naming_the_feature_and_its_val
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("feature `sex` = 1.5 is not one of its allowed values (1, 2)"), "{}", text(&o));
 }
+
+/// The test records of a CSV (header, rows) as one-record CSV texts.
+fn one_record_csvs(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().to_string();
+    lines.filter(|l| !l.is_empty()).map(|l| format!("{header}\n{l}\n")).collect()
+}
+
+#[test]
+fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_record() {
+    use zkdx_model::record::{parse_record, Format};
+    let dir = tmp("sklearn");
+    let o = python(&["tests/sklearn_models.py", s(&dir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    for (name, classifier) in [
+        ("sk-logistic-zipmap", true),
+        ("sk-logistic", true),
+        ("sk-logistic-iris", true),
+        ("sk-ridge", false),
+        ("sk-mlp-minmax", false),
+    ] {
+        let onnx = dir.join(format!("{name}.onnx"));
+        let data = dir.join(format!("{name}-data.csv"));
+        let o = zkdx(&["card", "init", s(&onnx), "--data", s(&data)]);
+        assert!(o.status.success(), "{name}: {}", text(&o));
+        if classifier {
+            // the exporter's ops are lowered by zkDx, and it says which output it proves
+            let t = text(&zkdx(&["inspect", s(&onnx)]));
+            assert!(t.contains("zkDx proves its output `probabilit") && t.contains("derives the label from it"), "{name}: {t}");
+        }
+        // a proof of the first test record verifies (a draft card: no publisher approves it)
+        let records = one_record_csvs(&dir.join(format!("{name}-test.csv")));
+        let first = dir.join(format!("{name}-first.csv"));
+        std::fs::write(&first, &records[0]).unwrap();
+        let bundle = dir.join(format!("{name}.zkdx.json"));
+        let o = zkdx(&["prove", s(&onnx), s(&first), "-q", "-o", s(&bundle)]);
+        assert!(o.status.success(), "{name}: {}", text(&o));
+        let o = zkdx(&["verify", s(&bundle), "--model", s(&onnx)]);
+        assert_eq!(o.status.code(), Some(3), "{name}: {}", text(&o));
+        assert!(text(&o).starts_with("VALID PROOF, UNAPPROVED MODEL"), "{name}: {}", text(&o));
+        // every test record: the proved (quantised) result against onnxruntime's
+        let model = zkdx_model::Model::load(&onnx).unwrap();
+        let reference: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(format!("{name}-reference.json"))).unwrap()).unwrap();
+        let mut worst = 0.0_f64;
+        for (i, record) in records.iter().enumerate() {
+            let values = parse_record(record.as_bytes(), Some(Format::Csv), &model.schema()).unwrap();
+            let d = model.diagnose(&values).unwrap();
+            if classifier {
+                let label = &model.graph.outputs[d.quantised.label.unwrap()];
+                assert_eq!(label, reference["labels"][i].as_str().unwrap(), "{name}, test record {i}");
+            } else {
+                worst = worst.max((d.quantised.values[0] - reference["scores"][i].as_f64().unwrap()).abs());
+            }
+        }
+        assert!(worst < 0.05, "{name}: worst score error {worst} against onnxruntime");
+        eprintln!("{name}: {} test records agree with onnxruntime (worst score error {worst:.4})", records.len());
+    }
+}

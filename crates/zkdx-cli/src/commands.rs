@@ -332,6 +332,9 @@ fn inspect(m: &Model) -> Result<ExitCode> {
     println!("model      {} ({}, version {})", m.name(), m.id, m.version());
     println!("digest     {} (zkDx digest of the quantised graph; docs/digest.md)", m.digest);
     println!("file       sha256 {} ({})", m.file_sha256()?, m.path.display());
+    for note in m.lowering_notes() {
+        println!("lowered    {note}");
+    }
     println!("scale      2^{} (values are integers / {})", g.scale_bits, 1u64 << g.scale_bits);
     println!("input      {:?} ({} features)", g.input_shape, g.inputs.len());
     println!("parameters {}", g.parameters());

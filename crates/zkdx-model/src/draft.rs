@@ -212,6 +212,10 @@ pub fn draft_card(bytes: &[u8], path: &Path, csv_text: &str, options: &DraftOpti
         metrics: Default::default(),
         digest: None,
     };
+    // the card as it will be read back from its file: its ranges are part of the digest,
+    // and serde_json's default float parsing need not give back the very same f64
+    let json = serde_json::to_string(&card).map_err(|e| data_err(e.to_string()))?;
+    card = serde_json::from_str(&json).map_err(|e| data_err(e.to_string()))?;
     let model = Model::from_bytes(bytes, path, Some(card.clone()))?;
     card.digest = Some(model.digest.to_string());
     Ok(card)

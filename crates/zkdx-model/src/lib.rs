@@ -1,7 +1,8 @@
 //! zkDx's model engine: turns an ONNX diagnostic model into an exact, quantised integer
 //! graph that a circuit can reproduce bit for bit.
 //!
-//! - [`onnx`] loads a model with tract-onnx and lowers it into zkDx's IR ([`ir`]).
+//! - [`onnx`] loads a model with tract-onnx and lowers it into zkDx's IR ([`ir`]);
+//!   [`onnx_ml`] first rewrites the ai.onnx.ml ops scikit-learn's exporter writes.
 //! - [`quantise`] turns the float IR into integers at one fixed-point scale and
 //!   [`bounds`] proves, from the input ranges, that nothing overflows the field.
 //! - [`infer`] is the reference integer inference; [`float`] runs the float model.
@@ -26,6 +27,7 @@ pub mod infer;
 pub mod ir;
 pub mod model;
 pub mod onnx;
+pub mod onnx_ml;
 pub mod quantise;
 pub mod record;
 pub mod sigmoid;

@@ -34,6 +34,8 @@ pub struct Model {
     /// The digest of `graph`.
     pub digest: ModelDigest,
     float: FloatModel,
+    /// What zkDx rewrote in the file before lowering it (ai.onnx.ml ops), in words.
+    notes: Vec<String>,
 }
 
 /// How a model's outputs read.
@@ -171,12 +173,13 @@ impl Model {
         let graph = quantise::quantise(&float_graph, lowered.scale_bits.unwrap_or(DEFAULT_SCALE_BITS))?;
         let bounds = bounds::analyse(&graph)?;
         let digest = digest::digest(&graph);
+        let notes = lowered.notes;
         let float = FloatModel::new(lowered.typed, graph.input_shape.clone())?;
         let id = match &card {
             Some(c) => c.id.clone(),
             None => path.file_stem().map_or("model".into(), |s| s.to_string_lossy().into_owned()),
         };
-        Ok(Model { id, path: path.to_path_buf(), card, graph, bounds, digest, float })
+        Ok(Model { id, path: path.to_path_buf(), card, graph, bounds, digest, float, notes })
     }
 
     /// The same model with another quantised graph of the same shape (bounds and digest
@@ -275,6 +278,12 @@ impl Model {
                 scores.join(", ")
             }
         }
+    }
+
+    /// What zkDx rewrote in the ONNX file before lowering it (scikit-learn's ai.onnx.ml
+    /// ops; which output it proves), one sentence each; empty for a plain graph.
+    pub fn lowering_notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The card's name, or the id.

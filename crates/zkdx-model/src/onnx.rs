@@ -31,6 +31,8 @@ pub struct LoweredOnnx {
     /// tract's typed, decluttered model, input pinned to batch 1, its output moved to the
     /// head's input (logits, not probabilities).
     pub typed: TypedModel,
+    /// What zkDx rewrote before tract read the file (ai.onnx.ml ops), in words.
+    pub notes: Vec<String>,
     /// Scale bits asked for by the file's metadata, if any.
     pub scale_bits: Option<u32>,
 }
@@ -39,9 +41,10 @@ pub struct LoweredOnnx {
 pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
     let onnx = tract_onnx::onnx();
     let not_onnx = |e: TractError| ModelError::NotOnnx { path: path.to_string(), detail: first_line(&e) };
-    let proto = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| onnx.proto_model_for_read(&mut &*bytes)))
+    let mut proto = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| onnx.proto_model_for_read(&mut &*bytes)))
         .map_err(|_| ModelError::NotOnnx { path: path.to_string(), detail: "the parser crashed".into() })?
         .map_err(not_onnx)?;
+    let rewritten = crate::onnx_ml::rewrite(&mut proto)?;
     let meta: HashMap<String, String> = proto.metadata_props.iter().map(|p| (p.key.clone(), p.value.clone())).collect();
     let graph_proto = proto
         .graph
@@ -61,7 +64,8 @@ pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
     let outputs = match meta.get(META_OUTPUTS) {
         Some(json) => serde_json::from_str::<Vec<String>>(json)
             .map_err(|e| ModelError::Metadata(format!("{META_OUTPUTS}: {e}")))?,
-        None => Vec::new(),
+        // a scikit-learn classifier's own class labels
+        None => rewritten.labels.unwrap_or_default(),
     };
     let scale_bits = match meta.get(META_SCALE) {
         Some(s) => Some(s.trim().parse::<u32>().map_err(|e| ModelError::Metadata(format!("{META_SCALE}: {e}")))?),
@@ -73,7 +77,7 @@ pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
         typed.select_output_outlets(&[outlet]).map_err(|e| ModelError::Analysis(first_line(&e)))?;
     }
     let graph = Graph { scale_bits: 0, inputs, input_shape, ops, head, outputs };
-    Ok(LoweredOnnx { graph, typed, scale_bits })
+    Ok(LoweredOnnx { graph, typed, scale_bits, notes: rewritten.notes })
 }
 
 fn first_line(e: &TractError) -> String {

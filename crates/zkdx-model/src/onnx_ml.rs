@@ -1,0 +1,294 @@
+//! The ai.onnx.ml ops that scikit-learn's exporter (skl2onnx) writes and tract cannot type,
+//! lowered by zkDx itself: the ONNX protobuf is rewritten, from the nodes' own attributes,
+//! into standard ops that zkDx's IR has, before tract reads it.
+//!
+//! - `Scaler` (StandardScaler): `(x − offset) × scale` as `Sub` and `Mul` by constants.
+//! - `LinearRegressor` (LinearRegression, Ridge…): `Gemm` with its coefficients.
+//! - `LinearClassifier` (LogisticRegression): `Gemm`, then `Softmax` (`SOFTMAX`, or
+//!   multinomial) or `Sigmoid` (`LOGISTIC` with two mirrored classes: one logit); its
+//!   `probabilities` output is the one proved, and the `label` output (with the `Cast` that
+//!   follows it) is dropped: zkDx derives the label from the probabilities.
+//! - `ZipMap` (probabilities as a list of maps): dropped; its input is the output.
+//! - `Normalizer` with `L1` right after such a softmax (skl2onnx writes one for multi-class
+//!   models): dropped, since a softmax already sums to 1.
+//!
+//! Anything else of ai.onnx.ml, and forms of these ops the IR cannot express exactly
+//! (one-vs-rest `LOGISTIC` with independent sigmoids, `post_transform` `PROBIT`), is refused
+//! naming the node. Each rewrite is reported in words (`zkdx inspect` prints them).
+
+use std::collections::{HashMap, HashSet};
+
+use tract_onnx::pb::{AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto};
+
+use crate::error::ModelError;
+
+const ML: &str = "ai.onnx.ml";
+/// `AttributeProto.type` for one integer.
+const ATTR_INT: i32 = 2;
+/// `TensorProto.data_type` for 32-bit floats.
+const FLOAT: i32 = 1;
+
+/// What the rewrite did: one sentence per rewritten node, and the class labels a classifier
+/// declares (in output order).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rewritten {
+    /// What was lowered, dropped or chosen, in words.
+    pub notes: Vec<String>,
+    /// The classifier's labels (`classlabels_strings` or `classlabels_ints`).
+    pub labels: Option<Vec<String>>,
+}
+
+fn unsupported(node: &NodeProto, detail: impl Into<String>) -> ModelError {
+    ModelError::UnsupportedOp { op: node.op_type.clone(), node: node.name.clone(), detail: detail.into() }
+}
+
+fn attr<'a>(node: &'a NodeProto, name: &str) -> Option<&'a AttributeProto> {
+    node.attribute.iter().find(|a| a.name == name)
+}
+
+fn floats(node: &NodeProto, name: &str) -> Result<Vec<f32>, ModelError> {
+    match attr(node, name) {
+        Some(a) if !a.floats.is_empty() => Ok(a.floats.clone()),
+        _ => Err(unsupported(node, format!("it has no `{name}`"))),
+    }
+}
+
+fn text(node: &NodeProto, name: &str, default: &str) -> String {
+    attr(node, name).map_or(default.to_string(), |a| String::from_utf8_lossy(&a.s).into_owned())
+}
+
+fn tensor(name: String, dims: Vec<i64>, data: Vec<f32>) -> TensorProto {
+    TensorProto { name, dims, data_type: FLOAT, float_data: data, ..Default::default() }
+}
+
+fn node(op: &str, name: String, inputs: Vec<String>, output: String, ints: &[(&str, i64)]) -> NodeProto {
+    let attribute = ints
+        .iter()
+        .map(|(k, v)| AttributeProto { name: (*k).to_string(), i: *v, r#type: ATTR_INT, ..Default::default() })
+        .collect();
+    NodeProto { op_type: op.into(), name, input: inputs, output: vec![output], attribute, ..Default::default() }
+}
+
+/// `y = x·Wᵀ + b` as a `Gemm` (W: `rows × cols`, row-major).
+fn gemm(g: &mut GraphProto, base: &str, x: String, w: Vec<f32>, b: Vec<f32>, rows: usize, y: String) -> NodeProto {
+    let cols = w.len() / rows.max(1);
+    let (wn, bn) = (format!("{base}_zkdx_weight"), format!("{base}_zkdx_bias"));
+    g.initializer.push(tensor(wn.clone(), vec![rows as i64, cols as i64], w));
+    g.initializer.push(tensor(bn.clone(), vec![rows as i64], b));
+    node("Gemm", format!("{base}_zkdx_gemm"), vec![x, wn, bn], y, &[("transB", 1)])
+}
+
+/// Rewrite the ai.onnx.ml nodes of `proto` into standard ops (a model without any is left
+/// as it is).
+pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
+    let Some(g) = proto.graph.as_mut() else { return Ok(Rewritten::default()) };
+    if !g.node.iter().any(|n| n.domain == ML) {
+        return Ok(Rewritten::default());
+    }
+    let mut done = Rewritten::default();
+    let mut dead: HashSet<String> = HashSet::new(); // tensors no longer computed (labels)
+    let mut alias: HashMap<String, String> = HashMap::new(); // a dropped node's output → its input
+    let mut softmaxes: HashSet<String> = HashSet::new(); // outputs of the softmaxes written here
+    let nodes = std::mem::take(&mut g.node);
+    let mut out = Vec::with_capacity(nodes.len() + 4);
+    for mut n in nodes {
+        for input in &mut n.input {
+            if let Some(a) = alias.get(input) {
+                *input = a.clone();
+            }
+        }
+        if n.input.iter().any(|i| dead.contains(i)) {
+            // the label's Cast and anything else that only serves the dropped label
+            done.notes
+                .push(format!("{} `{}`: dropped (it only uses the label zkDx derives itself)", n.op_type, n.name));
+            dead.extend(n.output.iter().cloned());
+            continue;
+        }
+        if n.domain != ML {
+            out.push(n);
+            continue;
+        }
+        let x = n.input.first().cloned().unwrap_or_default();
+        match n.op_type.as_str() {
+            "Scaler" => {
+                let (offset, scale) = (floats(&n, "offset")?, floats(&n, "scale")?);
+                let (on, sn, mid) = (
+                    format!("{}_zkdx_offset", n.name),
+                    format!("{}_zkdx_scale", n.name),
+                    format!("{}_zkdx_centred", n.name),
+                );
+                g.initializer.push(tensor(on.clone(), vec![offset.len() as i64], offset));
+                g.initializer.push(tensor(sn.clone(), vec![scale.len() as i64], scale));
+                let y = n.output.first().cloned().unwrap_or_default();
+                out.push(node("Sub", format!("{}_zkdx_sub", n.name), vec![x, on], mid.clone(), &[]));
+                out.push(node("Mul", format!("{}_zkdx_mul", n.name), vec![mid, sn], y, &[]));
+                done.notes.push(format!("Scaler `{}`: lowered to Sub and Mul by its offset and scale", n.name));
+            }
+            "LinearRegressor" => {
+                let (w, b) = (floats(&n, "coefficients")?, floats(&n, "intercepts").unwrap_or_else(|_| vec![0.0]));
+                let post = text(&n, "post_transform", "NONE");
+                if post != "NONE" {
+                    return Err(unsupported(&n, format!("post_transform {post}")));
+                }
+                let y = n.output.first().cloned().unwrap_or_default();
+                out.push(gemm(g, &n.name, x, w, b.clone(), b.len(), y));
+                done.notes.push(format!("LinearRegressor `{}`: lowered to Gemm", n.name));
+            }
+            "LinearClassifier" => {
+                let (w, b) = (floats(&n, "coefficients")?, floats(&n, "intercepts")?);
+                let classes = b.len();
+                let cols = w.len() / classes.max(1);
+                if classes == 0 || cols * classes != w.len() {
+                    return Err(unsupported(&n, "its coefficients do not match its intercepts"));
+                }
+                let post = text(&n, "post_transform", "NONE");
+                let (label, probabilities) = match n.output.as_slice() {
+                    [l, p, ..] => (l.clone(), p.clone()),
+                    _ => return Err(unsupported(&n, "it has no probabilities output")),
+                };
+                let logits = format!("{}_zkdx_logits", n.name);
+                let mirrored =
+                    classes == 2 && w[..cols].iter().zip(&w[cols..]).all(|(a, c)| *a == -*c) && b[0] == -b[1];
+                let (head, how) = match (post.as_str(), classes) {
+                    ("SOFTMAX", c) if c >= 2 => {
+                        out.push(gemm(g, &n.name, x, w, b, c, logits.clone()));
+                        ("Softmax", format!("{c} classes, softmax"))
+                    }
+                    ("LOGISTIC", 2) if mirrored => {
+                        // sigmoid(−z), sigmoid(z): one logit z, the class-1 row
+                        out.push(gemm(g, &n.name, x, w[cols..].to_vec(), vec![b[1]], 1, logits.clone()));
+                        ("Sigmoid", "2 classes, logistic".to_string())
+                    }
+                    ("LOGISTIC", 1) => {
+                        out.push(gemm(g, &n.name, x, w, b, 1, logits.clone()));
+                        ("Sigmoid", "2 classes, logistic".to_string())
+                    }
+                    _ => {
+                        return Err(unsupported(
+                            &n,
+                            format!(
+                                "post_transform {post} with {classes} score columns: zkDx proves a softmax or a \
+                                 binary logistic output (one-vs-rest sigmoids and raw decision scores are not \
+                                 probabilities)"
+                            ),
+                        ))
+                    }
+                };
+                let attrs: &[(&str, i64)] = if head == "Softmax" { &[("axis", 1)] } else { &[] };
+                if head == "Softmax" {
+                    softmaxes.insert(probabilities.clone());
+                }
+                out.push(node(
+                    head,
+                    format!("{}_zkdx_{}", n.name, head.to_lowercase()),
+                    vec![logits],
+                    probabilities.clone(),
+                    attrs,
+                ));
+                dead.insert(label.clone());
+                done.labels = attr(&n, "classlabels_strings")
+                    .filter(|a| !a.strings.is_empty())
+                    .map(|a| a.strings.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
+                    .or_else(|| attr(&n, "classlabels_ints").map(|a| a.ints.iter().map(i64::to_string).collect()));
+                done.notes.push(format!(
+                    "LinearClassifier `{}`: lowered to Gemm and {head} ({how}); zkDx proves its output `{probabilities}` \
+                     and derives the label from it (output `{label}` dropped)",
+                    n.name
+                ));
+            }
+            "ZipMap" => {
+                if let Some(y) = n.output.first() {
+                    alias.insert(y.clone(), x.clone());
+                }
+                done.notes.push(format!("ZipMap `{}`: dropped (the probabilities as a tensor are proved)", n.name));
+            }
+            "Normalizer" if text(&n, "norm", "MAX") == "L1" && softmaxes.contains(&x) => {
+                if let Some(y) = n.output.first() {
+                    alias.insert(y.clone(), x.clone());
+                }
+                done.notes.push(format!("Normalizer `{}`: dropped (L1 of a softmax, which already sums to 1)", n.name));
+            }
+            other => return Err(unsupported(&n, format!("ai.onnx.ml {other} is not one zkDx lowers"))),
+        }
+    }
+    g.node = out;
+    let outputs = std::mem::take(&mut g.output);
+    g.output = outputs
+        .into_iter()
+        .filter(|o| !dead.contains(&o.name))
+        .map(|o| match alias.get(&o.name) {
+            // the tensor under the dropped node, its shape left to tract
+            Some(a) => ValueInfoProto { name: a.clone(), ..Default::default() },
+            None => ValueInfoProto { name: o.name, ..Default::default() },
+        })
+        .collect();
+    // the standard ops need the standard domain's opset (skl2onnx declares both)
+    if !proto.opset_import.iter().any(|o| o.domain.is_empty()) {
+        proto.opset_import.push(tract_onnx::pb::OperatorSetIdProto { domain: String::new(), version: 13 });
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn floats_attr(name: &str, v: &[f32]) -> AttributeProto {
+        AttributeProto { name: name.into(), floats: v.to_vec(), r#type: 6, ..Default::default() }
+    }
+
+    fn classifier(coefficients: &[f32], intercepts: &[f32], post: &str) -> ModelProto {
+        let n = NodeProto {
+            op_type: "LinearClassifier".into(),
+            domain: ML.into(),
+            name: "lc".into(),
+            input: vec!["x".into()],
+            output: vec!["label".into(), "probabilities".into()],
+            attribute: vec![
+                floats_attr("coefficients", coefficients),
+                floats_attr("intercepts", intercepts),
+                AttributeProto {
+                    name: "post_transform".into(),
+                    s: post.as_bytes().to_vec(),
+                    r#type: 3,
+                    ..Default::default()
+                },
+                AttributeProto { name: "classlabels_ints".into(), ints: vec![0, 1], r#type: 7, ..Default::default() },
+            ],
+            ..Default::default()
+        };
+        let output = |name: &str| ValueInfoProto { name: name.into(), ..Default::default() };
+        let graph =
+            GraphProto { node: vec![n], output: vec![output("label"), output("probabilities")], ..Default::default() };
+        ModelProto { graph: Some(graph), ..Default::default() }
+    }
+
+    #[test]
+    fn a_binary_logistic_classifier_becomes_one_logit_and_keeps_only_its_probabilities() {
+        let mut proto = classifier(&[-1.0, -2.0, 1.0, 2.0], &[-0.5, 0.5], "LOGISTIC");
+        let done = rewrite(&mut proto).unwrap_or_default();
+        assert_eq!(done.labels, Some(vec!["0".to_string(), "1".to_string()]));
+        let g = proto.graph.unwrap_or_default();
+        let ops: Vec<&str> = g.node.iter().map(|n| n.op_type.as_str()).collect();
+        assert_eq!(ops, vec!["Gemm", "Sigmoid"]);
+        assert_eq!(g.output.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), vec!["probabilities"]);
+        let weight = g.initializer.iter().find(|t| t.name.ends_with("_weight")).map(|t| t.float_data.clone());
+        assert_eq!(weight, Some(vec![1.0, 2.0]), "the class-1 row");
+    }
+
+    #[test]
+    fn forms_the_ir_cannot_prove_exactly_are_refused_naming_the_node() {
+        // two independent sigmoids are not a probability distribution
+        let mut proto = classifier(&[1.0, 2.0, 1.0, 2.0], &[0.0, 0.0], "LOGISTIC");
+        let e = rewrite(&mut proto).map(|_| ()).map_err(|e| e.to_string());
+        assert!(e.as_ref().is_err_and(|e| e.contains("`lc`") && e.contains("one-vs-rest")), "{e:?}");
+        let mut proto = classifier(&[1.0, 2.0, 1.0, 2.0], &[0.0, 0.0], "NONE");
+        assert!(rewrite(&mut proto).is_err());
+        let mut proto = classifier(&[1.0, 2.0], &[0.0], "LOGISTIC");
+        if let Some(n) = proto.graph.as_mut().and_then(|g| g.node.first_mut()) {
+            n.op_type = "Normalizer".into();
+        }
+        let e = rewrite(&mut proto).map(|_| ()).map_err(|e| e.to_string());
+        assert!(e.is_err_and(|e| e.contains("ai.onnx.ml Normalizer is not one zkDx lowers")));
+    }
+}
