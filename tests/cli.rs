@@ -922,7 +922,10 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
         if classifier {
             // the exporter's ops are lowered by zkDx, and it says which output it proves
             let t = text(&zkdx(&["inspect", s(&onnx)]));
-            assert!(t.contains("zkDx proves its output `probabilit") && t.contains("derives the label from it"), "{name}: {t}");
+            assert!(
+                t.contains("zkDx proves its output `probabilit") && t.contains("derives the label from it"),
+                "{name}: {t}"
+            );
         }
         // a proof of the first test record verifies (a draft card: no publisher approves it)
         let records = one_record_csvs(&dir.join(format!("{name}-test.csv")));

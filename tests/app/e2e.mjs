@@ -66,8 +66,13 @@ try {
     browser.waitUntil(async () => pred(await (await $(sel)).getText()), { timeout, interval: 100 });
   // A screenshot once WebKit has painted: under Xvfb a capture right after a DOM change can
   // show the previous (or an empty) frame, so wait two animation frames and retry a capture
-  // that is too small to hold the page's content.
-  const shot = async (name, minBytes = 30000) => {
+  // that is too small to hold the page's content. `subject` is the element the screenshot is
+  // named after: it must be on screen, with text, when the capture is taken.
+  const shot = async (name, subject, minBytes = 30000) => {
+    const el = await $(subject);
+    await el.scrollIntoView({ block: "center" });
+    assert.ok(await el.isDisplayed({ withinViewport: true }), `${name}: ${subject} is not on screen`);
+    assert.notEqual((await el.getText()).trim(), "", `${name}: ${subject} shows nothing`);
     const file = path.join(shots, name);
     for (let attempt = 0; attempt < 6; attempt++) {
       await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 200))));
@@ -87,7 +92,7 @@ try {
     const welcome = await (await $("#welcome")).getText();
     assert.match(welcome, /values you enter never leave this computer/);
     assert.match(welcome, /Clinician/);
-    await shot("0-first-run.png");
+    await shot("0-first-run.png", "#welcome");
     await (await $("#role-patient")).click();
     assert.equal(await (await $("#welcome")).isDisplayed(), false);
     assert.ok(await (await $("#patient")).isDisplayed());
@@ -104,7 +109,7 @@ try {
     assert.doesNotMatch(await (await $("#chart")).getText(), /100\.0 %/);
     assert.match(await (await $("#diagnosis-note")).getText(), /same result/);
     await (await $("#diagnosis")).scrollIntoView();
-    await shot("1-patient-result.png");
+    await shot("1-patient-result.png", "#diagnosis-text");
   });
 
   await step("patient: prove with a progress bar, then save the bundle", async () => {
@@ -118,7 +123,7 @@ try {
     });
     // with an estimate measured on this computer (none before its first proof of the model)
     assert.match(await (await $("#progress-estimate")).getText(), /first proof of this model here|about .* on this computer/);
-    await shot("2-patient-proving.png");
+    await shot("2-patient-proving.png", "#progress-label");
     await browser.waitUntil(async () => (await (await $("#proof")).isDisplayed()), { timeout: 120000 });
     bundleSalt = await (await $("#salt")).getText();
     assert.match(bundleSalt, /^[0-9a-f]{64}$/);
@@ -128,7 +133,7 @@ try {
     await call("saveBundle", bundlePath);
     await waitText("#saved", (t) => t.includes(bundlePath));
     await (await $("#saved")).scrollIntoView();
-    await shot("3-patient-proof.png");
+    await shot("3-patient-proof.png", "#saved");
     const bundle = fs.readFileSync(bundlePath, "utf8");
     assert.ok(!bundle.includes("mean radius"), "no feature in the bundle");
     assert.ok(!bundle.includes(await (await $("#salt")).getText()), "no salt in the bundle");
@@ -144,7 +149,7 @@ try {
     // what VALID proves and does not, and the card's intended use and limits
     assert.match(table, /Does not prove\s*That the values are the patient's true values/);
     assert.match(table, /Intended use\s*Decision support/);
-    await shot("4-clinician-valid.png");
+    await shot("4-clinician-valid.png", "#verdict-badge");
   });
 
   await step("clinician: a VALID bundle is filed as FHIR R4 and as a one-page PDF report", async () => {
@@ -160,7 +165,7 @@ try {
     }
     const doc = fhir.entry.find((e) => e.resource.resourceType === "DocumentReference").resource;
     assert.equal(Buffer.from(doc.content[0].attachment.data, "base64").toString("utf8"), fs.readFileSync(bundlePath, "utf8"));
-    await shot("13-clinician-export.png");
+    await shot("13-clinician-export.png", "#export-result");
     const reportPath = path.join(work, "result.report.pdf");
     await call("exportBundle", "report", reportPath);
     await waitText("#export-result", (t) => t.includes("Report saved to " + reportPath));
@@ -186,7 +191,7 @@ try {
     const claimed = await (await $("#verdict-table")).getText();
     assert.match(claimed, /What the bundle claims \(not verified: do not rely on it\)/);
     assert.match(claimed, /Result\s*benign/);
-    await shot("5-clinician-invalid.png");
+    await shot("5-clinician-invalid.png", "#verdict-badge");
     assert.equal((await $$("#verdict-table tr:not(.claimed)")).length, 0, "an INVALID bundle's claims are only shown as claims");
   });
 
@@ -194,7 +199,7 @@ try {
     await call("openBundle", path.join(work, "no-such-bundle.zkdx.json"));
     await waitText("#verdict-badge", (t) => t === "CANNOT CHECK");
     await waitText("#verdict-reason", (t) => t.includes("cannot read") && t.includes("says nothing about forgery"));
-    await shot("11-clinician-cannot-check.png");
+    await shot("11-clinician-cannot-check.png", "#verdict-badge");
     const renamed = path.join(work, "renamed.zkdx.json");
     const b = JSON.parse(fs.readFileSync(bundlePath, "utf8"));
     delete b.signature;
@@ -226,7 +231,7 @@ try {
     const shown = await (await $("#verdict-table")).getText();
     assert.match(shown, /^What the bundle claims \(not verified: do not rely on it\)/);
     assert.equal((await $$("#verdict-table tr:not(.claimed)")).length, 0, "every row is marked as a claim");
-    await shot("10-clinician-unapproved.png");
+    await shot("10-clinician-unapproved.png", "#verdict-badge");
   });
 
   await step("clinician: the institution's trust list, chosen in the app, decides what is VALID", async () => {
@@ -271,7 +276,7 @@ try {
     await call("openBundle", answered);
     await waitText("#verdict-badge", (t) => t === "VALID");
     await waitText("#verdict-table", (t) => t.includes(`answers your challenge ${code}`));
-    await shot("12-clinician-fresh.png");
+    await shot("12-clinician-fresh.png", "#verdict-badge");
     await call("openBundle", bundlePath);
     await waitText("#verdict-badge", (t) => t === "INVALID");
     await waitText("#verdict-reason", (t) => t.includes(`answers no challenge, not yours (${code})`));
@@ -285,7 +290,7 @@ try {
     await (await $("#diagnose")).click();
     await browser.waitUntil(async () => (await (await $('[id="field-mean area"] .field-error')).getText()).includes("outside"), { timeout: 10000 });
     await (await $('[id="field-mean area"]')).scrollIntoView();
-    await shot("6-patient-bad-value.png");
+    await shot("6-patient-bad-value.png", '[id="field-mean area"] .field-error');
   });
 
   await step("patient: a malformed CSV gives a clear error", async () => {
@@ -294,7 +299,7 @@ try {
     await call("loadRecord", bad);
     await waitText("#form-error", (t) => t.includes("malformed CSV"));
     await (await $("#form-error")).scrollIntoView();
-    await shot("7-patient-bad-csv.png");
+    await shot("7-patient-bad-csv.png", "#form-error");
   });
 
   await step("history: the proof is listed, and the file on disk is encrypted", async () => {
@@ -302,7 +307,7 @@ try {
     await waitText("#history-table", (t) => t.includes("malignant"));
     const salt0 = await browser.execute(() => document.getElementById("salt").textContent);
     assert.ok(!(await (await $("#history-table")).getText()).includes(salt0), "salts are hidden until asked for");
-    await shot("9-history.png");
+    await shot("9-history.png", "#history-table");
     const file = path.join(process.env.ZKDX_DATA_DIR, "history.bin");
     const bytes = fs.readFileSync(file);
     const salt = await browser.execute(() => document.getElementById("salt").textContent);
@@ -437,7 +442,7 @@ try {
     await (await $("#diagnose")).click();
     await waitText("#diagnosis-text", (t) => /\d/.test(t));
     await (await $("#conversions")).scrollIntoView();
-    await shot("14-patient-fhir-import.png");
+    await shot("14-patient-fhir-import.png", "#conversions");
     await call("chooseModelById", "breast-cancer");
   });
 
@@ -459,7 +464,7 @@ try {
     assert.doesNotMatch(layers, /AddConst|MulConst/, "zkDx's internal op names are not shown");
     await call("compareBundle", bundlePath);
     await waitText("#compare-result", (t) => t === "the bundle speaks of this model");
-    await shot("8-regulator.png");
+    await shot("8-regulator.png", "#compare-result");
   });
 } catch (e) {
   results.push(["session", false]);
