@@ -41,13 +41,14 @@ fi
 # before any cargo command in this workspace can run)
 "$(dirname "$0")/patch-plonky2.sh"
 # Independent validators for the tests, in tests/.venv (remade when the pins change): the
-# CycloneDX 1.6 schema (cyclonedx-python-lib), FHIR R4 models (fhir.resources) and PDF text
-# extraction (pypdf).
+# CycloneDX 1.6 schema (cyclonedx-python-lib), JSON Schema (jsonschema), FHIR R4 models
+# (fhir.resources), PDF text extraction (pypdf), and scikit-learn with its exporter and
+# onnxruntime for models exported the way their users export them.
 venv="$(dirname "$0")/../tests/.venv"
 requirements="$(dirname "$0")/../tests/requirements.txt"
 stamp="$(sha256sum "$requirements" | cut -d' ' -f1)"
 if [ "$(cat "$venv/.requirements-sha256" 2>/dev/null)" != "$stamp" ]; then
-  echo "setup: making tests/.venv (cyclonedx-python-lib, fhir.resources, pypdf)"
+  echo "setup: making tests/.venv (the tests' independent validators and scikit-learn exporters)"
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
