@@ -15,8 +15,14 @@ function el(tag, attrs = {}, text) {
   return e;
 }
 
+// An error in words for people: the engine's messages quote names with backticks (as the
+// CLI prints them), shown here as quotation marks.
+function errorText(err) {
+  const text = err && err.message ? err.message : String(err);
+  return text.replace(/`([^`]*)`/g, "“$1”");
+}
 function showError(target, err) {
-  target.textContent = err && err.message ? err.message : String(err);
+  target.textContent = errorText(err);
 }
 
 // ---- tabs
@@ -27,6 +33,8 @@ function selectTab(name) {
   for (const t of document.querySelectorAll(".tab")) t.classList.toggle("active", t.dataset.tab === name);
   for (const p of document.querySelectorAll(".panel")) p.classList.toggle("active", p.id === name);
   if (name === "history") showHistory();
+  // this computer's key and history concern the patient, not a clinician's or regulator's check
+  $("status").classList.toggle("hidden", !(name === "patient" || name === "history"));
 }
 
 async function showStatus() {
@@ -220,8 +228,13 @@ function resetResult() {
 }
 
 function showUiError(e) {
-  showError($("form-error"), e);
-  if (e && e.feature) setFieldError(e.feature, e.message);
+  // an error about one value is shown once, next to its field; the form only points to it
+  if (e && e.feature) {
+    setFieldError(e.feature, errorText(e));
+    $("form-error").textContent = `Check the highlighted value: ${e.feature}.`;
+  } else {
+    showError($("form-error"), e);
+  }
 }
 
 async function loadRecord(path) {

@@ -144,6 +144,7 @@ try {
     await call("openBundle", bundlePath);
     await waitText("#verdict-table", (t) => t.includes("zkDx demonstration publisher"));
     await waitText("#verdict-badge", (t) => t === "VALID");
+    assert.equal(await (await $("#status")).isDisplayed(), false, "the patient's key and history are not the clinician's");
     const table = await (await $("#verdict-table")).getText();
     assert.match(table, /malignant/);
     // what VALID proves and does not, and the card's intended use and limits
@@ -289,6 +290,10 @@ try {
     await input.setValue("99999");
     await (await $("#diagnose")).click();
     await browser.waitUntil(async () => (await (await $('[id="field-mean area"] .field-error')).getText()).includes("outside"), { timeout: 10000 });
+    // said once, next to the field, in words (no backticks); the form only points to it
+    const fieldError = await (await $('[id="field-mean area"] .field-error')).getText();
+    assert.doesNotMatch(fieldError, /`/);
+    assert.equal(await (await $("#form-error")).getText(), "Check the highlighted value: mean area.");
     await (await $('[id="field-mean area"]')).scrollIntoView();
     await shot("6-patient-bad-value.png", '[id="field-mean area"] .field-error');
   });
