@@ -91,20 +91,8 @@ enum Command {
     Verify {
         /// The bundle.
         bundle: PathBuf,
-        /// The model (ONNX or card); default: the bundle's model id in --models.
-        #[arg(long)]
-        model: Option<PathBuf>,
-        /// Where shipped models live.
-        #[arg(long, default_value = "models")]
-        models: PathBuf,
-        /// The trust list (publishers and model digests you accept); default:
-        /// <models>/trust.json, the one zkDx ships.
-        #[arg(long)]
-        trust: Option<PathBuf>,
-        /// The challenge code you issued (`zkdx challenge`): a bundle that answers another
-        /// challenge, or none, is INVALID.
-        #[arg(long, value_name = "CODE")]
-        challenge: Option<Challenge>,
+        #[command(flatten)]
+        against: Against,
         /// Print the verdict as one JSON object (same exit status).
         #[arg(long)]
         json: bool,
@@ -306,10 +294,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             crate::proofs::prove_cmd(&model, &input, output, salt_out, quiet, &options)
         }
         Command::Challenge => crate::proofs::challenge_cmd(),
-        Command::Verify { bundle, model, models, trust, challenge, json } => {
-            let checking = crate::proofs::Checking { model, models, trust, challenge };
-            crate::proofs::verify_cmd(&bundle, &checking, json)
-        }
+        Command::Verify { bundle, against, json } => crate::proofs::verify_cmd(&bundle, &against.into(), json),
         Command::Audit { folder, models, trust, json, html } => {
             let trust = trust.unwrap_or_else(|| zkdx_bundle::TrustList::default_path(&models));
             crate::audit::audit_cmd(&folder, &models, &trust, json.as_deref(), html.as_deref())
@@ -385,10 +370,12 @@ pub struct Against {
     /// Where shipped models live.
     #[arg(long, default_value = "models")]
     models: PathBuf,
-    /// The trust list; default: <models>/trust.json.
+    /// The trust list (publishers and model digests you accept); default:
+    /// <models>/trust.json, the one zkDx ships.
     #[arg(long)]
     trust: Option<PathBuf>,
-    /// The challenge code you issued: a bundle that answers another, or none, is INVALID.
+    /// The challenge code you issued (`zkdx challenge`): a bundle that answers another
+    /// challenge, or none, is INVALID.
     #[arg(long, value_name = "CODE")]
     challenge: Option<Challenge>,
 }
