@@ -2,7 +2,8 @@
 // WebKitWebDriver under Xvfb. Patient flow (form → diagnosis → proof → saved bundle), then
 // the clinician verifying it, a tampered bundle, bad input, the regulator's view, and a
 // check of every connect() the app made. Screenshots go to $ZKDX_SCREENSHOTS (the README's
-// docs/screenshots/ when refreshing them on purpose), else to a temporary folder.
+// docs/screenshots/ when refreshing them on purpose), else to target/e2e-screenshots/ (ignored
+// by git, emptied at the start of each run).
 import { remote } from "webdriverio";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -15,7 +16,8 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "zkdx-e2e-"));
 const shots = process.env.ZKDX_SCREENSHOTS
   ? path.resolve(process.env.ZKDX_SCREENSHOTS)
-  : fs.mkdtempSync(path.join(os.tmpdir(), "zkdx-screenshots-")); // kept after the run, unlike `work`
+  : path.join(root, "target", "e2e-screenshots"); // kept after the run, unlike `work`
+if (!process.env.ZKDX_SCREENSHOTS) fs.rmSync(shots, { recursive: true, force: true });
 const trace = process.env.ZKDX_TRACE;
 fs.mkdirSync(shots, { recursive: true });
 
