@@ -20,14 +20,19 @@ pub fn dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|h| h.join(".cache/zkdx")))
 }
 
-fn entry(model: &Model, variant: Variant, kind: ProofKind) -> Option<PathBuf> {
+/// What the cache files a model's circuit under: its digest, variant and proof kind.
+fn key(model: &Model, variant: Variant, kind: ProofKind) -> String {
     let digest = model.digest.to_string();
     let hex = digest.strip_prefix("sha256:").unwrap_or(&digest);
     let suffix = match kind {
         ProofKind::Plain => "",
         ProofKind::Compact => "-compact",
     };
-    Some(dir()?.join("verifiers").join(format!("{hex}-{}{suffix}.bin", variant.key())))
+    format!("{hex}-{}{suffix}", variant.key())
+}
+
+fn entry(model: &Model, variant: Variant, kind: ProofKind) -> Option<PathBuf> {
+    Some(dir()?.join("verifiers").join(format!("{}.bin", key(model, variant, kind))))
 }
 
 /// The cached verifier of `kind` of `model`'s `variant` circuit, if there is one and its
@@ -59,22 +64,13 @@ fn timings_path() -> Option<PathBuf> {
     Some(dir()?.join("timings.json"))
 }
 
-fn timing_key(model: &Model, variant: Variant, kind: ProofKind) -> String {
-    let digest = model.digest.to_string();
-    let hex = digest.strip_prefix("sha256:").unwrap_or(&digest).to_string();
-    match kind {
-        ProofKind::Plain => format!("{hex}-{}", variant.key()),
-        ProofKind::Compact => format!("{hex}-{}-compact", variant.key()),
-    }
-}
-
 fn timings() -> std::collections::BTreeMap<String, f64> {
     timings_path().and_then(|p| std::fs::read(p).ok()).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
 }
 
 /// How many seconds the last proof of this model, variant and kind took on this computer.
 pub fn last_proof_seconds(model: &Model, variant: Variant, kind: ProofKind) -> Option<f64> {
-    timings().get(&timing_key(model, variant, kind)).copied().filter(|s| s.is_finite() && *s > 0.0)
+    timings().get(&key(model, variant, kind)).copied().filter(|s| s.is_finite() && *s > 0.0)
 }
 
 /// Remember how long a proof took (best effort, like the verifier cache). The file says
@@ -82,7 +78,7 @@ pub fn last_proof_seconds(model: &Model, variant: Variant, kind: ProofKind) -> O
 pub fn record_proof_seconds(model: &Model, variant: Variant, kind: ProofKind, seconds: f64) {
     let Some(path) = timings_path() else { return };
     let mut all = timings();
-    all.insert(timing_key(model, variant, kind), seconds);
+    all.insert(key(model, variant, kind), seconds);
     if let (Some(parent), Ok(bytes)) = (path.parent(), serde_json::to_vec_pretty(&all)) {
         if std::fs::create_dir_all(parent).is_ok() {
             let _ = crate::io::write_secret(&path, &bytes);

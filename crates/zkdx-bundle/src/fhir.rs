@@ -105,11 +105,7 @@ pub fn export(checked: &Checked<'_>, issued: &str) -> Result<Value, NotExportabl
     };
     let (bundle, model) = (checked.bundle, checked.model);
     let card = model.card.as_ref();
-    let result_code = card.map(|c| c.result_coding()).unwrap_or_else(|| Coding {
-        system: local_system(&model.id, "result"),
-        code: model.id.clone(),
-        display: model.name().to_string(),
-    });
+    let result_code = model.result_coding();
     let id = |role: &str| urn(checked.bytes, issued, role);
     let (patient, report, observation, risk, device, verifier, provenance, document) = (
         id("patient"),

@@ -116,15 +116,26 @@ pub struct ProveOptions {
     pub assurance: Assurance,
 }
 
+impl ProveOptions {
+    /// The circuit these options prove with.
+    pub fn variant(&self) -> Variant {
+        Variant { disclosure: self.disclosure, assurance: self.assurance }
+    }
+
+    /// The kind of proof they make.
+    pub fn kind(&self) -> ProofKind {
+        if self.compact {
+            ProofKind::Compact
+        } else {
+            ProofKind::Plain
+        }
+    }
+}
+
 /// How long a proof of `model` with these options should take on this computer, in
 /// seconds: the last such proof's time, measured here (none before the first).
 pub fn estimate_seconds(model: &Model, options: &ProveOptions) -> Option<f64> {
-    let kind = if options.compact { ProofKind::Compact } else { ProofKind::Plain };
-    crate::cache::last_proof_seconds(
-        model,
-        Variant { disclosure: options.disclosure, assurance: options.assurance },
-        kind,
-    )
+    crate::cache::last_proof_seconds(model, options.variant(), options.kind())
 }
 
 /// The estimate in words, for a progress bar: "about 0.9 s on this computer".
@@ -162,7 +173,7 @@ pub fn prove_diagnosis_with(
     let on_stage = Rc::new(RefCell::new(on_stage));
     let stage = |s: Stage| (on_stage.borrow_mut())(s);
     let input = model.quantise_input(values);
-    let kind = if options.compact { ProofKind::Compact } else { ProofKind::Plain };
+    let (variant, kind) = (options.variant(), options.kind());
     let system = proof_system(kind, options.assurance).ok_or_else(|| {
         CircuitError::Build(
             "a compact proof's recursive wrappers have standard assurance only; choose either a compact proof or \
@@ -172,7 +183,6 @@ pub fn prove_diagnosis_with(
     })?;
     let started = std::time::Instant::now();
     stage(Stage::BuildCircuit);
-    let variant = Variant { disclosure: options.disclosure, assurance: options.assurance };
     let circuit = ModelCircuit::build_with(model, variant)?;
     if cancelled() {
         return Ok(None);

@@ -10,7 +10,6 @@ use zkdx_bundle::io::{check_output_target, write_output};
 use zkdx_bundle::make::now_rfc3339;
 use zkdx_bundle::report::report_pdf;
 use zkdx_bundle::workflow::{read_and_check_bundle_file, Checked};
-use zkdx_bundle::TrustList;
 
 use crate::proofs::Checking;
 
@@ -19,12 +18,11 @@ fn check(bundle_path: &Path, out: &Path, against: &Checking) -> Result<(Vec<u8>,
     if out.as_os_str() != "-" {
         check_output_target(out).with_context(|| format!("cannot write to {}", out.display()))?;
     }
-    let trust_path = against.trust.clone().unwrap_or_else(|| TrustList::default_path(&against.models));
     Ok(read_and_check_bundle_file(
         bundle_path,
         against.model.as_deref(),
         &against.models,
-        &trust_path,
+        &against.trust_path(),
         against.challenge.as_ref(),
     ))
 }

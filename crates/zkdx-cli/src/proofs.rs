@@ -139,12 +139,19 @@ pub struct Checking {
     pub challenge: Option<Challenge>,
 }
 
+impl Checking {
+    /// The trust list in use: the one given, else the one in `models`.
+    pub fn trust_path(&self) -> PathBuf {
+        self.trust.clone().unwrap_or_else(|| TrustList::default_path(&self.models))
+    }
+}
+
 /// `zkdx verify`: VALID (exit 0), INVALID (exit 1), CANNOT CHECK (exit 2) or VALID PROOF,
 /// UNAPPROVED MODEL (exit 3), each but VALID with its reason; as text or (`json`) one JSON
 /// object.
 pub fn verify_cmd(bundle_path: &Path, against: &Checking, json: bool) -> Result<ExitCode> {
     let models_dir = against.models.as_path();
-    let trust_path = against.trust.clone().unwrap_or_else(|| TrustList::default_path(models_dir));
+    let trust_path = against.trust_path();
     // a first verification of a model builds its verifier (seconds, or tens for a compact
     // proof): a spinner says so on standard error, never in the JSON
     let spinner = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };

@@ -149,15 +149,6 @@ impl ModelCard {
         self.features.iter().map(|f| InputSpec { name: f.name.clone(), min: f.min, max: f.max }).collect()
     }
 
-    /// The result's code: the card's, else the model's entry in zkDx's local result system.
-    pub fn result_coding(&self) -> Coding {
-        self.result_code.clone().unwrap_or_else(|| Coding {
-            system: local_system(&self.id, "result"),
-            code: self.id.clone(),
-            display: self.name.clone(),
-        })
-    }
-
     /// The allowed values of a categorical feature (none for a continuous one).
     pub fn allowed(&self, feature: &str) -> Option<&[f64]> {
         self.features.iter().find(|f| f.name == feature).and_then(|f| f.allowed.as_deref())

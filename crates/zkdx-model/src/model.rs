@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::bounds::{self, Bounds};
-use crate::card::{ModelCard, ModelKind};
+use crate::card::{local_system, Coding, ModelCard, ModelKind};
 use crate::digest::{self, ModelDigest};
 use crate::error::{ModelError, RecordError};
 use crate::fhir::{self, Imported};
@@ -284,6 +284,16 @@ impl Model {
     /// ops; which output it proves), one sentence each; empty for a plain graph.
     pub fn lowering_notes(&self) -> &[String] {
         &self.notes
+    }
+
+    /// What the result is, as a code: the card's `result_code`, else the model's entry in
+    /// zkDx's local result system (`urn:zkdx:<id>:result`, the id as code).
+    pub fn result_coding(&self) -> Coding {
+        self.card.as_ref().and_then(|c| c.result_code.clone()).unwrap_or_else(|| Coding {
+            system: local_system(&self.id, "result"),
+            code: self.id.clone(),
+            display: self.name().to_string(),
+        })
     }
 
     /// The card's name, or the id.
