@@ -946,7 +946,7 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
             let values = parse_record(record.as_bytes(), Some(Format::Csv), &model.schema()).unwrap();
             let d = model.diagnose(&values).unwrap();
             if classifier {
-                let label = &model.graph.outputs[d.quantised.label.unwrap()];
+                let label = &model.graph().outputs[d.quantised.label.unwrap()];
                 assert_eq!(label, reference["labels"][i].as_str().unwrap(), "{name}, test record {i}");
             } else {
                 worst = worst.max((d.quantised.values[0] - reference["scores"][i].as_f64().unwrap()).abs());

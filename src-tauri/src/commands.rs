@@ -84,13 +84,13 @@ pub struct OutcomeView {
 }
 
 fn outcome_view(model: &Model, o: &Outcome) -> OutcomeView {
-    let names = &model.graph.outputs;
+    let names = &model.graph().outputs;
     OutcomeView {
         text: model.describe(o),
         label: o.label.and_then(|l| names.get(l).cloned()),
         bars: names.iter().cloned().zip(o.probabilities.iter().copied()).collect(),
         scores: if o.label.is_none() { names.iter().cloned().zip(o.values.iter().copied()).collect() } else { vec![] },
-        unit: model.card.as_ref().and_then(|c| c.output.as_ref()).map(|u| u.unit.clone()),
+        unit: model.card().and_then(|c| c.output.as_ref()).map(|u| u.unit.clone()),
     }
 }
 
@@ -135,7 +135,13 @@ pub fn load_record(model_id: String, path: String) -> UiResult<LoadedRecord> {
     let model = models::load(&model_id)?;
     let imported = model.read_input(Path::new(&path))?;
     Ok(LoadedRecord {
-        values: model.graph.inputs.iter().zip(imported.values).map(|(i, v)| (i.name.clone(), v.to_string())).collect(),
+        values: model
+            .graph()
+            .inputs
+            .iter()
+            .zip(imported.values)
+            .map(|(i, v)| (i.name.clone(), v.to_string()))
+            .collect(),
         conversions: imported.conversions.iter().map(ToString::to_string).collect(),
     })
 }
@@ -250,7 +256,7 @@ pub async fn prove(
     if let Some(history) = &state.history {
         let entry = HistoryEntry {
             created_at: bundle.created_at.clone(),
-            model: format!("{} ({})", model.name(), model.id),
+            model: format!("{} ({})", model.name(), model.id()),
             result: view.result.text.clone(),
             salt: view.salt.clone(),
             bundle: String::from_utf8_lossy(&bundle.to_bytes()).into_owned(),
@@ -529,14 +535,14 @@ fn verdict_view(checked: Checked) -> VerdictView {
         view.result = Some(outcome_view(m, &disclosed_outcome(m, &b.result)));
         view.model_name = Some(m.name().to_string());
         view.model_version = Some(m.version().to_string());
-        view.model_digest = Some(m.digest.to_string());
+        view.model_digest = Some(m.digest().to_string());
         view.created_at = Some(b.created_at.clone());
         view.input_commitment = Some(b.input_commitment.clone());
         view.freshness = checked.freshness.map(|f| f.describe());
         view.proves = Some(what_it_proves(b, m));
         view.not_proved = Some(what_it_does_not_prove(b));
-        view.intended_use = m.card.as_ref().map(|c| c.intended_use.clone());
-        view.limitations = m.card.as_ref().map(|c| c.limitations.clone());
+        view.intended_use = m.card().map(|c| c.intended_use.clone());
+        view.limitations = m.card().map(|c| c.limitations.clone());
     } else if let Some(b) = &checked.bundle {
         view.claimed = claims(b);
     }
@@ -598,9 +604,9 @@ pub struct InspectView {
 pub async fn inspect_model(path: String) -> UiResult<InspectView> {
     let task = tauri::async_runtime::spawn_blocking(move || {
         let m = Model::load(Path::new(&path)).map_err(|e| e.to_string())?;
-        let mut len = m.graph.input_len();
+        let mut len = m.graph().input_len();
         let mut ops = Vec::new();
-        for op in &m.graph.ops {
+        for op in &m.graph().ops {
             ops.push(OpView {
                 kind: op.kind().into(),
                 onnx: op.onnx_terms().into(),
@@ -611,20 +617,20 @@ pub async fn inspect_model(path: String) -> UiResult<InspectView> {
         }
         let schema = m.schema();
         let features = m
-            .graph
+            .graph()
             .inputs
             .iter()
             .zip(&schema.units)
             .map(|(i, unit)| FeatureView { name: i.name.clone(), unit: unit.clone(), min: i.min, max: i.max })
             .collect();
-        let unit = m.card.as_ref().and_then(|c| c.output.as_ref()).map(|o| o.unit.clone());
-        let classifier = m.graph.is_classifier();
+        let unit = m.card().and_then(|c| c.output.as_ref()).map(|o| o.unit.clone());
+        let classifier = m.graph().is_classifier();
         let outputs = match (&unit, classifier) {
-            (Some(u), false) => m.graph.outputs.iter().map(|o| format!("{o} ({u})")).collect(),
-            _ => m.graph.outputs.clone(),
+            (Some(u), false) => m.graph().outputs.iter().map(|o| format!("{o} ({u})")).collect(),
+            _ => m.graph().outputs.clone(),
         };
         let mut circuits = Vec::new();
-        for disclosure in zkdx_model::disclosure::available(m.graph.head) {
+        for disclosure in zkdx_model::disclosure::available(m.graph().head) {
             let circuit = zkdx_circuit::ModelCircuit::build(&m, disclosure).map_err(|e| e.to_string())?;
             circuits.push(CircuitView {
                 disclosure: disclosure.to_string(),
@@ -633,20 +639,20 @@ pub async fn inspect_model(path: String) -> UiResult<InspectView> {
                 fingerprint: circuit.verifier_fingerprint(),
             });
         }
-        let digest = m.digest.to_string();
+        let digest = m.digest().to_string();
         let shipped_match = models::summaries()
             .unwrap_or_default()
             .into_iter()
             .find(|s| s.digest == digest)
             .map(|s| format!("{} (version {})", s.name, s.version));
         Ok::<_, UiError>(InspectView {
-            id: m.id.clone(),
+            id: m.id().to_string(),
             name: m.name().into(),
             digest,
-            file_sha256: m.file_sha256().map_err(|e| format!("cannot read {}: {e}", m.path.display()))?,
-            parameters: m.graph.parameters(),
-            macs: m.graph.macs(),
-            scale_bits: m.graph.scale_bits,
+            file_sha256: m.file_sha256().map_err(|e| format!("cannot read {}: {e}", m.path().display()))?,
+            parameters: m.graph().parameters(),
+            macs: m.graph().macs(),
+            scale_bits: m.graph().scale_bits,
             ops,
             shipped_match,
             kind: if classifier { "classification" } else { "regression" },

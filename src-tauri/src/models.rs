@@ -92,20 +92,20 @@ pub fn summaries() -> Result<Vec<ModelSummary>, String> {
     let mut out = Vec::new();
     for p in paths {
         let m = Model::load(&p).map_err(|e| e.to_string())?;
-        let Some(card) = m.card.clone() else { continue };
+        let Some(card) = m.card().cloned() else { continue };
         out.push(ModelSummary {
-            id: m.id.clone(),
+            id: m.id().to_string(),
             name: card.name,
             version: card.version,
             kind: format!("{:?}", card.kind).to_lowercase(),
             intended_use: card.intended_use,
             limitations: card.limitations,
-            digest: m.digest.to_string(),
+            digest: m.digest().to_string(),
             metrics: card.metrics,
             features: card.features,
-            outputs: m.graph.outputs.clone(),
+            outputs: m.graph().outputs.clone(),
             unit: card.output.map(|o| o.unit),
-            disclosures: zkdx_model::disclosure::available(m.graph.head)
+            disclosures: zkdx_model::disclosure::available(m.graph().head)
                 .into_iter()
                 .map(|d| DisclosureChoice {
                     name: d.as_str(),

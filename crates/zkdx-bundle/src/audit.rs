@@ -245,8 +245,8 @@ fn audit_one(file: &Path, bytes: Result<Vec<u8>, String>, models_dir: &Path, tru
     entry.publisher = verdict.publisher().map(str::to_string);
     entry.signer = verdict.signer().map(str::to_string);
     if let (Some(m), Some(b), Some(f)) = (&checked.model, &checked.bundle, &checked.freshness) {
-        entry.model = Some(format!("{} ({}, version {})", m.name(), m.id, m.version()));
-        entry.digest = Some(m.digest.to_string());
+        entry.model = Some(format!("{} ({}, version {})", m.name(), m.id(), m.version()));
+        entry.digest = Some(m.digest().to_string());
         entry.disclosure = Some(b.result.disclosure.to_string());
         entry.result = Some(m.describe(&crate::make::disclosed_outcome(m, &b.result)));
         entry.challenge = match f {

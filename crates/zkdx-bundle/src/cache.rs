@@ -22,7 +22,7 @@ pub fn dir() -> Option<PathBuf> {
 
 /// What the cache files a model's circuit under: its digest, variant and proof kind.
 fn key(model: &Model, variant: Variant, kind: ProofKind) -> String {
-    let digest = model.digest.to_string();
+    let digest = model.digest().to_string();
     let hex = digest.strip_prefix("sha256:").unwrap_or(&digest);
     let suffix = match kind {
         ProofKind::Plain => "",

@@ -104,7 +104,7 @@ pub fn export(checked: &Checked<'_>, issued: &str) -> Result<Value, NotExportabl
         }
     };
     let (bundle, model) = (checked.bundle, checked.model);
-    let card = model.card.as_ref();
+    let card = model.card();
     let result_code = model.result_coding();
     let id = |role: &str| urn(checked.bytes, issued, role);
     let (patient, report, observation, risk, device, verifier, provenance, document) = (
@@ -147,8 +147,8 @@ pub fn export(checked: &Checked<'_>, issued: &str) -> Result<Value, NotExportabl
     match (outcome.label, bundle.result.label.as_deref()) {
         (Some(_), Some(label)) => {
             observation_resource["valueCodeableConcept"] =
-                json!({"coding": [label_coding(&model.id, label)], "text": label});
-            conclusion_codes.push(json!({"coding": [label_coding(&model.id, label)], "text": label}));
+                json!({"coding": [label_coding(model.id(), label)], "text": label});
+            conclusion_codes.push(json!({"coding": [label_coding(model.id(), label)], "text": label}));
             if !outcome.probabilities.is_empty() {
                 let predictions: Vec<Value> = bundle
                     .result
@@ -157,7 +157,7 @@ pub fn export(checked: &Checked<'_>, issued: &str) -> Result<Value, NotExportabl
                     .zip(&outcome.probabilities)
                     .map(|(name, &p)| {
                         json!({
-                            "outcome": {"coding": [label_coding(&model.id, name)], "text": name},
+                            "outcome": {"coding": [label_coding(model.id(), name)], "text": name},
                             "probabilityDecimal": p,
                             "rationale": format!("{name}: {}", percent_text(p)),
                         })

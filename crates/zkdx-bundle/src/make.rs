@@ -11,8 +11,8 @@ use zkdx_model::{Disclosure, Model};
 
 /// The readable result of a proof's public values for `model`.
 pub fn result_claim(model: &Model, public: &PublicValues) -> ResultClaim {
-    let names = model.graph.outputs.clone();
-    let unit = model.card.as_ref().and_then(|c| c.output.as_ref()).map(|o| o.unit.clone());
+    let names = model.graph().outputs.clone();
+    let unit = model.card().and_then(|c| c.output.as_ref()).map(|o| o.unit.clone());
     let disclosure = public.disclosure;
     let probabilities = match disclosure {
         Disclosure::Exact if public.label.is_some() => model.interpret(&public.outputs).probabilities,
@@ -29,7 +29,7 @@ pub fn result_claim(model: &Model, public: &PublicValues) -> ResultClaim {
         percentages: public.percentages.clone(),
         rounded: public.rounded.clone(),
         resolution: None,
-        scale_bits: model.graph.scale_bits,
+        scale_bits: model.graph().scale_bits,
         output_names: names.clone(),
         unit: None,
     };
@@ -63,10 +63,10 @@ pub fn make_bundle(model: &Model, proof: &Proof, created_at: String) -> ProofBun
         zkdx_version: env!("CARGO_PKG_VERSION").into(),
         created_at,
         model: ModelRef {
-            id: model.id.clone(),
+            id: model.id().to_string(),
             name: model.name().into(),
             version: model.version().into(),
-            digest: model.digest.to_string(),
+            digest: model.digest().to_string(),
         },
         result: result_claim(model, &proof.public),
         input_commitment: format_commitment(&proof.public.commitment),

@@ -76,7 +76,7 @@ pub fn lines(r: &Report<'_>) -> Vec<Line> {
             out.push(field("Name", format!("{} (version {})", model.name(), model.version())));
             out.push(field("zkDx digest", bundle.model.digest.clone()));
             out.push(field("Publisher", r.verdict.publisher().unwrap_or("none approves this model").to_string()));
-            if let Some(card) = &model.card {
+            if let Some(card) = &model.card() {
                 out.push(field("Intended use", card.intended_use.clone()));
                 out.push(field("Limitations", card.limitations.clone()));
             }

@@ -98,7 +98,7 @@ impl Endorsement {
 
     /// The endorsement file beside `model`: `<id>.endorsement.json`.
     pub fn path_for(model: &Model) -> PathBuf {
-        model.path.with_extension("endorsement.json")
+        model.path().with_extension("endorsement.json")
     }
 
     /// Read an endorsement file.
@@ -154,8 +154,8 @@ impl Endorsement {
         let mut e = Endorsement {
             format: ENDORSEMENT_FORMAT.into(),
             format_version: 1,
-            model_id: model.id.clone(),
-            model_digest: model.digest.to_string(),
+            model_id: model.id().to_string(),
+            model_digest: model.digest().to_string(),
             card_sha256: card,
             verifier_fingerprints,
             verifier_sha256,
@@ -188,7 +188,7 @@ impl Endorsement {
 
 /// SHA-256 of the card file beside `model`, hex.
 fn card_sha256(model: &Model) -> Result<String, String> {
-    let path = model.path.with_extension("json");
+    let path = model.path().with_extension("json");
     let bytes = std::fs::read(&path).map_err(|e| format!("the model card {} cannot be read: {e}", path.display()))?;
     Ok(hex::encode(Sha256::digest(&bytes)))
 }
@@ -313,7 +313,7 @@ pub struct Pin {
 /// the digest is revoked or no valid endorsement by a trusted publisher covers this model,
 /// card and disclosure. Needs no circuit, so a verifier can use a cached one.
 pub fn trusted_pin(model: &Model, variant: Variant, trust: &TrustList) -> Option<Pin> {
-    let digest = model.digest.to_string();
+    let digest = model.digest().to_string();
     if trust.revoked.iter().any(|r| r.digest == digest) {
         return None;
     }
@@ -329,7 +329,7 @@ pub fn trusted_pin(model: &Model, variant: Variant, trust: &TrustList) -> Option
 /// Whether `trust` approves `model` whose `disclosure` circuit has verifier-data
 /// `fingerprint` (as built or as cached under a pin).
 pub fn approval(model: &Model, fingerprint: &str, variant: Variant, trust: &TrustList) -> Approval {
-    let digest = model.digest.to_string();
+    let digest = model.digest().to_string();
     if let Some(r) = trust.revoked.iter().find(|r| r.digest == digest) {
         return Approval::Unapproved(format!("model {} was revoked on {}: {}", r.name, r.revoked, r.reason));
     }
@@ -364,7 +364,7 @@ fn endorsed_by(
         .iter()
         .find(|p| p.key.eq_ignore_ascii_case(&e.publisher_key))
         .ok_or_else(|| format!("the endorsement's publisher key {} is not a trusted publisher", e.publisher_key))?;
-    if e.model_digest != model.digest.to_string() || e.model_id != model.id {
+    if e.model_digest != model.digest().to_string() || e.model_id != model.id() {
         return Err(format!("the endorsement is for model {} ({}), not this one", e.model_id, e.model_digest));
     }
     if card_sha256(model)? != e.card_sha256 {
@@ -441,12 +441,12 @@ mod tests {
         // revocation wins over a listing
         let mut t = trusted.clone();
         t.revoked.push(RevokedModel {
-            digest: m.digest.to_string(),
+            digest: m.digest().to_string(),
             name: "diabetes".into(),
             revoked: "2026-11-26".into(),
             reason: "test".into(),
         });
-        t.approved.push(ApprovedModel { digest: m.digest.to_string(), name: "diabetes".into(), added: "x".into() });
+        t.approved.push(ApprovedModel { digest: m.digest().to_string(), name: "diabetes".into(), added: "x".into() });
         assert!(
             matches!(approval(&m, &fp, Disclosure::Coarse.into(), &t), Approval::Unapproved(r) if r.contains("revoked"))
         );

@@ -238,22 +238,24 @@ fn check_bundle_with(
         SignatureStatus::Signed(fp) => Some(fp),
         SignatureStatus::Bad(why) => return Verdict::invalid(why),
     };
-    let digest = model.digest.to_string();
+    let digest = model.digest().to_string();
     if bundle.model.digest != digest {
         return Verdict::invalid(format!(
             "the bundle is for model {} ({}), not for {} ({digest})",
-            bundle.model.id, bundle.model.digest, model.id
+            bundle.model.id,
+            bundle.model.digest,
+            model.id()
         ));
     }
     // What is shown next to a verdict comes from the model, never from the bundle; a bundle
     // whose own model fields say otherwise was edited.
-    if bundle.model.id != model.id || bundle.model.name != model.name() || bundle.model.version != model.version() {
+    if bundle.model.id != model.id() || bundle.model.name != model.name() || bundle.model.version != model.version() {
         return Verdict::invalid(format!(
             "the bundle calls its model `{}` ({}, version {}), but the model with its digest is `{}` ({}, version {})",
             bundle.model.id,
             bundle.model.name,
             bundle.model.version,
-            model.id,
+            model.id(),
             model.name(),
             model.version()
         ));
@@ -266,7 +268,7 @@ fn check_bundle_with(
         Ok(p) => p,
         Err(e) => return Verdict::invalid(e.to_string()),
     };
-    if public.digest_limbs != model.digest.limbs() {
+    if public.digest_limbs != model.digest().limbs() {
         return Verdict::invalid("the proof was made for another model's digest");
     }
     match bundle.commitment() {

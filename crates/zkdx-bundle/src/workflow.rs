@@ -403,7 +403,7 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
 /// is verified first: the commitment of a bundle that does not verify is only a claim, so
 /// matching it would prove nothing, and that is an error, never a match.
 pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], salt: &Salt) -> Result<bool, String> {
-    if bundle.model.digest != model.digest.to_string() {
+    if bundle.model.digest != model.digest().to_string() {
         return Err(format!("the bundle is for another model ({})", bundle.model.digest));
     }
     let circuit = ModelCircuit::build_with(model, variant(bundle)).map_err(|e| e.to_string())?;

@@ -88,7 +88,7 @@ fn tampered_bundles_are_invalid() {
 #[test]
 fn a_bundle_checked_against_another_model_is_invalid() {
     let s = setup();
-    let mut g = s.model.graph.clone();
+    let mut g = s.model.graph().clone();
     if let Op::Dense { bias, .. } = &mut g.ops[4] {
         bias[0] += 1;
     }
@@ -96,7 +96,7 @@ fn a_bundle_checked_against_another_model_is_invalid() {
     let other_circuit = ModelCircuit::build(&other, Disclosure::Exact).unwrap();
     // even with the digest field rewritten to the other model's, the proof does not verify
     let mut b = s.bundle.clone();
-    b.model.digest = other.digest.to_string();
+    b.model.digest = other.digest().to_string();
     let v = check_bundle(&b, &other, &other_circuit);
     assert!(!v.is_valid());
     println!("other model: {:?}", v.reason());

@@ -107,7 +107,7 @@ impl ModelCircuit {
     /// below [`config::HIGH_ASSURANCE_BITS`] is refused.
     pub fn build_with(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
         let Variant { disclosure, assurance } = variant;
-        let graph = &model.graph;
+        let graph = &model.graph();
         let k = graph.scale_bits;
         let mut b = Builder::new(config::config(graph.macs(), assurance));
         let mat_vec_gate = config::mat_vec_gate(&b.config);
@@ -119,12 +119,12 @@ impl ModelCircuit {
             t
         };
 
-        for limb in model.digest.limbs() {
+        for limb in model.digest().limbs() {
             let t = b.constant(F::from_canonical_u32(limb));
             b.register_public_input(t);
         }
 
-        let bounds = &model.bounds.activations;
+        let bounds = &model.bounds().activations;
         let mut cur: Vec<Target> = (0..graph.input_len()).map(|i| hint(&mut b, Hint::Input(i))).collect();
         for (&x, iv) in cur.iter().zip(&bounds[0]) {
             assert_between(&mut b, x, iv.lo, iv.hi);
@@ -411,9 +411,9 @@ impl ModelCircuit {
 /// quotient width covering every such output's interval. `None` (range-check rescaling)
 /// when the scale is odd or the widest quotient does not fit the gate.
 fn rescale_gates(config: &CircuitConfig, model: &Model) -> Option<(RescaleGate, RescaleGate)> {
-    let bounds = &model.bounds.activations;
+    let bounds = &model.bounds().activations;
     let m = model
-        .graph
+        .graph()
         .ops
         .iter()
         .enumerate()
@@ -421,7 +421,7 @@ fn rescale_gates(config: &CircuitConfig, model: &Model) -> Option<(RescaleGate, 
         .flat_map(|(i, _)| bounds[i + 1].iter())
         .map(|iv| rescale::gate_quotient_bits(iv.lo, iv.hi))
         .max()?;
-    let k = model.graph.scale_bits;
+    let k = model.graph().scale_bits;
     Some((RescaleGate::new(config, k, m, false)?, RescaleGate::new(config, k, m, true)?))
 }
 

@@ -131,20 +131,20 @@ fn prove_inner(
     mut tamper: impl FnMut(Hint, &mut F),
     edits: &[(Target, F)],
 ) -> Result<Proof, CircuitError> {
-    if input.len() != model.graph.input_len() {
+    if input.len() != model.graph().input_len() {
         return Err(CircuitError::Prove(format!(
             "{} input values for a model of {}",
             input.len(),
-            model.graph.input_len()
+            model.graph().input_len()
         )));
     }
-    let trace = infer::run(&model.graph, input);
+    let trace = infer::run(model.graph(), input);
     let assignment = Assignment {
         trace: &trace,
         salt: salt.field(),
         challenge: challenge.map_or([0; CHALLENGE_LEN], |c| c.limbs()).map(F::from_canonical_u64),
         k: circuit.scale_bits,
-        head: model.graph.head,
+        head: model.graph().head,
         resolution_steps: zkdx_model::disclosure::resolution_steps(model.score_resolution(), circuit.scale_bits),
     };
     let mut pw = PartialWitness::new();

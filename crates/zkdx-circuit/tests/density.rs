@@ -16,7 +16,7 @@ fn path(rel: &str) -> PathBuf {
 /// the large-model config), deterministic small weights.
 fn wide_model() -> Model {
     let base = Model::load(&path("models/breast-cancer.onnx")).unwrap();
-    let mut g = base.graph.clone();
+    let mut g = base.graph().clone();
     let dense = |inputs: usize, outputs: usize, seed: i64| Op::Dense {
         inputs,
         outputs,
@@ -33,10 +33,10 @@ fn dense_rows_hold_at_least_64_multiply_adds_and_prove() {
     let m = wide_model();
     let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let stats = circuit.stats();
-    let per_row = m.graph.macs() as f64 / stats.mat_vec_rows as f64;
+    let per_row = m.graph().macs() as f64 / stats.mat_vec_rows as f64;
     assert!(per_row >= 64.0, "{per_row:.1} multiply-adds per dense row");
     let x = m.read_record(&path("models/examples/breast-cancer-benign.json")).unwrap();
     let input = m.quantise_input(&x);
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
-    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
+    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(m.graph(), &input).outputs());
 }

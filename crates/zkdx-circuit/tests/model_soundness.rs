@@ -55,10 +55,10 @@ fn honest_proof_verifies_and_matches_the_reference() {
     let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
     let public = verify(&circuit, &proof.bytes).unwrap();
-    let trace = run(&m.graph, &input);
+    let trace = run(m.graph(), &input);
     assert_eq!(public.outputs, trace.outputs());
     assert_eq!(public.label, Some(0), "the example is malignant");
-    assert_eq!(public.digest_limbs, m.digest.limbs());
+    assert_eq!(public.digest_limbs, m.digest().limbs());
     assert_eq!(public, proof.public);
 }
 
@@ -109,7 +109,7 @@ fn circuit_is_deterministic() {
 fn dishonest_hints_are_refused() {
     let (m, input) = breast_cancer();
     let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
-    let trace = run(&m.graph, &input);
+    let trace = run(m.graph(), &input);
     // a wrong rescale of the standardisation (range-check rescale), of each dense layer
     // (rescale gates fused with the ReLU that follows, or not)
     refused(&circuit, &m, &input, Hint::Quotient { op: 1, i: 0 }, |v| v + F::ONE);
@@ -138,11 +138,11 @@ fn a_forged_dense_accumulator_is_refused() {
     // everything after it follow the forged value, so only the mat-vec row equation refuses
     let (m, input) = breast_cancer();
     let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
-    let trace = run(&m.graph, &input);
-    let last = m.graph.ops.len() - 1;
+    let trace = run(m.graph(), &input);
+    let last = m.graph().ops.len() - 1;
     let acc = circuit.accumulators[last][0];
-    let half = 1i128 << (m.graph.scale_bits - 1);
-    for raise in [1i128 << m.graph.scale_bits, 1 << 32] {
+    let half = 1i128 << (m.graph().scale_bits - 1);
+    for raise in [1i128 << m.graph().scale_bits, 1 << 32] {
         let forged = zkdx_circuit::field::to_field(trace.accumulators[last][0] + half + raise);
         let result = prove_tampered(&circuit, &m, &input, &Salt([1, 2, 3, 4]), &[(acc, forged)]);
         if let Ok(proof) = result {
@@ -157,10 +157,10 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
     let input: Vec<i64> = (0..64).map(|i| ((i * 7919) % 65536) as i64).collect();
     let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
-    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
+    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(m.graph(), &input).outputs());
     refused(&circuit, &m, &input, Hint::PoolMax { op: 2, i: 0 }, |v| v + F::ONE);
     refused(&circuit, &m, &input, Hint::Quotient { op: 5, i: 0 }, |v| v + F::ONE);
-    let trace = run(&m.graph, &input);
+    let trace = run(m.graph(), &input);
     for (op, i) in [(0, 9), (3, 5), (6, 2)] {
         refused_activation(&circuit, &m, &input, op, i, trace.activations[op + 1][i] - 1);
     }
@@ -170,14 +170,14 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
     let circuit = ModelCircuit::build(&s, Disclosure::Exact).unwrap();
     let proof = prove(&circuit, &s, &input, &Salt::random()).unwrap();
     let public = verify(&circuit, &proof.bytes).unwrap();
-    assert_eq!(public.label, Some(usize::from(run(&s.graph, &input).outputs()[0] >= 0)));
+    assert_eq!(public.label, Some(usize::from(run(s.graph(), &input).outputs()[0] >= 0)));
     refused(&circuit, &s, &input, Hint::SigmoidSign, |v| F::ONE - v);
     // a sigmoid head's coarse probabilities are the softmax of the logits (0, z)
     let coarse = ModelCircuit::build(&s, Disclosure::Coarse).unwrap();
     let proof = prove(&coarse, &s, &input, &Salt::random()).unwrap();
     let public = verify(&coarse, &proof.bytes).unwrap();
-    let z = run(&s.graph, &input).outputs()[0];
-    assert_eq!(public.percentages, percentages(&[0, z], s.graph.scale_bits));
+    let z = run(s.graph(), &input).outputs()[0];
+    assert_eq!(public.percentages, percentages(&[0, z], s.graph().scale_bits));
     refused(&coarse, &s, &input, Hint::Percent(1), |v| v + F::ONE);
 }
 
@@ -189,12 +189,12 @@ fn hidden_sigmoid_model_proves_without_lookups_and_refuses_a_wrong_table_index()
     // plonky2's lookup polynomials are not blinded: a private index must never reach one
     assert!(circuit.data.common.luts.is_empty() && circuit.data.common.num_lookup_polys == 0);
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
-    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(&m.graph, &input).outputs());
+    assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(m.graph(), &input).outputs());
     refused(&circuit, &m, &input, Hint::SigmoidStep { op: 1, i: 2 }, |v| v + F::ONE);
     // the index's digits moved by one: flag j off, flag j+1 on, in the low digit
     let base = zkdx_circuit::gadgets::table::BASE;
-    let trace = run(&m.graph, &input);
-    let t = zkdx_model::sigmoid::step(trace.activations[1][2], m.graph.scale_bits).0;
+    let trace = run(m.graph(), &input);
+    let t = zkdx_model::sigmoid::step(trace.activations[1][2], m.graph().scale_bits).0;
     let low = base + zkdx_model::sigmoid::index(t) % base;
     refused(&circuit, &m, &input, Hint::SigmoidDigit { op: 1, i: 2, j: low }, |_| F::ZERO);
     refused(&circuit, &m, &input, Hint::SigmoidDigit { op: 1, i: 2, j: low ^ 1 }, |_| F::ONE);
@@ -203,12 +203,12 @@ fn hidden_sigmoid_model_proves_without_lookups_and_refuses_a_wrong_table_index()
 #[test]
 fn a_proof_never_verifies_as_another_model_of_the_same_shape() {
     let (a, input) = breast_cancer();
-    let mut g = a.graph.clone();
+    let mut g = a.graph().clone();
     if let Op::Dense { weights, .. } = &mut g.ops[2] {
         weights[0] += 1;
     }
     let b = a.with_graph(g).unwrap();
-    assert_ne!(a.digest, b.digest);
+    assert_ne!(a.digest(), b.digest());
     let circuit_a = ModelCircuit::build(&a, Disclosure::Exact).unwrap();
     let circuit_b = ModelCircuit::build(&b, Disclosure::Exact).unwrap();
     let proof = prove(&circuit_a, &a, &input, &Salt::random()).unwrap();
@@ -220,13 +220,13 @@ fn a_proof_never_verifies_as_another_model_of_the_same_shape() {
 #[test]
 fn coarse_and_label_proofs_disclose_only_what_they_say() {
     let (m, input) = breast_cancer();
-    let trace = run(&m.graph, &input);
+    let trace = run(m.graph(), &input);
     let coarse = ModelCircuit::build(&m, Disclosure::Coarse).unwrap();
     let proof = prove(&coarse, &m, &input, &Salt::random()).unwrap();
     let public = verify(&coarse, &proof.bytes).unwrap();
     assert!(public.outputs.is_empty(), "no exact logit is public");
     assert_eq!(public.label, Some(0));
-    assert_eq!(public.percentages, percentages(trace.outputs(), m.graph.scale_bits));
+    assert_eq!(public.percentages, percentages(trace.outputs(), m.graph().scale_bits));
     // a percent one off is refused by the circuit
     refused(&coarse, &m, &input, Hint::Percent(0), |v| v - F::ONE);
     refused(&coarse, &m, &input, Hint::Percent(1), |v| v + F::ONE);
@@ -253,8 +253,8 @@ fn a_coarse_score_is_rounded_in_the_circuit() {
     let circuit = ModelCircuit::build(&m, Disclosure::Coarse).unwrap();
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
     let public = verify(&circuit, &proof.bytes).unwrap();
-    let steps = resolution_steps(m.score_resolution(), m.graph.scale_bits);
-    let want: Vec<i64> = run(&m.graph, &input).outputs().iter().map(|&y| round_score(y, steps)).collect();
+    let steps = resolution_steps(m.score_resolution(), m.graph().scale_bits);
+    let want: Vec<i64> = run(m.graph(), &input).outputs().iter().map(|&y| round_score(y, steps)).collect();
     assert_eq!(public.rounded, want);
     assert!(public.outputs.is_empty());
     refused(&circuit, &m, &input, Hint::RoundedScore(0), |v| v + F::ONE);

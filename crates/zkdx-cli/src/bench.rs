@@ -111,7 +111,7 @@ pub fn bench_cmd(
         // a deterministic pseudo-random input spread over every range
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let values: Vec<f64> = model
-            .graph
+            .graph()
             .inputs
             .iter()
             .map(|i| {
@@ -160,10 +160,10 @@ pub fn bench_cmd(
             rss_after.push(memory_mb("VmRSS"));
         }
         let stats = stats.ok_or_else(|| anyhow::anyhow!("no run"))?;
-        let macs = model.graph.macs();
+        let macs = model.graph().macs();
         let row = BenchRow {
-            model: model.id.clone(),
-            parameters: model.graph.parameters(),
+            model: model.id().to_string(),
+            parameters: model.graph().parameters(),
             macs,
             degree_bits: stats.degree_bits,
             model_rows: stats.model_rows,
@@ -179,7 +179,7 @@ pub fn bench_cmd(
             runs,
             outputs: public
                 .as_ref()
-                .map(|p| p.outputs.iter().map(|&v| v as f64 / f64::from(1u32 << model.graph.scale_bits)).collect())
+                .map(|p| p.outputs.iter().map(|&v| v as f64 / f64::from(1u32 << model.graph().scale_bits)).collect())
                 .unwrap_or_default(),
             label: public.and_then(|p| p.label),
             compact: compact.then(|| CompactRow {

@@ -65,7 +65,7 @@ pub fn keygen(secret_out: &Path) -> Result<ExitCode> {
 /// `zkdx card sign`: endorse a model (digest, card, circuits) with the key in `secret_file`.
 pub fn sign(model_path: &Path, secret_file: &Path, compact: bool) -> Result<ExitCode> {
     let model = crate::commands::load(model_path)?;
-    if let Some(card) = &model.card {
+    if let Some(card) = &model.card() {
         if serde_json::to_string(card)?.contains(FILL_IN) {
             anyhow::bail!(
                 "the card of {} still has `{FILL_IN}` fields: a publisher fills them before endorsing it",
@@ -82,7 +82,7 @@ pub fn sign(model_path: &Path, secret_file: &Path, compact: bool) -> Result<Exit
     let out = Endorsement::path_for(&model);
     let bytes = serde_json::to_string_pretty(&e)? + "\n";
     write_atomically(&out, bytes.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
-    println!("endorsed   {} ({}) by key {}", model.id, model.digest, e.publisher_key);
+    println!("endorsed   {} ({}) by key {}", model.id(), model.digest(), e.publisher_key);
     println!("written    {}", out.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -100,9 +100,9 @@ pub fn export_cyclonedx(model_path: &Path, output: &Path) -> Result<ExitCode> {
     } else {
         None
     };
-    let file_sha256 = model.file_sha256().with_context(|| format!("cannot read {}", model.path.display()))?;
+    let file_sha256 = model.file_sha256().with_context(|| format!("cannot read {}", model.path().display()))?;
     let mut properties = Vec::new();
-    for disclosure in zkdx_model::disclosure::available(model.graph.head) {
+    for disclosure in zkdx_model::disclosure::available(model.graph().head) {
         let circuit = ModelCircuit::build(&model, disclosure)?;
         properties.push((format!("zkdx:verifier_fingerprint:{disclosure}"), circuit.verifier_fingerprint()));
     }

@@ -268,7 +268,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Inspect { model } => inspect(&load(&model)?),
         Command::Digest { model } => {
-            println!("{}", Model::load_unchecked(&model)?.digest);
+            println!("{}", Model::load_unchecked(&model)?.digest());
             Ok(ExitCode::SUCCESS)
         }
         Command::Infer { model, input } => infer(&load(&model)?, &input),
@@ -313,10 +313,10 @@ pub fn load(path: &Path) -> Result<Model> {
 }
 
 fn inspect(m: &Model) -> Result<ExitCode> {
-    let g = &m.graph;
-    println!("model      {} ({}, version {})", m.name(), m.id, m.version());
-    println!("digest     {} (zkDx digest of the quantised graph; docs/digest.md)", m.digest);
-    println!("file       sha256 {} ({})", m.file_sha256()?, m.path.display());
+    let g = &m.graph();
+    println!("model      {} ({}, version {})", m.name(), m.id(), m.version());
+    println!("digest     {} (zkDx digest of the quantised graph; docs/digest.md)", m.digest());
+    println!("file       sha256 {} ({})", m.file_sha256()?, m.path().display());
     for note in m.lowering_notes() {
         println!("lowered    {note}");
     }
@@ -352,7 +352,7 @@ fn inspect(m: &Model) -> Result<ExitCode> {
     );
     println!("ops:");
     let mut len = g.input_len();
-    for (i, (op, bits)) in g.ops.iter().zip(&m.bounds.accumulator_bits).enumerate() {
+    for (i, (op, bits)) in g.ops.iter().zip(&m.bounds().accumulator_bits).enumerate() {
         let out = op.output_len(len);
         let detail = op.detail(len);
         println!("  #{i:<3} {:<9} {detail:<40} params {:<7} |acc| < 2^{bits}", op.kind(), op.parameters());
@@ -419,7 +419,7 @@ pub fn read_input(m: &Model, input: &Input) -> Result<Vec<f64>> {
 fn infer(m: &Model, input: &Input) -> Result<ExitCode> {
     let values = read_input(m, input)?;
     let d = m.diagnose(&values)?;
-    println!("model      {} ({})", m.name(), m.digest);
+    println!("model      {} ({})", m.name(), m.digest());
     print_outcome(m, "quantised", &d.quantised);
     print_outcome(m, "float", &d.float);
     println!("max |quantised − float| = {:.6}", d.max_error);
@@ -431,13 +431,13 @@ fn print_outcome(m: &Model, what: &str, o: &Outcome) {
 }
 
 pub(crate) fn default_split(m: &Model) -> PathBuf {
-    m.path.with_file_name("data").join(format!("{}-test.csv", m.id))
+    m.path().with_file_name("data").join(format!("{}-test.csv", m.id()))
 }
 
 fn accuracy(m: &Model, data: Option<PathBuf>) -> Result<ExitCode> {
     let data = data.unwrap_or_else(|| default_split(m));
     let e = evaluate(m, &data)?;
-    println!("model      {} ({})", m.name(), m.digest);
+    println!("model      {} ({})", m.name(), m.digest());
     println!("records    {} ({})", e.records, data.display());
     if let (Some(f), Some(q)) = (e.float_accuracy, e.quantised_accuracy) {
         println!(
@@ -459,9 +459,9 @@ fn accuracy(m: &Model, data: Option<PathBuf>) -> Result<ExitCode> {
 fn card_sync(path: &Path) -> Result<ExitCode> {
     let m = Model::load_unchecked(path)?;
     let card_path = path.with_extension("json");
-    let mut card = m.card.clone().context("no model card next to the model")?;
+    let mut card = m.card().cloned().context("no model card next to the model")?;
     let e = evaluate(&m, &default_split(&m))?;
-    card.digest = Some(m.digest.to_string());
+    card.digest = Some(m.digest().to_string());
     let metrics = [
         ("float_accuracy", e.float_accuracy),
         ("quantised_accuracy", e.quantised_accuracy),
@@ -476,6 +476,6 @@ fn card_sync(path: &Path) -> Result<ExitCode> {
     }
     let text = serde_json::to_string_pretty(&card)? + "\n";
     std::fs::write(&card_path, text)?;
-    println!("{}: digest {}, metrics {:?}", card_path.display(), m.digest, card.metrics);
+    println!("{}: digest {}, metrics {:?}", card_path.display(), m.digest(), card.metrics);
     Ok(ExitCode::SUCCESS)
 }

@@ -42,7 +42,7 @@ pub fn prove_cmd(
 ) -> Result<ExitCode> {
     let disclose = options.disclosure;
     let model = crate::commands::load(model_path)?;
-    let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id)));
+    let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id())));
     let to_stdout = out.as_os_str() == "-";
     let salt_out = match salt_out {
         Some(p) => p,
@@ -175,7 +175,7 @@ pub fn verify_cmd(bundle_path: &Path, against: &Checking, json: bool) -> Result<
         });
         if let Some((bundle, model)) = details {
             out["model"] = serde_json::json!({
-                "id": model.id, "name": model.name(), "version": model.version(), "digest": model.digest.to_string(),
+                "id": model.id(), "name": model.name(), "version": model.version(), "digest": model.digest().to_string(),
             });
             out["publisher"] = verdict.publisher().into();
             out["result"] = model.describe(&disclosed_outcome(model, &bundle.result)).into();
@@ -204,7 +204,7 @@ pub fn verify_cmd(bundle_path: &Path, against: &Checking, json: bool) -> Result<
         return Ok(ExitCode::from(verdict.exit_code()));
     };
     let outcome = disclosed_outcome(model, &bundle.result);
-    println!("model      {} (version {}, {})", model.name(), model.version(), model.digest);
+    println!("model      {} (version {}, {})", model.name(), model.version(), model.digest());
     println!("publisher  {} (trust list {})", verdict.publisher().unwrap_or("unknown"), trust_path.display());
     println!("result     {}", model.describe(&outcome));
     println!("disclosed  {}: {}", bundle.result.disclosure, bundle.result.disclosure.explain());

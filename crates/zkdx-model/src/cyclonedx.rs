@@ -39,7 +39,7 @@ fn uuid_urn(mut b: [u8; 16]) -> String {
 }
 
 fn architecture_family(model: &Model) -> &'static str {
-    let ops = &model.graph.ops;
+    let ops = &model.graph().ops;
     if ops.iter().any(|op| matches!(op, Op::Conv2d { .. })) {
         "convolutional neural network"
     } else if ops.iter().filter(|op| matches!(op, Op::Dense { .. })).count() > 1 {
@@ -50,17 +50,17 @@ fn architecture_family(model: &Model) -> &'static str {
 }
 
 fn architecture(model: &Model) -> String {
-    let mut len = model.graph.input_len();
+    let mut len = model.graph().input_len();
     let mut parts = Vec::new();
-    for op in &model.graph.ops {
+    for op in &model.graph().ops {
         parts.push(format!("{} {}", op.kind(), op.detail(len)));
         len = op.output_len(len);
     }
     format!(
         "{}; {} parameters, quantised to integers at scale 2^{}",
         parts.join(" → "),
-        model.graph.parameters(),
-        model.graph.scale_bits
+        model.graph().parameters(),
+        model.graph().scale_bits
     )
 }
 
@@ -75,10 +75,10 @@ fn metric(kind: &str, value: f64, slice: String, ci: (f64, f64)) -> Value {
 
 /// The ML-BOM of `model` (CycloneDX 1.6 JSON).
 pub fn ml_bom(model: &Model, cx: &BomContext<'_>) -> Value {
-    let card = model.card.as_ref();
+    let card = model.card();
     let units = |name: &str| card.map_or("", |c| c.unit(name));
     let inputs: Vec<Value> = model
-        .graph
+        .graph()
         .inputs
         .iter()
         .map(|i| {
@@ -87,12 +87,14 @@ pub fn ml_bom(model: &Model, cx: &BomContext<'_>) -> Value {
             json!({ "format": format!("{}: number, {}–{}{unit}", i.name, i.min, i.max) })
         })
         .collect();
-    let classifier = model.graph.is_classifier();
+    let classifier = model.graph().is_classifier();
     let outputs = if classifier {
-        vec![json!({ "format": format!("class label ({}) with class probabilities", model.graph.outputs.join(" | ")) })]
+        vec![
+            json!({ "format": format!("class label ({}) with class probabilities", model.graph().outputs.join(" | ")) }),
+        ]
     } else {
         let unit = card.and_then(|c| c.output.as_ref()).map_or(String::new(), |o| format!(" in {}", o.unit));
-        model.graph.outputs.iter().map(|o| json!({ "format": format!("{o}: number{unit}") })).collect()
+        model.graph().outputs.iter().map(|o| json!({ "format": format!("{o}: number{unit}") })).collect()
     };
     let mut metrics = Vec::new();
     if let Some(e) = cx.evaluation {
@@ -156,14 +158,14 @@ pub fn ml_bom(model: &Model, cx: &BomContext<'_>) -> Value {
         considerations["useCases"] = json!([c.intended_use]);
     }
     let mut properties: Vec<Value> = vec![
-        json!({ "name": "zkdx:digest", "value": model.digest.to_string() }),
-        json!({ "name": "zkdx:scale_bits", "value": model.graph.scale_bits.to_string() }),
-        json!({ "name": "zkdx:parameters", "value": model.graph.parameters().to_string() }),
+        json!({ "name": "zkdx:digest", "value": model.digest().to_string() }),
+        json!({ "name": "zkdx:scale_bits", "value": model.graph().scale_bits.to_string() }),
+        json!({ "name": "zkdx:parameters", "value": model.graph().parameters().to_string() }),
     ];
     properties.extend(cx.properties.iter().map(|(k, v)| json!({ "name": k, "value": v })));
     let mut component = json!({
         "type": "machine-learning-model",
-        "bom-ref": format!("zkdx-model:{}", model.id),
+        "bom-ref": format!("zkdx-model:{}", model.id()),
         "name": model.name(),
         "version": model.version(),
         "hashes": [{ "alg": "SHA-256", "content": cx.file_sha256 }],

@@ -217,7 +217,7 @@ pub fn draft_card(bytes: &[u8], path: &Path, csv_text: &str, options: &DraftOpti
     let json = serde_json::to_string(&card).map_err(|e| data_err(e.to_string()))?;
     card = serde_json::from_str(&json).map_err(|e| data_err(e.to_string()))?;
     let model = Model::from_bytes(bytes, path, Some(card.clone()))?;
-    card.digest = Some(model.digest.to_string());
+    card.digest = Some(model.digest().to_string());
     Ok(card)
 }
 

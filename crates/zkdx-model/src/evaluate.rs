@@ -67,8 +67,8 @@ pub fn evaluate(model: &Model, data: &Path) -> Result<Evaluation, ModelError> {
     let target = columns.len().checked_sub(1).ok_or_else(|| bad("no columns".into()))?;
     let feature_header = columns[..target].join(",");
     let schema: Schema<'_> = model.schema();
-    let labels = &model.graph.outputs;
-    let classifier = model.graph.is_classifier();
+    let labels = &model.graph().outputs;
+    let classifier = model.graph().is_classifier();
     let mut e = Evaluation {
         records: 0,
         agreeing: 0,

@@ -18,21 +18,16 @@ use crate::record::{self, Schema};
 /// Largest ONNX file accepted.
 pub const MAX_MODEL_BYTES: u64 = 1 << 30;
 
-/// A loaded, validated model.
+/// A loaded, validated model. Its fields are private: the digest always belongs to the
+/// graph beside it, and the bounds to that graph and the card's ranges.
 #[derive(Clone)]
 pub struct Model {
-    /// Identifier: the card's id, else the file's stem.
-    pub id: String,
-    /// Where the ONNX file is.
-    pub path: PathBuf,
-    /// The card, when one sits next to the ONNX file.
-    pub card: Option<ModelCard>,
-    /// The quantised graph.
-    pub graph: Graph,
-    /// Bounds of every value, from the input ranges.
-    pub bounds: Bounds,
-    /// The digest of `graph`.
-    pub digest: ModelDigest,
+    id: String,
+    path: PathBuf,
+    card: Option<ModelCard>,
+    graph: Graph,
+    bounds: Bounds,
+    digest: ModelDigest,
     float: FloatModel,
     /// What zkDx rewrote in the file before lowering it (ai.onnx.ml ops), in words.
     notes: Vec<String>,
@@ -86,6 +81,36 @@ pub fn percent_text(p: f64) -> String {
 }
 
 impl Model {
+    /// Identifier: the card's id, else the file's stem.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Where the ONNX file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The card, when one sits next to the ONNX file.
+    pub fn card(&self) -> Option<&ModelCard> {
+        self.card.as_ref()
+    }
+
+    /// The quantised graph (what the circuit proves).
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// Bounds of every value, from the input ranges.
+    pub fn bounds(&self) -> &Bounds {
+        &self.bounds
+    }
+
+    /// The digest of [`Model::graph`].
+    pub fn digest(&self) -> ModelDigest {
+        self.digest
+    }
+
     /// Load an ONNX file, or a model card whose ONNX file sits next to it (`<id>.onnx`).
     /// A card's digest, when present, must match the model.
     pub fn load(path: &Path) -> Result<Model, ModelError> {

@@ -16,7 +16,7 @@ fn breast_cancer_quantised_labels_equal_float_labels() {
     assert_eq!(e.agreeing, e.records, "every record gets the same label");
     assert_eq!(e.quantised_accuracy, e.float_accuracy);
     assert!(e.worst_error < 0.05, "worst logit error {}", e.worst_error);
-    let card = m.card.as_ref().unwrap();
+    let card = m.card().unwrap();
     assert_eq!(card.metrics.get("quantised_accuracy"), card.metrics.get("float_accuracy"));
 }
 

@@ -50,8 +50,8 @@ fn model() -> Model {
 fn check_record(model: &Model, bytes: &[u8], format: Option<Format>) {
     let schema: Schema<'_> = model.schema();
     if let Ok(values) = parse_record(bytes, format, &schema) {
-        assert_eq!(values.len(), model.graph.inputs.len());
-        for (v, spec) in values.iter().zip(&model.graph.inputs) {
+        assert_eq!(values.len(), model.graph().inputs.len());
+        for (v, spec) in values.iter().zip(&model.graph().inputs) {
             assert!(v.is_finite() && *v >= spec.min && *v <= spec.max, "an accepted value is out of range");
         }
     }

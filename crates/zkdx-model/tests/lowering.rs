@@ -16,39 +16,39 @@ fn load_err(path: &std::path::Path) -> ModelError {
 #[test]
 fn breast_cancer_lowers_to_the_expected_chain() {
     let m = Model::load(&model("breast-cancer")).unwrap();
-    let kinds: Vec<&str> = m.graph.ops.iter().map(Op::kind).collect();
+    let kinds: Vec<&str> = m.graph().ops.iter().map(Op::kind).collect();
     assert_eq!(kinds, ["AddConst", "MulConst", "Dense", "Relu", "Dense", "Relu", "Dense"]);
-    assert_eq!(m.graph.head, Head::Softmax);
-    assert_eq!(m.graph.outputs, ["malignant", "benign"]);
-    assert_eq!(m.graph.inputs.len(), 30);
+    assert_eq!(m.graph().head, Head::Softmax);
+    assert_eq!(m.graph().outputs, ["malignant", "benign"]);
+    assert_eq!(m.graph().inputs.len(), 30);
 }
 
 #[test]
 fn diabetes_is_a_regression() {
     let m = Model::load(&model("diabetes-progression")).unwrap();
-    assert_eq!(m.graph.head, Head::Identity);
-    assert_eq!(m.graph.output_len(), 1);
+    assert_eq!(m.graph().head, Head::Identity);
+    assert_eq!(m.graph().output_len(), 1);
 }
 
 #[test]
 fn cnn_with_batchnorm_and_pools_lowers() {
     let m = Model::load(&fixture("tiny-cnn.onnx")).unwrap();
-    let kinds: Vec<&str> = m.graph.ops.iter().map(Op::kind).collect();
+    let kinds: Vec<&str> = m.graph().ops.iter().map(Op::kind).collect();
     assert_eq!(kinds, ["Conv2d", "Relu", "MaxPool", "Conv2d", "Relu", "AvgPool", "Dense"]);
 }
 
 #[test]
 fn sigmoid_head_and_dynamic_batch_load() {
-    assert_eq!(Model::load(&fixture("sigmoid-head.onnx")).unwrap().graph.head, Head::Sigmoid);
-    assert_eq!(Model::load(&fixture("dynamic-batch.onnx")).unwrap().graph.input_shape, [1, 3]);
+    assert_eq!(Model::load(&fixture("sigmoid-head.onnx")).unwrap().graph().head, Head::Sigmoid);
+    assert_eq!(Model::load(&fixture("dynamic-batch.onnx")).unwrap().graph().input_shape, [1, 3]);
 }
 
 #[test]
 fn hidden_sigmoid_is_an_op() {
     let m = Model::load(&fixture("sigmoid-hidden.onnx")).unwrap();
-    let kinds: Vec<&str> = m.graph.ops.iter().map(Op::kind).collect();
+    let kinds: Vec<&str> = m.graph().ops.iter().map(Op::kind).collect();
     assert_eq!(kinds, ["Dense", "Sigmoid", "Dense"]);
-    assert_eq!(m.graph.head, Head::Softmax);
+    assert_eq!(m.graph().head, Head::Softmax);
     for x in [[-4.0, 0.0, 4.0], [1.0, -2.0, 0.5], [3.9, 3.9, -3.9]] {
         let d = m.diagnose(&x).unwrap();
         assert!(d.max_error < 0.05, "{}", d.max_error);
@@ -114,7 +114,7 @@ fn a_card_whose_digest_does_not_match_is_refused() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(model("breast-cancer"), dir.join("breast-cancer.onnx")).unwrap();
     let card = std::fs::read_to_string(common::root().join("models/breast-cancer.json")).unwrap();
-    let digest = Model::load(&model("breast-cancer")).unwrap().digest.to_string();
+    let digest = Model::load(&model("breast-cancer")).unwrap().digest().to_string();
     std::fs::write(dir.join("breast-cancer.json"), card.replace(&digest, &format!("sha256:{}", "0".repeat(64))))
         .unwrap();
     let e = load_err(&dir.join("breast-cancer.onnx"));
