@@ -245,7 +245,7 @@ pub async fn prove(
     let view = ProofView {
         id,
         result: outcome_view(&model, &disclosed_outcome(&model, &bundle.result)),
-        salt: proven.salt.to_hex(),
+        salt: proven.salt.to_string(),
         created_at: bundle.created_at.clone(),
         proof_bytes: bundle.proof_bytes().map(|b| b.len()).unwrap_or(0),
         input_commitment: bundle.input_commitment.clone(),
@@ -732,7 +732,7 @@ pub async fn check_record(bundle_path: String, record_path: String, salt: String
         let model_path = shipped_model_path(&bundle, &models::models_dir())?;
         let model = Model::load(&model_path).map_err(|e| e.to_string())?;
         let values = read_record(Path::new(&record_path), &model.schema())?;
-        let salt = Salt::from_hex(&salt)?;
+        let salt = salt.parse::<Salt>().map_err(|e| e.to_string())?;
         Ok::<_, UiError>(opens_commitment(&bundle, &model, &values, &salt)?)
     });
     task.await.map_err(|e| format!("the check failed: {e}"))?

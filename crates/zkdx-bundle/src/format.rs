@@ -30,7 +30,8 @@
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use zkdx_circuit::{Assurance, Challenge, ProofKind};
+use zkdx_circuit::commitment::HexError;
+use zkdx_circuit::{Assurance, Challenge, Commitment, ProofKind};
 use zkdx_model::Disclosure;
 
 /// The `format` field's value.
@@ -284,8 +285,10 @@ impl ProofBundle {
     }
 
     /// The input commitment as four field elements.
-    pub fn commitment(&self) -> Result<[u64; 4], BundleError> {
-        parse_commitment(&self.input_commitment)
+    pub fn commitment(&self) -> Result<Commitment, BundleError> {
+        self.input_commitment
+            .parse()
+            .map_err(|e: HexError| BundleError::Field { field: "input_commitment", detail: e.to_string() })
     }
 
     /// The freshness challenge the bundle says its proof answers.
@@ -344,22 +347,4 @@ impl ProofBundle {
         self.proof_bytes()?;
         Ok(())
     }
-}
-
-/// Parse 64 hex digits into four field elements.
-pub fn parse_commitment(s: &str) -> Result<[u64; 4], BundleError> {
-    let bad = || BundleError::Field { field: "input_commitment", detail: "not 64 hex digits".into() };
-    if s.len() != 64 || !s.is_ascii() {
-        return Err(bad());
-    }
-    let mut out = [0u64; 4];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u64::from_str_radix(&s[16 * i..16 * (i + 1)], 16).map_err(|_| bad())?;
-    }
-    Ok(out)
-}
-
-/// Four field elements as 64 hex digits.
-pub fn format_commitment(c: &[u64; 4]) -> String {
-    c.iter().map(|v| format!("{v:016x}")).collect()
 }

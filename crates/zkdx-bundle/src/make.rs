@@ -2,9 +2,7 @@
 
 use base64::Engine;
 
-use crate::format::{
-    format_commitment, ModelRef, ProofBundle, ProofData, ResultClaim, FORMAT, FORMAT_VERSION, PROOF_SYSTEM,
-};
+use crate::format::{ModelRef, ProofBundle, ProofData, ResultClaim, FORMAT, FORMAT_VERSION, PROOF_SYSTEM};
 use zkdx_circuit::{Proof, PublicValues};
 use zkdx_model::model::Outcome;
 use zkdx_model::{Disclosure, Model};
@@ -69,7 +67,7 @@ pub fn make_bundle(model: &Model, proof: &Proof, created_at: String) -> ProofBun
             digest: model.digest().to_string(),
         },
         result: result_claim(model, &proof.public),
-        input_commitment: format_commitment(&proof.public.commitment),
+        input_commitment: proof.public.commitment.to_string(),
         challenge: proof.public.challenge.map(|c| c.to_string()),
         proof: ProofData {
             system: PROOF_SYSTEM.into(),

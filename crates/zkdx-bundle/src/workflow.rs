@@ -14,8 +14,8 @@ use crate::trust::{approval, trusted_pin, Approval, Pin, TrustList};
 use crate::verdict::{check_bundle, check_bundle_with_verifier, freshness, proof_kind, variant, Freshness, Verdict};
 use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{
-    observe_prover_steps, prove_answering, verify, Assurance, Challenge, CircuitError, ModelCircuit, ModelVerifier,
-    ProofKind, Salt, Variant,
+    observe_prover_steps, prove_answering, verify, Assurance, Challenge, CircuitError, Commitment, ModelCircuit,
+    ModelVerifier, ProofKind, Salt, Variant,
 };
 use zkdx_model::{Disclosure, Model};
 
@@ -411,6 +411,6 @@ pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], sal
     if let Some(reason) = verdict.reason() {
         return Err(format!("the bundle is {} ({reason}), so its commitment opens nothing", verdict.headline()));
     }
-    let commitment = zkdx_circuit::prove::input_commitment(&model.quantise_input(values), salt);
+    let commitment = Commitment::of(&model.quantise_input(values), salt);
     Ok(commitment == bundle.commitment().map_err(|e| e.to_string())?)
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use base64::Engine;
-use zkdx_bundle::format::{format_commitment, BundleError};
+use zkdx_bundle::format::BundleError;
 use zkdx_bundle::make::{make_bundle, now_rfc3339};
 use zkdx_bundle::signature::{check_signature, fingerprint, sign, SignatureStatus};
 use zkdx_bundle::{check_bundle, ProofBundle};
@@ -75,8 +75,8 @@ fn tampered_bundles_are_invalid() {
     // the input commitment changed
     let mut b = s.bundle.clone();
     let mut c = b.commitment().unwrap();
-    c[0] ^= 1;
-    b.input_commitment = format_commitment(&c);
+    c.0[0] ^= 1;
+    b.input_commitment = c.to_string();
     assert!(reason(&s, &b).contains("commitment"));
 
     // the digest field edited to another model's

@@ -6,12 +6,14 @@
 //! - [`gates`]: zkDx's custom gates (dense rows with the weights as constants; rescale
 //!   fused with ReLU), each with `gate_testing` and dishonest-witness tests.
 //! - [`config`]: the plonky2 configuration per model size.
+//! - [`commitment`]: the salt, the input commitment and their hex form.
 //! - [`circuit`]: the whole graph wired from the gadgets; [`public`] the public-input layout.
 //! - [`witness`]: the prover's hint values, taken from the reference integer run.
 //! - [`prove`] / [`verify`]: the real plonky2 prover and verifier (zero knowledge on).
 //! - [`compact`]: the optional recursive wrapper for ~50 KB proofs.
 
 pub mod circuit;
+pub mod commitment;
 pub mod compact;
 pub mod config;
 pub mod error;
@@ -25,9 +27,10 @@ pub mod verify;
 pub mod witness;
 
 pub use circuit::{ModelCircuit, Variant};
+pub use commitment::{Commitment, Salt};
 pub use config::Assurance;
 pub use error::CircuitError;
-pub use prove::{observe_prover_steps, prove, prove_answering, Proof, Salt};
+pub use prove::{observe_prover_steps, prove, prove_answering, Proof};
 pub use public::{Challenge, PublicValues};
 pub use verifier::{ModelVerifier, ProofKind};
 pub use verify::verify;

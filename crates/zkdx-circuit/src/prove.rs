@@ -1,15 +1,13 @@
 //! Proving: the reference integer run gives every hint; plonky2 (zero knowledge on) proves.
 
-use plonky2::field::types::{Field, Field64, PrimeField64, Sample};
-use plonky2::hash::poseidon::PoseidonHash;
+use plonky2::field::types::Field;
 use plonky2::iop::target::Target;
 use plonky2::iop::witness::{PartialWitness, WitnessWrite};
-use plonky2::plonk::config::Hasher;
 
 use crate::circuit::ModelCircuit;
 
 use crate::error::CircuitError;
-use crate::field::{to_field, F};
+use crate::field::F;
 use crate::public::{Challenge, PublicValues, CHALLENGE_LEN};
 use crate::witness::{Assignment, Hint};
 /// Run a closure with an observer told each step of plonky2's prover as it starts on this
@@ -19,52 +17,7 @@ pub use plonky2::plonk::prover::stages::observe as observe_prover_steps;
 use zkdx_model::infer;
 use zkdx_model::Model;
 
-/// The salt of an input commitment: four random field elements, kept by the patient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Salt(pub [u64; 4]);
-
-impl Salt {
-    /// A fresh random salt (from the OS's random source).
-    pub fn random() -> Salt {
-        let mut rng = rand::rngs::OsRng;
-        let f: [F; 4] = std::array::from_fn(|_| F::sample(&mut rng));
-        Salt(f.map(|x| x.to_canonical_u64()))
-    }
-
-    /// As 64 hex digits.
-    pub fn to_hex(&self) -> String {
-        self.0.iter().map(|v| format!("{v:016x}")).collect()
-    }
-
-    /// From 64 hex digits.
-    pub fn from_hex(s: &str) -> Result<Salt, String> {
-        let s = s.trim();
-        if s.len() != 64 || !s.is_ascii() {
-            return Err("a salt is 64 hex digits".into());
-        }
-        let mut out = [0u64; 4];
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = u64::from_str_radix(&s[16 * i..16 * (i + 1)], 16).map_err(|e| format!("salt is not hex: {e}"))?;
-            if *o >= F::ORDER {
-                return Err("salt element out of range".into());
-            }
-        }
-        Ok(Salt(out))
-    }
-
-    fn field(&self) -> [F; 4] {
-        self.0.map(F::from_canonical_u64)
-    }
-}
-
-/// Poseidon(quantised input ‖ salt): the commitment a proof exposes, computed natively
-/// (for `zkdx open`, which shows a record is the one committed to).
-pub fn input_commitment(input: &[i64], salt: &Salt) -> [u64; 4] {
-    let mut preimage: Vec<F> = input.iter().map(|&v| to_field(i128::from(v))).collect();
-    preimage.extend(salt.field());
-    let h = <PoseidonHash as Hasher<F>>::hash_no_pad(&preimage);
-    h.elements.map(|e| e.to_canonical_u64())
-}
+use crate::commitment::Salt;
 
 /// A proof and its public values.
 #[derive(Debug, Clone)]

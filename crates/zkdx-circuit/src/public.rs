@@ -14,6 +14,7 @@
 //! | `coarse` | the label, each class's whole percent | the n scores in steps of the resolution |
 //! | `label` | the label | (refused: no bands yet) |
 
+use crate::commitment::Commitment;
 use crate::error::CircuitError;
 use crate::field::{to_signed, F};
 use plonky2::field::types::PrimeField64;
@@ -192,7 +193,7 @@ impl PublicLayout {
         let classifier = usize::from(self.classes > 0);
         let mut values = PublicValues {
             digest_limbs,
-            commitment,
+            commitment: Commitment(commitment),
             challenge,
             disclosure: self.disclosure,
             outputs: Vec::new(),
@@ -230,7 +231,7 @@ pub struct PublicValues {
     /// The model digest's limbs (compare with `ModelDigest::limbs`).
     pub digest_limbs: [u32; DIGEST_LIMBS],
     /// The input commitment.
-    pub commitment: [u64; COMMITMENT_LEN],
+    pub commitment: Commitment,
     /// The freshness challenge the proof answers, if it was made for one.
     pub challenge: Option<Challenge>,
     /// What the proof discloses.

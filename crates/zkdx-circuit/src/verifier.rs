@@ -80,7 +80,7 @@ pub enum ProofKind {
 
 /// The fingerprint of verifier data: plonky2's circuit digest, hex.
 pub(crate) fn fingerprint_of(v: &VerifierOnlyCircuitData<C, D>) -> String {
-    v.circuit_digest.elements.iter().map(|e| format!("{:016x}", e.to_canonical_u64())).collect()
+    crate::commitment::to_hex(&v.circuit_digest.elements.map(|e| e.to_canonical_u64()))
 }
 
 /// A model's verifier data and public-input layout, for plain or compact proofs.

@@ -91,8 +91,8 @@ fn a_proof_answers_exactly_its_challenge() {
 #[test]
 fn the_same_record_gives_unlinkable_commitments() {
     let (m, input) = breast_cancer();
-    let a = zkdx_circuit::prove::input_commitment(&input, &Salt::random());
-    let b = zkdx_circuit::prove::input_commitment(&input, &Salt::random());
+    let a = zkdx_circuit::Commitment::of(&input, &Salt::random());
+    let b = zkdx_circuit::Commitment::of(&input, &Salt::random());
     assert_ne!(a, b);
     let _ = m;
 }

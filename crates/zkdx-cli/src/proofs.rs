@@ -75,7 +75,7 @@ pub fn prove_cmd(
         prove_diagnosis_with(&model, &values, options, on_stage, || false)?.context("proving was cancelled")?;
     bar.set_message("writing the bundle");
     write_output(&out, &proven.bundle.to_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
-    write_secret(&salt_out, format!("{}\n", proven.salt.to_hex()).as_bytes())
+    write_secret(&salt_out, format!("{}\n", proven.salt).as_bytes())
         .with_context(|| format!("cannot write the salt to {}", salt_out.display()))?;
     bar.finish_and_clear();
     let outcome = disclosed_outcome(&model, &proven.bundle.result);
@@ -235,7 +235,7 @@ pub fn open_cmd(
     let bundle = read_bundle(bundle_path)?;
     let model = resolve_model(&bundle, model, models_dir)?;
     // 64 hex digits and a line end, with room for a CRLF or stray spaces
-    let salt = Salt::from_hex(&read_secret(salt_file, 256).map_err(anyhow::Error::msg)?).map_err(anyhow::Error::msg)?;
+    let salt = read_secret(salt_file, 256).map_err(anyhow::Error::msg)?.parse::<Salt>()?;
     let values = model.read_input(record).with_context(|| format!("cannot use record {}", record.display()))?.values;
     if opens_commitment(&bundle, &model, &values, &salt).map_err(anyhow::Error::msg)? {
         println!("MATCHES: this record is the input the bundle's proof was made on");
