@@ -12,6 +12,7 @@ use crate::error::CircuitError;
 use crate::field::{to_field, C, D, F};
 use crate::gadgets::range::{assert_between, assert_range};
 use crate::gadgets::{argmax, dense, disclose, pool, relu, rescale, sigmoid, Builder};
+use crate::gates::mat_vec::MatVecGate;
 use crate::gates::rescale::RescaleGate;
 use crate::public::PublicLayout;
 use crate::public::CHALLENGE_LEN;
@@ -19,7 +20,7 @@ use crate::witness::{Hint, HintTarget};
 use zkdx_model::bounds::{bits, Interval};
 use zkdx_model::disclosure::resolution_steps;
 use zkdx_model::infer::conv_outputs;
-use zkdx_model::ir::{Head, Op};
+use zkdx_model::ir::{ConvGeometry, Head, Op, PoolGeometry};
 use zkdx_model::{Disclosure, Model};
 
 /// Which of a model's circuits: what it discloses and at which assurance. Each variant has
@@ -107,185 +108,17 @@ impl ModelCircuit {
     /// below [`config::HIGH_ASSURANCE_BITS`] is refused.
     pub fn build_with(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
         let Variant { disclosure, assurance } = variant;
-        let graph = &model.graph();
-        let k = graph.scale_bits;
-        let mut b = Builder::new(config::config(graph.macs(), assurance));
-        let mat_vec_gate = config::mat_vec_gate(&b.config);
-        let rescale_gates = rescale_gates(&b.config, model);
-        let mut hints: Vec<HintTarget> = Vec::new();
-        let mut hint = |b: &mut Builder, h: Hint| {
-            let t = b.add_virtual_target();
-            hints.push((t, h));
-            t
-        };
-
-        for limb in model.digest().limbs() {
-            let t = b.constant(F::from_canonical_u32(limb));
-            b.register_public_input(t);
-        }
-
-        let bounds = &model.bounds().activations;
-        let mut cur: Vec<Target> = (0..graph.input_len()).map(|i| hint(&mut b, Hint::Input(i))).collect();
-        for (&x, iv) in cur.iter().zip(&bounds[0]) {
-            assert_between(&mut b, x, iv.lo, iv.hi);
-        }
-        let salt: Vec<Target> = (0..4).map(|j| hint(&mut b, Hint::Salt(j))).collect();
-        let preimage: Vec<Target> = cur.iter().chain(&salt).copied().collect();
-        let commitment = b.hash_n_to_hash_no_pad::<PoseidonHash>(preimage);
-        b.register_public_inputs(&commitment.elements);
-        // the freshness challenge: public inputs the prover sets and the verifier supplies,
-        // bound to the proof by plonky2's public-input hash (no other constraint needed)
-        let challenge: Vec<Target> = (0..CHALLENGE_LEN).map(|j| hint(&mut b, Hint::Challenge(j))).collect();
-        b.register_public_inputs(&challenge);
-
-        let half = 1i128 << (k - 1);
-        let mut sigmoid_table: Option<Vec<Vec<i64>>> = None;
+        let mut w = Wiring::new(model, assurance);
+        let mut cur = w.commit_to_input();
         let mut activations = vec![cur.clone()];
-        let mut accumulators = Vec::with_capacity(graph.ops.len());
-        let mut relu_done = false;
-        let mut mat_vec_rows = 0;
-        for (op_index, op) in graph.ops.iter().enumerate() {
-            let relu_next = matches!(graph.ops.get(op_index + 1), Some(Op::Relu));
-            let fused = rescale_gates.map(|(linear, relu)| if relu_next { relu } else { linear });
-            let fuses_relu = relu_next && fused.is_some();
-            let (x_iv, y_iv) = (&bounds[op_index], &bounds[op_index + 1]);
-            let mut down = |b: &mut Builder, acc: Target, i: usize| -> Result<Target, CircuitError> {
-                let iv = y_iv[i];
-                let t = rescale::rescale(b, acc, k, iv.lo, iv.width_bits()).map_err(CircuitError::Build)?;
-                hints.push((t.q, Hint::Quotient { op: op_index, i }));
-                hints.push((t.r, Hint::Remainder { op: op_index, i }));
-                Ok(t.q)
-            };
-            let mut rescale_all = |b: &mut Builder, accs: Vec<Target>| -> Result<Vec<Target>, CircuitError> {
-                match fused {
-                    Some(gate) => Ok(accs.into_iter().map(|acc| rescale::rescale_in_gate(b, gate, acc)).collect()),
-                    None => accs.into_iter().enumerate().map(|(i, acc)| down(b, acc, i)).collect(),
-                }
-            };
-            let relu_was_fused = std::mem::replace(&mut relu_done, false);
-            let mut op_accs = Vec::new();
-            cur = match op {
-                Op::Dense { inputs, weights, bias, .. } => {
-                    let rows: Vec<&[i64]> = weights.chunks(*inputs).collect();
-                    let inits: Vec<i128> = bias.iter().map(|&c| i128::from(c) + half).collect();
-                    let before = b.num_gates();
-                    let accs = dense::mat_vec(&mut b, mat_vec_gate, &rows, &cur, &inits);
-                    mat_vec_rows += b.num_gates() - before;
-                    relu_done = fuses_relu;
-                    op_accs = accs.clone();
-                    rescale_all(&mut b, accs)?
-                }
-                Op::Conv2d { geometry: g, kernel, bias } => {
-                    // outputs at one position (every channel) read the same taps: one mat-vec each
-                    type Group = (Vec<usize>, Vec<(usize, usize, Vec<i64>)>);
-                    let mut groups: Vec<Group> = Vec::new();
-                    let mut group_of: std::collections::HashMap<Vec<usize>, usize> = Default::default();
-                    for (i, (o, taps)) in conv_outputs(g, kernel).enumerate() {
-                        let (idx, ws): (Vec<usize>, Vec<i64>) = taps.into_iter().unzip();
-                        let gi = *group_of.entry(idx.clone()).or_insert_with(|| {
-                            groups.push((idx, Vec::new()));
-                            groups.len() - 1
-                        });
-                        groups[gi].1.push((i, o, ws));
-                    }
-                    let mut accs: Vec<Option<Target>> = vec![None; g.output_len()];
-                    for (idx, members) in &groups {
-                        let xs: Vec<Target> = idx.iter().map(|&j| cur[j]).collect();
-                        let rows: Vec<&[i64]> = members.iter().map(|(_, _, ws)| ws.as_slice()).collect();
-                        let inits: Vec<i128> = members.iter().map(|&(_, o, _)| i128::from(bias[o]) + half).collect();
-                        let before = b.num_gates();
-                        let group_accs = dense::mat_vec(&mut b, mat_vec_gate, &rows, &xs, &inits);
-                        mat_vec_rows += b.num_gates() - before;
-                        for ((i, _, _), acc) in members.iter().zip(group_accs) {
-                            accs[*i] = Some(acc);
-                        }
-                    }
-                    let accs = accs
-                        .into_iter()
-                        .collect::<Option<Vec<_>>>()
-                        .ok_or_else(|| CircuitError::Build("a convolution output has no taps".into()))?;
-                    relu_done = fuses_relu;
-                    op_accs = accs.clone();
-                    rescale_all(&mut b, accs)?
-                }
-                Op::AddConst { values } => {
-                    cur.iter().zip(values).map(|(&x, &c)| b.add_const(x, to_field(i128::from(c)))).collect()
-                }
-                Op::MulConst { values } => {
-                    let mut y = Vec::with_capacity(values.len());
-                    for (i, (&x, &c)) in cur.iter().zip(values).enumerate() {
-                        let acc = dense::dot(&mut b, &[c], &[x], half);
-                        y.push(down(&mut b, acc, i)?);
-                    }
-                    y
-                }
-                Op::AvgPool { geometry, factor } => {
-                    let mut y = Vec::with_capacity(geometry.output_len());
-                    for i in 0..geometry.output_len() {
-                        let xs: Vec<Target> = geometry.window(i).iter().map(|&j| cur[j]).collect();
-                        let acc = dense::dot(&mut b, &vec![*factor; xs.len()], &xs, half);
-                        y.push(down(&mut b, acc, i)?);
-                    }
-                    y
-                }
-                Op::Relu if relu_was_fused => cur,
-                Op::Relu => {
-                    let mut y = Vec::with_capacity(cur.len());
-                    for (i, (&x, iv)) in cur.iter().zip(x_iv).enumerate() {
-                        y.push(if iv.lo >= 0 {
-                            x
-                        } else if iv.hi <= 0 {
-                            b.zero()
-                        } else {
-                            let t = relu::relu(&mut b, x, iv.magnitude_bits());
-                            hints.push((t.positive.target, Hint::ReluSign { op: op_index, i }));
-                            t.y
-                        });
-                    }
-                    y
-                }
-                Op::MaxPool { geometry } => {
-                    let mut y = Vec::with_capacity(geometry.output_len());
-                    for (i, out) in y_iv.iter().enumerate().take(geometry.output_len()) {
-                        let window = geometry.window(i);
-                        let xs: Vec<Target> = window.iter().map(|&j| cur[j]).collect();
-                        let spread = window.iter().map(|&j| out.hi - x_iv[j].lo).max().unwrap_or(0);
-                        let t = pool::max(&mut b, &xs, bits(spread));
-                        hints.push((t, Hint::PoolMax { op: op_index, i }));
-                        y.push(t);
-                    }
-                    y
-                }
-                Op::Sigmoid => {
-                    let table = sigmoid_table.get_or_insert_with(|| sigmoid::table_rows(k));
-                    let mut y = Vec::with_capacity(cur.len());
-                    for (i, (&x, &iv)) in cur.iter().zip(x_iv).enumerate() {
-                        let s = sigmoid::sigmoid_gadget(&mut b, x, iv, k, mat_vec_gate, table)
-                            .map_err(CircuitError::Build)?;
-                        for (j, flag) in s.one_hot.iter().enumerate() {
-                            hints.push((flag.target, Hint::SigmoidDigit { op: op_index, i, j }));
-                        }
-                        if let Some(step) = s.step {
-                            hints.push((step.q, Hint::SigmoidStep { op: op_index, i }));
-                            hints.push((step.r, Hint::SigmoidStepRemainder { op: op_index, i }));
-                        }
-                        if let Some(low) = s.low {
-                            hints.push((low.target, Hint::SigmoidLow { op: op_index, i }));
-                        }
-                        if let Some(high) = s.high {
-                            hints.push((high.target, Hint::SigmoidHigh { op: op_index, i }));
-                        }
-                        y.push(s.y);
-                    }
-                    y
-                }
-                Op::Reshape { .. } => cur,
-            };
+        let mut accumulators = Vec::with_capacity(model.graph().ops.len());
+        for op_index in 0..model.graph().ops.len() {
+            let (y, accs) = w.op(op_index, &cur)?;
+            cur = y;
             activations.push(cur.clone());
-            accumulators.push(op_accs);
+            accumulators.push(accs);
         }
-        let out_iv = bounds.last().map(Vec::as_slice).unwrap_or(&[]);
-        let classes = match graph.head {
+        let classes = match model.graph().head {
             Head::Identity => 0,
             Head::Softmax => cur.len(),
             Head::Sigmoid => 2,
@@ -296,77 +129,10 @@ impl ModelCircuit {
                     .into(),
             ));
         }
-        if disclosure == Disclosure::Exact {
-            b.register_public_inputs(&cur);
-        }
-        // the label; for a coarse classifier, the logit gaps max − x_j ≥ 0 that the
-        // percentages start from (built only then, so other circuits stay as they were)
-        let coarse_classes = disclosure == Disclosure::Coarse && classes > 0;
-        let label = match graph.head {
-            Head::Identity => None,
-            Head::Softmax => {
-                let bits = argmax_bits(out_iv);
-                let t = argmax::argmax(&mut b, &cur, bits);
-                for (j, o) in t.one_hot.iter().enumerate() {
-                    hints.push((o.target, Hint::OneHot(j)));
-                }
-                let gaps = if coarse_classes { cur.iter().map(|&x| b.sub(t.max, x)).collect() } else { Vec::new() };
-                Some((t.label, gaps, bits))
-            }
-            Head::Sigmoid => {
-                let z = *cur.first().ok_or_else(|| CircuitError::Build("no output".into()))?;
-                let iv = out_iv.first().copied().unwrap_or(Interval { lo: 0, hi: 0 });
-                let s = b.add_virtual_bool_target_safe();
-                hints.push((s.target, Hint::SigmoidSign));
-                // t = s·(2z + 1) − z − 1: z when s = 1, −z − 1 when s = 0; both must be ≥ 0
-                let one = b.one();
-                let two_z_plus_one = b.mul_const_add(F::TWO, z, one);
-                let sz = b.mul(s.target, two_z_plus_one);
-                let t = b.sub(sz, z);
-                let t = b.sub(t, one);
-                let magnitude_bits = bits(iv.lo.abs().max(iv.hi.abs()) + 1);
-                assert_range(&mut b, t, 0, magnitude_bits);
-                // the logits are (0, z): gaps s·z and s·z − z, both ≥ 0 by the check above
-                let gaps = if coarse_classes {
-                    let gap0 = b.mul(s.target, z);
-                    vec![gap0, b.sub(gap0, z)]
-                } else {
-                    Vec::new()
-                };
-                Some((s.target, gaps, magnitude_bits))
-            }
-        };
-        if let Some((label, gaps, gap_bits)) = label {
-            b.register_public_input(label);
-            if coarse_classes {
-                let rows = disclose::exp_rows();
-                let percents = disclose::percentages(&mut b, mat_vec_gate, &rows, &gaps, gap_bits, k)
-                    .map_err(CircuitError::Build)?;
-                for (c, p) in percents.iter().enumerate() {
-                    hints.push((p.percent, Hint::Percent(c)));
-                    if let Some(step) = p.step {
-                        hints.push((step.q, Hint::PercentStep(c)));
-                        hints.push((step.r, Hint::PercentStepRemainder(c)));
-                    }
-                    if let Some(high) = p.high {
-                        hints.push((high.target, Hint::PercentHigh(c)));
-                    }
-                    for (j, flag) in p.one_hot.iter().enumerate() {
-                        hints.push((flag.target, Hint::PercentDigit { class: c, j }));
-                    }
-                    b.register_public_input(p.percent);
-                }
-            }
-        } else if disclosure == Disclosure::Coarse {
-            let steps = resolution_steps(model.score_resolution(), k);
-            let rounded = disclose::rounded_scores(&mut b, &cur, out_iv, steps);
-            for (i, &r) in rounded.iter().enumerate() {
-                hints.push((r, Hint::RoundedScore(i)));
-            }
-            b.register_public_inputs(&rounded);
-        }
+        w.disclose(&cur, disclosure)?;
         let layout = PublicLayout { disclosure, outputs: cur.len(), classes };
-        let rows = (b.num_gates(), mat_vec_rows);
+        let rows = (w.b.num_gates(), w.mat_vec_rows);
+        let Wiring { b, hints, k, .. } = w;
         let data = b.build::<C>();
         let security = config::security(&data.common);
         if assurance == Assurance::High && security.provable < config::HIGH_ASSURANCE_BITS {
@@ -404,6 +170,369 @@ impl ModelCircuit {
     /// A fingerprint of the verifier data (plonky2's circuit digest), hex.
     pub fn verifier_fingerprint(&self) -> String {
         crate::verifier::fingerprint_of(&self.data.verifier_only)
+    }
+}
+
+/// What a label head hands the disclosure: the label, the logit gaps `max − x_j ≥ 0` that
+/// whole percents start from (only for a coarse classifier), and the gaps' bit width.
+type LabelHead = (Target, Vec<Target>, u32);
+
+/// One op's place in the graph, as its gadget needs it.
+struct OpSite<'m> {
+    /// The op's index in the graph.
+    index: usize,
+    /// Bounds of its input and of its output.
+    x_iv: &'m [Interval],
+    y_iv: &'m [Interval],
+    /// The rescale gate its accumulators go through (with ReLU when a ReLU follows and is
+    /// fused into it); `None`: range-checked rescaling.
+    fused: Option<RescaleGate>,
+}
+
+/// The circuit while it is being wired: the builder, the prover's hints, and what every
+/// op's gadget shares. One method per op; [`ModelCircuit::build_with`] calls them in order.
+struct Wiring<'m> {
+    model: &'m Model,
+    b: Builder,
+    hints: Vec<HintTarget>,
+    /// Scale bits, and half a unit at that scale (the rounding offset of accumulators).
+    k: u32,
+    half: i128,
+    mat_vec_gate: MatVecGate,
+    /// The linear and ReLU-fused rescale gates, when the scale and widths allow them.
+    rescale_gates: Option<(RescaleGate, RescaleGate)>,
+    /// Whether the previous op already applied the ReLU that follows it.
+    relu_done: bool,
+    mat_vec_rows: usize,
+    sigmoid_table: Option<Vec<Vec<i64>>>,
+}
+
+impl<'m> Wiring<'m> {
+    fn new(model: &'m Model, assurance: Assurance) -> Wiring<'m> {
+        let k = model.graph().scale_bits;
+        let b = Builder::new(config::config(model.graph().macs(), assurance));
+        let mat_vec_gate = config::mat_vec_gate(&b.config);
+        let rescale_gates = rescale_gates(&b.config, model);
+        Wiring {
+            model,
+            b,
+            hints: Vec::new(),
+            k,
+            half: 1i128 << (k - 1),
+            mat_vec_gate,
+            rescale_gates,
+            relu_done: false,
+            mat_vec_rows: 0,
+            sigmoid_table: None,
+        }
+    }
+
+    /// A private value the prover supplies as `h`.
+    fn hint(&mut self, h: Hint) -> Target {
+        let t = self.b.add_virtual_target();
+        self.hints.push((t, h));
+        t
+    }
+
+    /// The public inputs that come before the result: the model digest (constants), the
+    /// range-checked private input's commitment with its salt, and the freshness
+    /// challenge. Returns the input's targets.
+    fn commit_to_input(&mut self) -> Vec<Target> {
+        for limb in self.model.digest().limbs() {
+            let t = self.b.constant(F::from_canonical_u32(limb));
+            self.b.register_public_input(t);
+        }
+        let input: Vec<Target> = (0..self.model.graph().input_len()).map(|i| self.hint(Hint::Input(i))).collect();
+        for (&x, iv) in input.iter().zip(&self.model.bounds().activations[0]) {
+            assert_between(&mut self.b, x, iv.lo, iv.hi);
+        }
+        let salt: Vec<Target> = (0..4).map(|j| self.hint(Hint::Salt(j))).collect();
+        let preimage: Vec<Target> = input.iter().chain(&salt).copied().collect();
+        let commitment = self.b.hash_n_to_hash_no_pad::<PoseidonHash>(preimage);
+        self.b.register_public_inputs(&commitment.elements);
+        // the freshness challenge: public inputs the prover sets and the verifier supplies,
+        // bound to the proof by plonky2's public-input hash (no other constraint needed)
+        let challenge: Vec<Target> = (0..CHALLENGE_LEN).map(|j| self.hint(Hint::Challenge(j))).collect();
+        self.b.register_public_inputs(&challenge);
+        input
+    }
+
+    /// Op `index` on its input `x`: its outputs, and its accumulators before rescaling
+    /// (dense and convolution ops only).
+    fn op(&mut self, index: usize, x: &[Target]) -> Result<(Vec<Target>, Vec<Target>), CircuitError> {
+        let model = self.model;
+        let ops = &model.graph().ops;
+        let bounds = &model.bounds().activations;
+        let relu_next = matches!(ops.get(index + 1), Some(Op::Relu));
+        let fused = self.rescale_gates.map(|(linear, relu)| if relu_next { relu } else { linear });
+        let site = OpSite { index, x_iv: &bounds[index], y_iv: &bounds[index + 1], fused };
+        let relu_was_fused = std::mem::replace(&mut self.relu_done, false);
+        let linear = |w: &mut Wiring, accs: Vec<Target>| -> Result<(Vec<Target>, Vec<Target>), CircuitError> {
+            w.relu_done = relu_next && fused.is_some();
+            Ok((w.rescale_all(&site, accs.clone())?, accs))
+        };
+        let y = match &ops[index] {
+            Op::Dense { inputs, weights, bias, .. } => {
+                let accs = self.dense(x, *inputs, weights, bias);
+                return linear(self, accs);
+            }
+            Op::Conv2d { geometry, kernel, bias } => {
+                let accs = self.conv2d(x, geometry, kernel, bias)?;
+                return linear(self, accs);
+            }
+            Op::AddConst { values } => self.add_const(x, values),
+            Op::MulConst { values } => self.mul_const(&site, x, values)?,
+            Op::AvgPool { geometry, factor } => self.avg_pool(&site, x, geometry, *factor)?,
+            Op::Relu if relu_was_fused => x.to_vec(),
+            Op::Relu => self.relu(&site, x),
+            Op::MaxPool { geometry } => self.max_pool(&site, x, geometry),
+            Op::Sigmoid => self.sigmoid(&site, x)?,
+            Op::Reshape { .. } => x.to_vec(),
+        };
+        Ok((y, Vec::new()))
+    }
+
+    /// Accumulator `acc` of output `i` rescaled by 2^k with range checks (the quotient
+    /// within the output's bounds, the remainder below 2^k).
+    fn rescale_checked(&mut self, site: &OpSite, acc: Target, i: usize) -> Result<Target, CircuitError> {
+        let iv = site.y_iv[i];
+        let t = rescale::rescale(&mut self.b, acc, self.k, iv.lo, iv.width_bits()).map_err(CircuitError::Build)?;
+        self.hints.push((t.q, Hint::Quotient { op: site.index, i }));
+        self.hints.push((t.r, Hint::Remainder { op: site.index, i }));
+        Ok(t.q)
+    }
+
+    /// A dense or convolution op's accumulators rescaled: in the op's rescale gate, else
+    /// with range checks.
+    fn rescale_all(&mut self, site: &OpSite, accs: Vec<Target>) -> Result<Vec<Target>, CircuitError> {
+        match site.fused {
+            Some(gate) => Ok(accs.into_iter().map(|acc| rescale::rescale_in_gate(&mut self.b, gate, acc)).collect()),
+            None => accs.into_iter().enumerate().map(|(i, acc)| self.rescale_checked(site, acc, i)).collect(),
+        }
+    }
+
+    /// Mat-vec rows of `weights · x + bias` (plus the rounding offset), counted.
+    fn mat_vec(&mut self, rows: &[&[i64]], xs: &[Target], inits: &[i128]) -> Vec<Target> {
+        let before = self.b.num_gates();
+        let accs = dense::mat_vec(&mut self.b, self.mat_vec_gate, rows, xs, inits);
+        self.mat_vec_rows += self.b.num_gates() - before;
+        accs
+    }
+
+    fn dense(&mut self, x: &[Target], inputs: usize, weights: &[i64], bias: &[i64]) -> Vec<Target> {
+        let rows: Vec<&[i64]> = weights.chunks(inputs).collect();
+        let inits: Vec<i128> = bias.iter().map(|&c| i128::from(c) + self.half).collect();
+        self.mat_vec(&rows, x, &inits)
+    }
+
+    /// A convolution: outputs at one position (every channel) read the same taps, so each
+    /// position is one mat-vec.
+    fn conv2d(
+        &mut self,
+        x: &[Target],
+        g: &ConvGeometry,
+        kernel: &[i64],
+        bias: &[i64],
+    ) -> Result<Vec<Target>, CircuitError> {
+        type Group = (Vec<usize>, Vec<(usize, usize, Vec<i64>)>);
+        let mut groups: Vec<Group> = Vec::new();
+        let mut group_of: std::collections::HashMap<Vec<usize>, usize> = Default::default();
+        for (i, (o, taps)) in conv_outputs(g, kernel).enumerate() {
+            let (idx, ws): (Vec<usize>, Vec<i64>) = taps.into_iter().unzip();
+            let gi = *group_of.entry(idx.clone()).or_insert_with(|| {
+                groups.push((idx, Vec::new()));
+                groups.len() - 1
+            });
+            groups[gi].1.push((i, o, ws));
+        }
+        let mut accs: Vec<Option<Target>> = vec![None; g.output_len()];
+        for (idx, members) in &groups {
+            let xs: Vec<Target> = idx.iter().map(|&j| x[j]).collect();
+            let rows: Vec<&[i64]> = members.iter().map(|(_, _, ws)| ws.as_slice()).collect();
+            let inits: Vec<i128> = members.iter().map(|&(_, o, _)| i128::from(bias[o]) + self.half).collect();
+            let group_accs = self.mat_vec(&rows, &xs, &inits);
+            for ((i, _, _), acc) in members.iter().zip(group_accs) {
+                accs[*i] = Some(acc);
+            }
+        }
+        accs.into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| CircuitError::Build("a convolution output has no taps".into()))
+    }
+
+    fn add_const(&mut self, x: &[Target], values: &[i64]) -> Vec<Target> {
+        x.iter().zip(values).map(|(&x, &c)| self.b.add_const(x, to_field(i128::from(c)))).collect()
+    }
+
+    fn mul_const(&mut self, site: &OpSite, x: &[Target], values: &[i64]) -> Result<Vec<Target>, CircuitError> {
+        let mut y = Vec::with_capacity(values.len());
+        for (i, (&x, &c)) in x.iter().zip(values).enumerate() {
+            let acc = dense::dot(&mut self.b, &[c], &[x], self.half);
+            y.push(self.rescale_checked(site, acc, i)?);
+        }
+        Ok(y)
+    }
+
+    fn avg_pool(
+        &mut self,
+        site: &OpSite,
+        x: &[Target],
+        geometry: &PoolGeometry,
+        factor: i64,
+    ) -> Result<Vec<Target>, CircuitError> {
+        let mut y = Vec::with_capacity(geometry.output_len());
+        for i in 0..geometry.output_len() {
+            let xs: Vec<Target> = geometry.window(i).iter().map(|&j| x[j]).collect();
+            let acc = dense::dot(&mut self.b, &vec![factor; xs.len()], &xs, self.half);
+            y.push(self.rescale_checked(site, acc, i)?);
+        }
+        Ok(y)
+    }
+
+    /// ReLU where the bounds leave the sign open; the identity or zero where they fix it.
+    fn relu(&mut self, site: &OpSite, x: &[Target]) -> Vec<Target> {
+        let mut y = Vec::with_capacity(x.len());
+        for (i, (&x, iv)) in x.iter().zip(site.x_iv).enumerate() {
+            y.push(if iv.lo >= 0 {
+                x
+            } else if iv.hi <= 0 {
+                self.b.zero()
+            } else {
+                let t = relu::relu(&mut self.b, x, iv.magnitude_bits());
+                self.hints.push((t.positive.target, Hint::ReluSign { op: site.index, i }));
+                t.y
+            });
+        }
+        y
+    }
+
+    fn max_pool(&mut self, site: &OpSite, x: &[Target], geometry: &PoolGeometry) -> Vec<Target> {
+        let mut y = Vec::with_capacity(geometry.output_len());
+        for (i, out) in site.y_iv.iter().enumerate().take(geometry.output_len()) {
+            let window = geometry.window(i);
+            let xs: Vec<Target> = window.iter().map(|&j| x[j]).collect();
+            let spread = window.iter().map(|&j| out.hi - site.x_iv[j].lo).max().unwrap_or(0);
+            let t = pool::max(&mut self.b, &xs, bits(spread));
+            self.hints.push((t, Hint::PoolMax { op: site.index, i }));
+            y.push(t);
+        }
+        y
+    }
+
+    fn sigmoid(&mut self, site: &OpSite, x: &[Target]) -> Result<Vec<Target>, CircuitError> {
+        let k = self.k;
+        let table = self.sigmoid_table.get_or_insert_with(|| sigmoid::table_rows(k));
+        let mut y = Vec::with_capacity(x.len());
+        for (i, (&x, &iv)) in x.iter().zip(site.x_iv).enumerate() {
+            let s = sigmoid::sigmoid_gadget(&mut self.b, x, iv, k, self.mat_vec_gate, table)
+                .map_err(CircuitError::Build)?;
+            let op = site.index;
+            for (j, flag) in s.one_hot.iter().enumerate() {
+                self.hints.push((flag.target, Hint::SigmoidDigit { op, i, j }));
+            }
+            if let Some(step) = s.step {
+                self.hints.push((step.q, Hint::SigmoidStep { op, i }));
+                self.hints.push((step.r, Hint::SigmoidStepRemainder { op, i }));
+            }
+            if let Some(low) = s.low {
+                self.hints.push((low.target, Hint::SigmoidLow { op, i }));
+            }
+            if let Some(high) = s.high {
+                self.hints.push((high.target, Hint::SigmoidHigh { op, i }));
+            }
+            y.push(s.y);
+        }
+        Ok(y)
+    }
+
+    /// The result's public inputs, by `disclosure`: the exact outputs, then the label (a
+    /// classifier's), then whole percents (a coarse classifier) or rounded scores (a
+    /// coarse regression).
+    fn disclose(&mut self, out: &[Target], disclosure: Disclosure) -> Result<(), CircuitError> {
+        if disclosure == Disclosure::Exact {
+            self.b.register_public_inputs(out);
+        }
+        let out_iv = self.model.bounds().activations.last().map(Vec::as_slice).unwrap_or(&[]);
+        let coarse = disclosure == Disclosure::Coarse;
+        let label = match self.model.graph().head {
+            Head::Identity => None,
+            Head::Softmax => Some(self.argmax_head(out, out_iv, coarse)),
+            Head::Sigmoid => Some(self.sign_head(out, out_iv, coarse)?),
+        };
+        if let Some((label, gaps, gap_bits)) = label {
+            self.b.register_public_input(label);
+            if coarse {
+                self.percentages(&gaps, gap_bits)?;
+            }
+        } else if coarse {
+            let steps = resolution_steps(self.model.score_resolution(), self.k);
+            let rounded = disclose::rounded_scores(&mut self.b, out, out_iv, steps);
+            for (i, &r) in rounded.iter().enumerate() {
+                self.hints.push((r, Hint::RoundedScore(i)));
+            }
+            self.b.register_public_inputs(&rounded);
+        }
+        Ok(())
+    }
+
+    /// A softmax classifier's label: the argmax of its logits; with `gaps`, the logit gaps
+    /// `max − x_j ≥ 0` (built only then, so other circuits stay as they were).
+    fn argmax_head(&mut self, out: &[Target], out_iv: &[Interval], gaps: bool) -> LabelHead {
+        let bits = argmax_bits(out_iv);
+        let t = argmax::argmax(&mut self.b, out, bits);
+        for (j, o) in t.one_hot.iter().enumerate() {
+            self.hints.push((o.target, Hint::OneHot(j)));
+        }
+        let gaps = if gaps { out.iter().map(|&x| self.b.sub(t.max, x)).collect() } else { Vec::new() };
+        (t.label, gaps, bits)
+    }
+
+    /// A one-logit (sigmoid) classifier's label: the sign of its logit z; with `gaps`, the
+    /// gaps of the logits (0, z).
+    fn sign_head(&mut self, out: &[Target], out_iv: &[Interval], gaps: bool) -> Result<LabelHead, CircuitError> {
+        let b = &mut self.b;
+        let z = *out.first().ok_or_else(|| CircuitError::Build("no output".into()))?;
+        let iv = out_iv.first().copied().unwrap_or(Interval { lo: 0, hi: 0 });
+        let s = b.add_virtual_bool_target_safe();
+        self.hints.push((s.target, Hint::SigmoidSign));
+        // t = s·(2z + 1) − z − 1: z when s = 1, −z − 1 when s = 0; both must be ≥ 0
+        let one = b.one();
+        let two_z_plus_one = b.mul_const_add(F::TWO, z, one);
+        let sz = b.mul(s.target, two_z_plus_one);
+        let t = b.sub(sz, z);
+        let t = b.sub(t, one);
+        let magnitude_bits = bits(iv.lo.abs().max(iv.hi.abs()) + 1);
+        assert_range(b, t, 0, magnitude_bits);
+        // the logits are (0, z): gaps s·z and s·z − z, both ≥ 0 by the check above
+        let gaps = if gaps {
+            let gap0 = b.mul(s.target, z);
+            vec![gap0, b.sub(gap0, z)]
+        } else {
+            Vec::new()
+        };
+        Ok((s.target, gaps, magnitude_bits))
+    }
+
+    /// Each class's whole percent from the logit gaps, public.
+    fn percentages(&mut self, gaps: &[Target], gap_bits: u32) -> Result<(), CircuitError> {
+        let rows = disclose::exp_rows();
+        let percents = disclose::percentages(&mut self.b, self.mat_vec_gate, &rows, gaps, gap_bits, self.k)
+            .map_err(CircuitError::Build)?;
+        for (c, p) in percents.iter().enumerate() {
+            self.hints.push((p.percent, Hint::Percent(c)));
+            if let Some(step) = p.step {
+                self.hints.push((step.q, Hint::PercentStep(c)));
+                self.hints.push((step.r, Hint::PercentStepRemainder(c)));
+            }
+            if let Some(high) = p.high {
+                self.hints.push((high.target, Hint::PercentHigh(c)));
+            }
+            for (j, flag) in p.one_hot.iter().enumerate() {
+                self.hints.push((flag.target, Hint::PercentDigit { class: c, j }));
+            }
+            self.b.register_public_input(p.percent);
+        }
+        Ok(())
     }
 }
 
