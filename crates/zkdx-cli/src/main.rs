@@ -1,12 +1,9 @@
 //! `zkdx`: the command-line face of the zkDx engine, for patients' scripts, clinicians and
 //! regulators. Errors are reported with `anyhow` here, at the binary's edge.
 
-mod audit;
-mod bench;
-mod card;
-mod commands;
-mod export;
-mod proofs;
+mod args;
+mod cli;
+mod verbs;
 
 use std::process::ExitCode;
 
@@ -32,8 +29,8 @@ fn quiet_panics() {
 
 fn main() -> ExitCode {
     quiet_panics();
-    let cli = commands::Cli::parse();
-    match commands::run(cli) {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");

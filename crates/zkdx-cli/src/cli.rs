@@ -1,17 +1,20 @@
-//! The `zkdx` verbs and their argument parsing.
+//! The `zkdx` command line: every verb's arguments (clap) and which [`crate::verbs`] module
+//! runs it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 use zkdx_bundle::workflow::ProveOptions;
 use zkdx_circuit::config::Assurance;
-use zkdx_circuit::{Challenge, Variant};
-use zkdx_model::evaluate::evaluate;
-use zkdx_model::model::Outcome;
-use zkdx_model::record;
-use zkdx_model::{Disclosure, Model};
+
+use crate::args::{Against, Input};
+use crate::verbs;
+use zkdx_circuit::Challenge;
+use zkdx_model::Disclosure;
+
+use crate::args::load;
 
 /// Private, provable medical diagnostics.
 #[derive(Parser)]
@@ -266,216 +269,40 @@ enum CardAction {
 /// Run one verb.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Inspect { model } => inspect(&load(&model)?),
-        Command::Digest { model } => {
-            println!("{}", Model::load_unchecked(&model)?.digest());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Infer { model, input } => infer(&load(&model)?, &input),
-        Command::Accuracy { model, data } => accuracy(&load(&model)?, data),
-        Command::CardSync { model } => card_sync(&model),
+        Command::Inspect { model } => verbs::inspect::run(&load(&model)?),
+        Command::Digest { model } => verbs::digest::run(&model),
+        Command::Infer { model, input } => verbs::infer::run(&load(&model)?, &input),
+        Command::Accuracy { model, data } => verbs::accuracy::run(&load(&model)?, data),
+        Command::CardSync { model } => verbs::card_sync::run(&model),
         Command::Card { action } => match action {
             CardAction::Init { model, data, target, labels, output } => {
-                crate::card::init(&model, &data, target, labels, output)
+                verbs::card::init(&model, &data, target, labels, output)
             }
-            CardAction::Keygen { secret_out } => crate::card::keygen(&secret_out),
-            CardAction::Sign { model, secret_file, compact } => crate::card::sign(&model, &secret_file, compact),
-            CardAction::Export { model, cyclonedx: _, output } => crate::card::export_cyclonedx(&model, &output),
+            CardAction::Keygen { secret_out } => verbs::card::keygen(&secret_out),
+            CardAction::Sign { model, secret_file, compact } => verbs::card::sign(&model, &secret_file, compact),
+            CardAction::Export { model, cyclonedx: _, output } => verbs::card::export_cyclonedx(&model, &output),
             CardAction::Verify { model, trust } => {
                 let trust = trust.unwrap_or_else(|| model.with_file_name("trust.json"));
-                crate::card::verify(&model, &trust)
+                verbs::card::verify(&model, &trust)
             }
         },
         Command::Bench { models, runs, json, records, disclose, compact, assurance } => {
-            crate::bench::bench_cmd(&models, runs, json, &records, disclose, compact, assurance)
+            verbs::bench::run(&models, runs, json, &records, disclose, compact, assurance)
         }
         Command::Prove { model, input, output, salt_out, quiet, compact, disclose, challenge, assurance } => {
             let options = ProveOptions { disclosure: disclose, compact, challenge, assurance };
-            crate::proofs::prove_cmd(&model, &input, output, salt_out, quiet, &options)
+            verbs::prove::run(&model, &input, output, salt_out, quiet, &options)
         }
-        Command::Challenge => crate::proofs::challenge_cmd(),
-        Command::Verify { bundle, against, json } => crate::proofs::verify_cmd(&bundle, &against.into(), json),
+        Command::Challenge => verbs::challenge::run(),
+        Command::Verify { bundle, against, json } => verbs::verify::run(&bundle, &against.into(), json),
         Command::Audit { folder, models, trust, json, html } => {
             let trust = trust.unwrap_or_else(|| zkdx_bundle::TrustList::default_path(&models));
-            crate::audit::audit_cmd(&folder, &models, &trust, json.as_deref(), html.as_deref())
+            verbs::audit::run(&folder, &models, &trust, json.as_deref(), html.as_deref())
         }
-        Command::ExportFhir { bundle, output, against } => crate::export::fhir_cmd(&bundle, &output, &against.into()),
-        Command::Report { bundle, output, against } => crate::export::report_cmd(&bundle, &output, &against.into()),
+        Command::ExportFhir { bundle, output, against } => verbs::export_fhir::run(&bundle, &output, &against.into()),
+        Command::Report { bundle, output, against } => verbs::report::run(&bundle, &output, &against.into()),
         Command::Open { bundle, record, salt_file, model, models } => {
-            crate::proofs::open_cmd(&bundle, &record, &salt_file, model.as_deref(), &models)
+            verbs::open::run(&bundle, &record, &salt_file, model.as_deref(), &models)
         }
     }
-}
-
-/// Load a model, with the path in the error.
-pub fn load(path: &Path) -> Result<Model> {
-    Model::load(path).with_context(|| format!("cannot use model {}", path.display()))
-}
-
-fn inspect(m: &Model) -> Result<ExitCode> {
-    let g = &m.graph();
-    println!("model      {} ({}, version {})", m.name(), m.id(), m.version());
-    println!("digest     {} (zkDx digest of the quantised graph; docs/digest.md)", m.digest());
-    println!("file       sha256 {} ({})", m.file_sha256()?, m.path().display());
-    for note in m.lowering_notes() {
-        println!("lowered    {note}");
-    }
-    println!("scale      2^{} (values are integers / {})", g.scale_bits, 1u64 << g.scale_bits);
-    println!("input      {:?} ({} features)", g.input_shape, g.inputs.len());
-    println!("parameters {}", g.parameters());
-    println!("MACs       {}", g.macs());
-    println!("head       {:?} → {}", g.head, g.outputs.join(", "));
-    for disclosure in zkdx_model::disclosure::available(g.head) {
-        let circuit = zkdx_circuit::ModelCircuit::build(m, disclosure)?;
-        let security = circuit.security();
-        println!(
-            "circuit    {disclosure:<6} 2^{} rows, {} bits conjectured, {:.1} provable, verifier-data fingerprint {}",
-            circuit.stats().degree_bits,
-            security.conjectured,
-            security.provable,
-            circuit.verifier_fingerprint()
-        );
-    }
-    let default = Disclosure::default();
-    match zkdx_circuit::ModelCircuit::build_with(m, Variant { disclosure: default, assurance: Assurance::High }) {
-        Ok(circuit) => println!(
-            "high       {default:<6} 2^{} rows, {:.1} bits provable (`zkdx prove --assurance high`)",
-            circuit.stats().degree_bits,
-            circuit.security().provable
-        ),
-        Err(e) => println!("high       not available: {e}"),
-    }
-    println!(
-        "security   conjectured: plonky2's figure (queries × rate bits + proof of work), resting on \
-         Reed–Solomon list-decoding conjectures; provable: every step's error summed under published \
-         bounds (README, \"Security level\")"
-    );
-    println!("ops:");
-    let mut len = g.input_len();
-    for (i, (op, bits)) in g.ops.iter().zip(&m.bounds().accumulator_bits).enumerate() {
-        let out = op.output_len(len);
-        let detail = op.detail(len);
-        println!("  #{i:<3} {:<9} {detail:<40} params {:<7} |acc| < 2^{bits}", op.kind(), op.parameters());
-        len = out;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// What a bundle is checked against (as `zkdx verify` takes it).
-#[derive(clap::Args, Debug)]
-pub struct Against {
-    /// The model (ONNX or card); default: the bundle's model id in --models.
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Where shipped models live.
-    #[arg(long, default_value = "models")]
-    models: PathBuf,
-    /// The trust list (publishers and model digests you accept); default:
-    /// <models>/trust.json, the one zkDx ships.
-    #[arg(long)]
-    trust: Option<PathBuf>,
-    /// The challenge code you issued (`zkdx challenge`): a bundle that answers another
-    /// challenge, or none, is INVALID.
-    #[arg(long, value_name = "CODE")]
-    challenge: Option<Challenge>,
-}
-
-impl From<Against> for crate::proofs::Checking {
-    fn from(a: Against) -> Self {
-        crate::proofs::Checking { model: a.model, models: a.models, trust: a.trust, challenge: a.challenge }
-    }
-}
-
-/// Where a patient's values come from: a record file, or FHIR R4 observations.
-#[derive(clap::Args, Debug)]
-#[group(required = true, multiple = false)]
-pub struct Input {
-    /// The patient record (.csv or .json; a FHIR R4 Observation or Bundle is read as FHIR).
-    record: Option<PathBuf>,
-    /// FHIR R4 observations (a Bundle, or one Observation): each feature is found by its
-    /// card code (LOINC) and converted to the card's unit; the conversions are shown.
-    #[arg(long, value_name = "FILE")]
-    fhir: Option<PathBuf>,
-}
-
-/// The patient's values in the model's order, from a record or FHIR; each unit conversion
-/// is shown (on standard error) before anything is proved.
-pub fn read_input(m: &Model, input: &Input) -> Result<Vec<f64>> {
-    let imported = match (&input.record, &input.fhir) {
-        (_, Some(fhir)) => record::read_file(fhir)
-            .and_then(|(bytes, _)| m.import_fhir(&bytes))
-            .with_context(|| format!("cannot use FHIR file {}", fhir.display()))?,
-        (Some(record), None) => {
-            m.read_input(record).with_context(|| format!("cannot use record {}", record.display()))?
-        }
-        (None, None) => anyhow::bail!("give a record file or --fhir FILE"),
-    };
-    for c in &imported.conversions {
-        eprintln!("converted  {c}");
-    }
-    Ok(imported.values)
-}
-
-fn infer(m: &Model, input: &Input) -> Result<ExitCode> {
-    let values = read_input(m, input)?;
-    let d = m.diagnose(&values)?;
-    println!("model      {} ({})", m.name(), m.digest());
-    print_outcome(m, "quantised", &d.quantised);
-    print_outcome(m, "float", &d.float);
-    println!("max |quantised − float| = {:.6}", d.max_error);
-    Ok(ExitCode::SUCCESS)
-}
-
-fn print_outcome(m: &Model, what: &str, o: &Outcome) {
-    println!("{what:<10} {}", m.describe(o));
-}
-
-pub(crate) fn default_split(m: &Model) -> PathBuf {
-    m.path().with_file_name("data").join(format!("{}-test.csv", m.id()))
-}
-
-fn accuracy(m: &Model, data: Option<PathBuf>) -> Result<ExitCode> {
-    let data = data.unwrap_or_else(|| default_split(m));
-    let e = evaluate(m, &data)?;
-    println!("model      {} ({})", m.name(), m.digest());
-    println!("records    {} ({})", e.records, data.display());
-    if let (Some(f), Some(q)) = (e.float_accuracy, e.quantised_accuracy) {
-        println!(
-            "accuracy   float {f:.4} (95 % CI {:.4}–{:.4}), quantised {q:.4} (95 % CI {:.4}–{:.4})",
-            e.float_ci.0, e.float_ci.1, e.quantised_ci.0, e.quantised_ci.1
-        );
-    }
-    if let (Some(f), Some(q)) = (e.float_mae, e.quantised_mae) {
-        println!(
-            "MAE        float {f:.4} (95 % CI {:.4}–{:.4}), quantised {q:.4} (95 % CI {:.4}–{:.4})",
-            e.float_ci.0, e.float_ci.1, e.quantised_ci.0, e.quantised_ci.1
-        );
-    }
-    println!("agreement  {}/{} records give the same result", e.agreeing, e.records);
-    println!("worst |quantised − float| logit/score error: {:.6}", e.worst_error);
-    Ok(if e.agreeing == e.records { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-fn card_sync(path: &Path) -> Result<ExitCode> {
-    let m = Model::load_unchecked(path)?;
-    let card_path = path.with_extension("json");
-    let mut card = m.card().cloned().context("no model card next to the model")?;
-    let e = evaluate(&m, &default_split(&m))?;
-    card.digest = Some(m.digest().to_string());
-    let metrics = [
-        ("float_accuracy", e.float_accuracy),
-        ("quantised_accuracy", e.quantised_accuracy),
-        ("float_mae", e.float_mae),
-        ("quantised_mae", e.quantised_mae),
-        ("worst_quantisation_error", Some(e.worst_error)),
-    ];
-    for (k, v) in metrics {
-        if let Some(v) = v {
-            card.metrics.insert(k.into(), (v * 1e6).round() / 1e6);
-        }
-    }
-    let text = serde_json::to_string_pretty(&card)? + "\n";
-    std::fs::write(&card_path, text)?;
-    println!("{}: digest {}, metrics {:?}", card_path.display(), m.digest(), card.metrics);
-    Ok(ExitCode::SUCCESS)
 }

@@ -10,13 +10,7 @@ use zkdx_bundle::make::now_rfc3339;
 
 /// Audit `folder`; print one line per bundle and the summary, and write the reports asked
 /// for (each output checked before any bundle is).
-pub fn audit_cmd(
-    folder: &Path,
-    models: &Path,
-    trust: &Path,
-    json: Option<&Path>,
-    html: Option<&Path>,
-) -> Result<ExitCode> {
+pub fn run(folder: &Path, models: &Path, trust: &Path, json: Option<&Path>, html: Option<&Path>) -> Result<ExitCode> {
     for out in json.into_iter().chain(html).filter(|p| p.as_os_str() != "-") {
         check_output_target(out).with_context(|| format!("cannot write the report to {}", out.display()))?;
     }

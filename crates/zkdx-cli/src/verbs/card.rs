@@ -64,7 +64,7 @@ pub fn keygen(secret_out: &Path) -> Result<ExitCode> {
 
 /// `zkdx card sign`: endorse a model (digest, card, circuits) with the key in `secret_file`.
 pub fn sign(model_path: &Path, secret_file: &Path, compact: bool) -> Result<ExitCode> {
-    let model = crate::commands::load(model_path)?;
+    let model = crate::args::load(model_path)?;
     if let Some(card) = &model.card() {
         if serde_json::to_string(card)?.contains(FILL_IN) {
             anyhow::bail!(
@@ -93,8 +93,8 @@ pub fn export_cyclonedx(model_path: &Path, output: &Path) -> Result<ExitCode> {
     if output.as_os_str() != "-" {
         check_output_target(output).with_context(|| format!("cannot write {}", output.display()))?;
     }
-    let model = crate::commands::load(model_path)?;
-    let split = crate::commands::default_split(&model);
+    let model = crate::args::load(model_path)?;
+    let split = crate::args::default_split(&model);
     let evaluation = if split.is_file() {
         Some(evaluate(&model, &split).with_context(|| format!("cannot measure accuracy on {}", split.display()))?)
     } else {
@@ -128,7 +128,7 @@ pub fn export_cyclonedx(model_path: &Path, output: &Path) -> Result<ExitCode> {
 /// `zkdx card verify`: whether the trust list approves the model, for every disclosure
 /// (exit 0), or not (exit 3).
 pub fn verify(model_path: &Path, trust_path: &Path) -> Result<ExitCode> {
-    let model = crate::commands::load(model_path)?;
+    let model = crate::args::load(model_path)?;
     let trust = TrustList::load(trust_path)?;
     let mut all = true;
     for disclosure in [Disclosure::Label, Disclosure::Coarse, Disclosure::Exact] {

@@ -74,7 +74,7 @@ fn reset_peak_rss() {
 }
 
 /// `zkdx bench`.
-pub fn bench_cmd(
+pub fn run(
     models: &[PathBuf],
     runs: usize,
     json: Option<PathBuf>,
@@ -107,7 +107,7 @@ pub fn bench_cmd(
     );
     for (n, path) in models.iter().enumerate() {
         reset_peak_rss();
-        let model = crate::commands::load(path)?;
+        let model = crate::args::load(path)?;
         // a deterministic pseudo-random input spread over every range
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let values: Vec<f64> = model

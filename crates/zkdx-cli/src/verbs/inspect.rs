@@ -1,0 +1,58 @@
+//! `zkdx inspect`: a model's ops, shapes, parameters, scale, digest and circuits.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use zkdx_circuit::config::Assurance;
+use zkdx_circuit::Variant;
+use zkdx_model::{Disclosure, Model};
+
+/// `zkdx inspect`.
+pub fn run(m: &Model) -> Result<ExitCode> {
+    let g = &m.graph();
+    println!("model      {} ({}, version {})", m.name(), m.id(), m.version());
+    println!("digest     {} (zkDx digest of the quantised graph; docs/digest.md)", m.digest());
+    println!("file       sha256 {} ({})", m.file_sha256()?, m.path().display());
+    for note in m.lowering_notes() {
+        println!("lowered    {note}");
+    }
+    println!("scale      2^{} (values are integers / {})", g.scale_bits, 1u64 << g.scale_bits);
+    println!("input      {:?} ({} features)", g.input_shape, g.inputs.len());
+    println!("parameters {}", g.parameters());
+    println!("MACs       {}", g.macs());
+    println!("head       {:?} → {}", g.head, g.outputs.join(", "));
+    for disclosure in zkdx_model::disclosure::available(g.head) {
+        let circuit = zkdx_circuit::ModelCircuit::build(m, disclosure)?;
+        let security = circuit.security();
+        println!(
+            "circuit    {disclosure:<6} 2^{} rows, {} bits conjectured, {:.1} provable, verifier-data fingerprint {}",
+            circuit.stats().degree_bits,
+            security.conjectured,
+            security.provable,
+            circuit.verifier_fingerprint()
+        );
+    }
+    let default = Disclosure::default();
+    match zkdx_circuit::ModelCircuit::build_with(m, Variant { disclosure: default, assurance: Assurance::High }) {
+        Ok(circuit) => println!(
+            "high       {default:<6} 2^{} rows, {:.1} bits provable (`zkdx prove --assurance high`)",
+            circuit.stats().degree_bits,
+            circuit.security().provable
+        ),
+        Err(e) => println!("high       not available: {e}"),
+    }
+    println!(
+        "security   conjectured: plonky2's figure (queries × rate bits + proof of work), resting on \
+         Reed–Solomon list-decoding conjectures; provable: every step's error summed under published \
+         bounds (README, \"Security level\")"
+    );
+    println!("ops:");
+    let mut len = g.input_len();
+    for (i, (op, bits)) in g.ops.iter().zip(&m.bounds().accumulator_bits).enumerate() {
+        let out = op.output_len(len);
+        let detail = op.detail(len);
+        println!("  #{i:<3} {:<9} {detail:<40} params {:<7} |acc| < 2^{bits}", op.kind(), op.parameters());
+        len = out;
+    }
+    Ok(ExitCode::SUCCESS)
+}
