@@ -8,7 +8,7 @@ use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use zkdx_bundle::io::write_atomically;
+use zkdx_model::io::write_atomically;
 
 const MAGIC: &[u8] = b"ZKDXHIST1";
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use zkdx_bundle::io::write_atomically;
+use zkdx_model::io::write_atomically;
 
 /// What the user chose.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -198,7 +198,7 @@ pub fn audit_folder(
     // group by the model and disclosure each bundle names (unreadable ones alone)
     let mut groups: BTreeMap<String, Vec<Pending>> = BTreeMap::new();
     for (i, file) in files.into_iter().enumerate() {
-        let bytes = crate::io::read_bundle_file(&file);
+        let bytes = crate::format::read_bundle_file(&file);
         let key = match bytes.as_deref().ok().map(ProofBundle::from_bytes) {
             Some(Ok(b)) => format!("{}/{}/{}", b.model.id, b.model.digest, b.result.disclosure),
             _ => format!("unreadable/{i}"),

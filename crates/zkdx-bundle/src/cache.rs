@@ -57,7 +57,7 @@ pub fn store(model: &Model, variant: Variant, verifier: &ModelVerifier, pinned_s
             return;
         }
     }
-    let _ = crate::io::write_atomically(&path, &bytes);
+    let _ = zkdx_model::io::write_atomically(&path, &bytes);
 }
 
 fn timings_path() -> Option<PathBuf> {
@@ -81,7 +81,7 @@ pub fn record_proof_seconds(model: &Model, variant: Variant, kind: ProofKind, se
     all.insert(key(model, variant, kind), seconds);
     if let (Some(parent), Ok(bytes)) = (path.parent(), serde_json::to_vec_pretty(&all)) {
         if std::fs::create_dir_all(parent).is_ok() {
-            let _ = crate::io::write_secret(&path, &bytes);
+            let _ = zkdx_model::io::write_secret(&path, &bytes);
         }
     }
 }

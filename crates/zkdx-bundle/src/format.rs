@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use zkdx_circuit::commitment::HexError;
 use zkdx_circuit::{Assurance, Challenge, Commitment, ProofKind};
+use zkdx_model::io::ReadError;
 use zkdx_model::Disclosure;
 
 /// The `format` field's value.
@@ -347,4 +348,12 @@ impl ProofBundle {
         self.proof_bytes()?;
         Ok(())
     }
+}
+
+/// Read a bundle file, refusing one larger than any bundle before reading it.
+pub fn read_bundle_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    zkdx_model::io::read_limited(path, MAX_BUNDLE_BYTES as u64).map_err(|e| match e {
+        ReadError::TooLarge { size, .. } => format!("{} is {size} bytes, larger than any zkDx bundle", path.display()),
+        ReadError::Io(e) => format!("cannot read {}: {e}", path.display()),
+    })
 }

@@ -8,7 +8,6 @@ pub mod audit;
 pub mod cache;
 pub mod fhir;
 pub mod format;
-pub mod io;
 pub mod make;
 pub mod report;
 pub mod signature;

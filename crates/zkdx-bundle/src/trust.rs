@@ -380,7 +380,7 @@ fn endorsed_by(
 }
 
 /// A new publisher key: `(secret, public)`, both hex. The secret belongs in an owner-only
-/// file (the CLI writes it with [`crate::io::write_secret`]), never in a repository.
+/// file (the CLI writes it with [`zkdx_model::io::write_secret`]), never in a repository.
 pub fn new_publisher_key() -> (String, String) {
     use rand::RngCore;
     let mut seed = [0u8; 32];

@@ -17,6 +17,7 @@ use zkdx_circuit::{
     observe_prover_steps, prove_answering, verify, Assurance, Challenge, CircuitError, Commitment, ModelCircuit,
     ModelVerifier, ProofKind, Salt, Variant,
 };
+use zkdx_model::catalogue::Catalogue;
 use zkdx_model::{Disclosure, Model};
 
 /// The stages of making a proof, in order: the prover's own steps are reported by plonky2
@@ -241,23 +242,9 @@ fn cannot_check(reason: String, bundle: Option<ProofBundle>) -> Checked {
     Checked { verdict: Verdict::cannot_check(reason), bundle, model: None, freshness: None }
 }
 
-/// The shipped model with this id: `<models_dir>/<id>.onnx`. Ids are letters, digits, `-`
-/// and `_`, so an id can never name a file outside the folder.
-pub fn shipped_model_file(models_dir: &Path, id: &str) -> Result<PathBuf, String> {
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(format!("`{id}` is not a valid model id"));
-    }
-    let p = models_dir.join(format!("{id}.onnx"));
-    if p.is_file() {
-        Ok(p)
-    } else {
-        Err(format!("model `{id}` is not among the models in {}", models_dir.display()))
-    }
-}
-
 /// The shipped model a bundle names.
 pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<PathBuf, String> {
-    shipped_model_file(models_dir, &bundle.model.id).map_err(|e| format!("{e}; choose the model file yourself"))
+    Catalogue::new(models_dir).model_file(&bundle.model.id).map_err(|e| format!("{e}; choose the model file yourself"))
 }
 
 /// Check the bundle file at `path` as both front ends do: the trust list at `trust_path`
@@ -286,7 +273,7 @@ pub fn read_and_check_bundle_file(
         Ok(t) => t,
         Err(e) => return (Vec::new(), cannot_check(format!("{e}; give your trust list with --trust FILE"), None)),
     };
-    match crate::io::read_bundle_file(path) {
+    match crate::format::read_bundle_file(path) {
         Ok(bytes) => {
             let checked = check_bundle_bytes(&bytes, model, models_dir, &trust, challenge);
             (bytes, checked)

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use zkdx_bundle::io::{check_output_target, read_bundle_file, write_output};
+use zkdx_bundle::format::read_bundle_file;
 use zkdx_bundle::workflow::{read_and_check_bundle_file, shipped_model_path, Checked};
 use zkdx_bundle::{ProofBundle, TrustList};
 use zkdx_circuit::Challenge;
+use zkdx_model::io::{check_output_target, write_output};
 use zkdx_model::{record, Model};
 
 /// Load a model, with the path in the error.

@@ -26,6 +26,10 @@ pub struct Coding {
 /// LOINC's code system URI.
 pub const LOINC: &str = "http://loinc.org";
 
+/// Largest model card read (a card is a few kilobytes; this leaves room for hundreds of
+/// features).
+pub const MAX_CARD_BYTES: u64 = 4 << 20;
+
 /// The URI of zkDx's local code system for what a model has no standard code for: its
 /// features (`urn:zkdx:<model id>:feature`), labels (`…:label`) and result (`…:result`).
 pub fn local_system(model_id: &str, what: &str) -> String {
@@ -134,8 +138,8 @@ impl ModelCard {
     /// Read a card.
     pub fn load(path: &Path) -> Result<ModelCard, ModelError> {
         let err = |detail: String| ModelError::Card { path: path.display().to_string(), detail };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        serde_json::from_str(&text).map_err(|e| err(format!("not a valid model card: {e}")))
+        let bytes = crate::io::read_limited(path, MAX_CARD_BYTES).map_err(|e| err(e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| err(format!("not a valid model card: {e}")))
     }
 
     /// The card next to an ONNX file (`x.onnx` → `x.json`), if there is one.

@@ -14,6 +14,7 @@
 
 pub mod bounds;
 pub mod card;
+pub mod catalogue;
 pub mod cyclonedx;
 pub mod digest;
 pub mod disclosure;
@@ -24,6 +25,7 @@ pub mod fhir;
 pub mod fixed;
 pub mod float;
 pub mod infer;
+pub mod io;
 pub mod ir;
 pub mod model;
 pub mod onnx;

@@ -11,6 +11,7 @@ use crate::fhir::{self, Imported};
 use crate::fixed::dequantise;
 use crate::float::FloatModel;
 use crate::infer::{self, Trace};
+use crate::io::ReadError;
 use crate::ir::{Graph, Head};
 use crate::quantise::{self, quantise_input, DEFAULT_SCALE_BITS};
 use crate::record::{self, Schema};
@@ -137,15 +138,14 @@ impl Model {
         } else {
             path.to_path_buf()
         };
-        let io = |cause| ModelError::Io { path: onnx_path.display().to_string(), cause };
-        let size = std::fs::metadata(&onnx_path).map_err(io)?.len();
-        if size > MAX_MODEL_BYTES {
-            return Err(ModelError::NotOnnx {
-                path: onnx_path.display().to_string(),
-                detail: format!("{size} bytes is larger than the {MAX_MODEL_BYTES}-byte limit"),
-            });
-        }
-        let bytes = std::fs::read(&onnx_path).map_err(io)?;
+        let shown = onnx_path.display().to_string();
+        let bytes = crate::io::read_limited(&onnx_path, MAX_MODEL_BYTES).map_err(|e| match e {
+            ReadError::Io(cause) => ModelError::Io { path: shown.clone(), cause },
+            ReadError::TooLarge { size, limit } => ModelError::NotOnnx {
+                path: shown.clone(),
+                detail: format!("{size} bytes is larger than the {limit}-byte limit"),
+            },
+        })?;
         let card = match ModelCard::beside(&onnx_path) {
             Some(p) => Some(ModelCard::load(&p)?),
             None => None,

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::error::RecordError;
+use crate::io::ReadError;
 use crate::ir::InputSpec;
 
 /// Largest record file accepted (a record is a few hundred bytes).
@@ -39,12 +40,10 @@ pub fn read_record(path: &Path, schema: &Schema<'_>) -> Result<Vec<f64>, RecordE
 
 /// A record file's bytes (at most [`MAX_RECORD_BYTES`]) and the format its extension names.
 pub fn read_file(path: &Path) -> Result<(Vec<u8>, Option<Format>), RecordError> {
-    let io = |e: std::io::Error| RecordError::Io { path: path.display().to_string(), detail: e.to_string() };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_RECORD_BYTES {
-        return Err(RecordError::TooLarge { size, limit: MAX_RECORD_BYTES });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = crate::io::read_limited(path, MAX_RECORD_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => RecordError::Io { path: path.display().to_string(), detail: e.to_string() },
+        ReadError::TooLarge { size, limit } => RecordError::TooLarge { size, limit },
+    })?;
     let format = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("csv") => Some(Format::Csv),
         Some("json") => Some(Format::Json),

@@ -12,14 +12,16 @@ use std::path::PathBuf;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
-use zkdx_bundle::io::write_atomically;
 use zkdx_bundle::signature::fingerprint;
 use zkdx_circuit::Challenge;
 use zkdx_model::error::RecordError;
+use zkdx_model::io::write_atomically;
 use zkdx_model::model::Outcome;
 use zkdx_model::Model;
 
-use crate::models::{self, ModelSummary};
+use zkdx_model::catalogue::{CatalogueError, ModelSummary};
+
+use crate::models;
 use crate::state::AppState;
 
 /// An error as the UI shows it: the message, and the feature it belongs next to.
@@ -37,6 +39,12 @@ impl From<String> for UiError {
 
 impl From<zkdx_bundle::fhir::NotExportable> for UiError {
     fn from(e: zkdx_bundle::fhir::NotExportable) -> Self {
+        UiError { message: e.to_string(), feature: None }
+    }
+}
+
+impl From<CatalogueError> for UiError {
+    fn from(e: CatalogueError) -> Self {
         UiError { message: e.to_string(), feature: None }
     }
 }
@@ -61,7 +69,7 @@ pub(crate) type UiResult<T> = Result<T, UiError>;
 /// The shipped models.
 #[tauri::command]
 pub fn list_models() -> UiResult<Vec<ModelSummary>> {
-    Ok(models::summaries()?)
+    Ok(models::catalogue().summaries()?)
 }
 
 /// A result as the UI shows it.

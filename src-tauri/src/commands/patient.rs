@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
-use zkdx_bundle::io::read_bundle_file;
+use zkdx_bundle::format::read_bundle_file;
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::signature::{fingerprint, sign};
 use zkdx_bundle::workflow::{
@@ -43,7 +43,7 @@ pub struct DiagnosisView {
 /// Diagnose a record entered in the form.
 #[tauri::command]
 pub fn diagnose(model_id: String, values: BTreeMap<String, String>) -> UiResult<DiagnosisView> {
-    let model = models::load(&model_id)?;
+    let model = models::catalogue().load(&model_id)?;
     let x = checked_values(&model, &values)?;
     let d = model.diagnose(&x).map_err(|e| e.to_string())?;
     Ok(DiagnosisView {
@@ -64,7 +64,7 @@ pub struct LoadedRecord {
 /// Read a record file (CSV, JSON, or FHIR R4 observations) into form values.
 #[tauri::command]
 pub fn load_record(model_id: String, path: String) -> UiResult<LoadedRecord> {
-    let model = models::load(&model_id)?;
+    let model = models::catalogue().load(&model_id)?;
     let imported = model.read_input(Path::new(&path))?;
     Ok(LoadedRecord {
         values: model
@@ -123,7 +123,7 @@ pub async fn prove(
     challenge: Option<String>,
     on_event: Channel<ProveEvent>,
 ) -> UiResult<ProofView> {
-    let model = models::load(&model_id)?;
+    let model = models::catalogue().load(&model_id)?;
     let disclosure: Disclosure = disclosure.as_deref().map(str::parse).transpose()?.unwrap_or_default();
     let challenge = parse_challenge(challenge.as_deref())?;
     let x = checked_values(&model, &values)?;

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use serde::Serialize;
-use zkdx_bundle::io::read_bundle_file;
+use zkdx_bundle::format::read_bundle_file;
 use zkdx_bundle::ProofBundle;
 use zkdx_model::Model;
 
@@ -102,7 +102,8 @@ pub async fn inspect_model(path: String) -> UiResult<InspectView> {
             });
         }
         let digest = m.digest().to_string();
-        let shipped_match = models::summaries()
+        let shipped_match = models::catalogue()
+            .summaries()
             .unwrap_or_default()
             .into_iter()
             .find(|s| s.digest == digest)

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use zkdx_bundle::audit::audit_folder;
-use zkdx_bundle::io::{check_output_target, write_output};
 use zkdx_bundle::make::now_rfc3339;
+use zkdx_model::io::{check_output_target, write_output};
 
 /// Audit `folder`; print one line per bundle and the summary, and write the reports asked
 /// for (each output checked before any bundle is).

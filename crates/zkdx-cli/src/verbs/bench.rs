@@ -228,7 +228,7 @@ pub fn run(
         if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        zkdx_bundle::io::write_output(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
+        zkdx_model::io::write_output(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

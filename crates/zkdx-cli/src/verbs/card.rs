@@ -5,12 +5,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use zkdx_bundle::io::{check_output_target, read_secret, write_atomically, write_output, write_secret};
 use zkdx_bundle::trust::{approval, new_publisher_key, publisher_key_from_hex, Approval, Endorsement, TrustList};
 use zkdx_circuit::ModelCircuit;
 use zkdx_model::cyclonedx::{ml_bom, BomContext};
 use zkdx_model::draft::{draft_card, DraftOptions, FILL_IN};
 use zkdx_model::evaluate::evaluate;
+use zkdx_model::io::{check_output_target, read_secret, write_atomically, write_output, write_secret};
 use zkdx_model::Disclosure;
 
 /// `zkdx card init`: a draft card for a model from its training data.

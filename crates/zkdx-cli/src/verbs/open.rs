@@ -4,9 +4,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use zkdx_bundle::io::read_secret;
 use zkdx_bundle::workflow::opens_commitment;
 use zkdx_circuit::Salt;
+use zkdx_model::io::read_secret;
 
 use crate::args::{read_bundle, resolve_model};
 

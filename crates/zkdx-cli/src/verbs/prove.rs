@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use zkdx_bundle::io::{check_output_target, check_secret_target, write_output, write_secret};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::workflow::{estimate_text, prove_diagnosis_with, ProveOptions, Stage};
+use zkdx_model::io::{check_output_target, check_secret_target, write_output, write_secret};
 
 use crate::args::{load, progress, read_input, Input};
 

@@ -2,7 +2,7 @@
 //! in the same folder, written, synced, then renamed over the target), never through a link
 //! or over a device, pipe or folder, `-` as standard output for what the CLI prints; secrets
 //! saved owner-only and read from a file or standard input (never from the command line);
-//! reading bundles with a size limit.
+//! reading any file with a size limit (models, cards, records, bundles).
 
 use std::io::Write;
 use std::path::Path;
@@ -134,13 +134,37 @@ pub fn read_secret(path: &Path, limit: u64) -> Result<String, String> {
     Ok(text)
 }
 
-/// Read a bundle file, refusing one larger than any bundle before reading it.
-pub fn read_bundle_file(path: &Path) -> Result<Vec<u8>, String> {
-    let len = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
-    if len > crate::format::MAX_BUNDLE_BYTES as u64 {
-        return Err(format!("{} is {len} bytes, larger than any zkDx bundle", path.display()));
+/// Why a size-limited read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The file is larger than the limit (nothing beyond the limit was read).
+    #[error("it is {size} bytes, more than the {limit}-byte limit")]
+    TooLarge {
+        /// Its size (at least `limit + 1` when the file grew while it was read).
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// Read the file at `path`, refusing one larger than `limit` bytes before reading it, and
+/// never reading more than `limit + 1` bytes (a file that grows meanwhile is refused too).
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Err(ReadError::TooLarge { size, limit });
     }
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { size: bytes.len() as u64, limit });
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -227,5 +251,15 @@ mod tests {
         assert!(check_secret_target(Path::new("/dev/null")).is_err());
         assert!(read_secret(&p, 2).is_err(), "longer than the limit");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn reads_refuse_files_over_their_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, b"12345").unwrap();
+        assert_eq!(read_limited(&p, 5).unwrap(), b"12345");
+        assert!(matches!(read_limited(&p, 4), Err(ReadError::TooLarge { size: 5, limit: 4 })));
+        assert!(matches!(read_limited(&dir.path().join("missing"), 4), Err(ReadError::Io(_))));
     }
 }
