@@ -20,6 +20,40 @@ use zkdx_circuit::{
 use zkdx_model::catalogue::Catalogue;
 use zkdx_model::{Disclosure, Model};
 
+/// Why a workflow could not run (a verdict is never an error: [`Checked`] carries it).
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    /// The circuit could not be built, or the prover failed.
+    #[error(transparent)]
+    Circuit(#[from] CircuitError),
+    /// Compact proofs (recursive wrappers) exist at standard assurance only.
+    #[error(
+        "a compact proof's recursive wrappers have standard assurance only; choose either a compact proof or high \
+         assurance"
+    )]
+    CompactNeedsStandardAssurance,
+    /// The proof just made does not verify (a prover bug: nothing is saved).
+    #[error("the fresh proof does not verify: {0}")]
+    FreshProofFails(String),
+    /// The bundle names a model that is not among the shipped ones.
+    #[error("{0}; choose the model file yourself")]
+    ModelNotShipped(zkdx_model::catalogue::CatalogueError),
+    /// The bundle is for another model than the one given.
+    #[error("the bundle is for another model ({0})")]
+    OtherModel(String),
+    /// The bundle does not verify, so its commitment is only a claim.
+    #[error("the bundle is {headline} ({reason}), so its commitment opens nothing")]
+    NotVerified {
+        /// The verdict's headline.
+        headline: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The bundle could not be read.
+    #[error("{0}")]
+    Bundle(crate::format::BundleError),
+}
+
 /// The stages of making a proof, in order: the prover's own steps are reported by plonky2
 /// as they start (zkDx's patch), so a progress bar moves with the real work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +191,7 @@ pub fn prove_diagnosis(
     disclosure: Disclosure,
     on_stage: impl FnMut(Stage) + 'static,
     cancelled: impl Fn() -> bool,
-) -> Result<Option<ProvenDiagnosis>, CircuitError> {
+) -> Result<Option<ProvenDiagnosis>, WorkflowError> {
     prove_diagnosis_with(model, values, &ProveOptions { disclosure, ..ProveOptions::default() }, on_stage, cancelled)
 }
 
@@ -170,18 +204,12 @@ pub fn prove_diagnosis_with(
     options: &ProveOptions,
     on_stage: impl FnMut(Stage) + 'static,
     cancelled: impl Fn() -> bool,
-) -> Result<Option<ProvenDiagnosis>, CircuitError> {
+) -> Result<Option<ProvenDiagnosis>, WorkflowError> {
     let on_stage = Rc::new(RefCell::new(on_stage));
     let stage = |s: Stage| (on_stage.borrow_mut())(s);
     let input = model.quantise_input(values);
     let (variant, kind) = (options.variant(), options.kind());
-    let system = proof_system(kind, options.assurance).ok_or_else(|| {
-        CircuitError::Build(
-            "a compact proof's recursive wrappers have standard assurance only; choose either a compact proof or \
-             high assurance"
-                .into(),
-        )
-    })?;
+    let system = proof_system(kind, options.assurance).ok_or(WorkflowError::CompactNeedsStandardAssurance)?;
     let started = std::time::Instant::now();
     stage(Stage::BuildCircuit);
     let circuit = ModelCircuit::build_with(model, variant)?;
@@ -220,7 +248,7 @@ pub fn prove_diagnosis_with(
         stage(Stage::SelfCheck);
         verify(&circuit, &proof.bytes)
     };
-    fresh.map_err(|e| CircuitError::Prove(format!("the fresh proof does not verify: {e}")))?;
+    fresh.map_err(|e| WorkflowError::FreshProofFails(e.to_string()))?;
     crate::cache::record_proof_seconds(model, variant, kind, started.elapsed().as_secs_f64());
     stage(Stage::Done);
     Ok(Some(ProvenDiagnosis { bundle, salt }))
@@ -243,8 +271,8 @@ fn cannot_check(reason: String, bundle: Option<ProofBundle>) -> Checked {
 }
 
 /// The shipped model a bundle names.
-pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<PathBuf, String> {
-    Catalogue::new(models_dir).model_file(&bundle.model.id).map_err(|e| format!("{e}; choose the model file yourself"))
+pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<PathBuf, WorkflowError> {
+    Catalogue::new(models_dir).model_file(&bundle.model.id).map_err(WorkflowError::ModelNotShipped)
 }
 
 /// Check the bundle file at `path` as both front ends do: the trust list at `trust_path`
@@ -316,7 +344,7 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
         Some(p) => p.to_path_buf(),
         None => match shipped_model_path(&bundle, models_dir) {
             Ok(p) => p,
-            Err(e) => return cannot_check(e, Some(bundle)),
+            Err(e) => return cannot_check(e.to_string(), Some(bundle)),
         },
     };
     let model = match Model::load(&path) {
@@ -389,15 +417,20 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
 /// patient who chooses to show a clinician which record a proof used). The bundle's proof
 /// is verified first: the commitment of a bundle that does not verify is only a claim, so
 /// matching it would prove nothing, and that is an error, never a match.
-pub fn opens_commitment(bundle: &ProofBundle, model: &Model, values: &[f64], salt: &Salt) -> Result<bool, String> {
+pub fn opens_commitment(
+    bundle: &ProofBundle,
+    model: &Model,
+    values: &[f64],
+    salt: &Salt,
+) -> Result<bool, WorkflowError> {
     if bundle.model.digest != model.digest().to_string() {
-        return Err(format!("the bundle is for another model ({})", bundle.model.digest));
+        return Err(WorkflowError::OtherModel(bundle.model.digest.clone()));
     }
-    let circuit = ModelCircuit::build_with(model, variant(bundle)).map_err(|e| e.to_string())?;
+    let circuit = ModelCircuit::build_with(model, variant(bundle))?;
     let verdict = check_bundle(bundle, model, &circuit);
     if let Some(reason) = verdict.reason() {
-        return Err(format!("the bundle is {} ({reason}), so its commitment opens nothing", verdict.headline()));
+        return Err(WorkflowError::NotVerified { headline: verdict.headline(), reason: reason.to_string() });
     }
     let commitment = Commitment::of(&model.quantise_input(values), salt);
-    Ok(commitment == bundle.commitment().map_err(|e| e.to_string())?)
+    Ok(commitment == bundle.commitment().map_err(WorkflowError::Bundle)?)
 }

@@ -107,7 +107,7 @@ pub fn read_bundle(path: &Path) -> Result<ProofBundle> {
 pub fn resolve_model(bundle: &ProofBundle, model: Option<&Path>, models_dir: &Path) -> Result<Model> {
     let path = match model {
         Some(p) => p.to_path_buf(),
-        None => shipped_model_path(bundle, models_dir).map_err(anyhow::Error::msg)?,
+        None => shipped_model_path(bundle, models_dir)?,
     };
     load(&path)
 }

@@ -19,6 +19,7 @@ use zkdx_model::io::write_atomically;
 use zkdx_model::model::Outcome;
 use zkdx_model::Model;
 
+use zkdx_bundle::workflow::WorkflowError;
 use zkdx_model::catalogue::{CatalogueError, ModelSummary};
 
 use crate::models;
@@ -39,6 +40,12 @@ impl From<String> for UiError {
 
 impl From<zkdx_bundle::fhir::NotExportable> for UiError {
     fn from(e: zkdx_bundle::fhir::NotExportable) -> Self {
+        UiError { message: e.to_string(), feature: None }
+    }
+}
+
+impl From<WorkflowError> for UiError {
+    fn from(e: WorkflowError) -> Self {
         UiError { message: e.to_string(), feature: None }
     }
 }

@@ -25,7 +25,7 @@ pub fn run(
     // 64 hex digits and a line end, with room for a CRLF or stray spaces
     let salt = read_secret(salt_file, 256).map_err(anyhow::Error::msg)?.parse::<Salt>()?;
     let values = model.read_input(record).with_context(|| format!("cannot use record {}", record.display()))?.values;
-    if opens_commitment(&bundle, &model, &values, &salt).map_err(anyhow::Error::msg)? {
+    if opens_commitment(&bundle, &model, &values, &salt)? {
         println!("MATCHES: this record is the input the bundle's proof was made on");
         Ok(ExitCode::SUCCESS)
     } else {
