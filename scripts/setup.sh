@@ -37,6 +37,11 @@ fi
 if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
   rustup component add rustfmt clippy
 fi
+# cargo-deny, for the dependency policy in deny.toml (licences, bans, sources)
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny 0.20.2" ]; then
+  echo "setup: installing cargo-deny 0.20.2 (a few minutes, once)"
+  cargo install cargo-deny --version 0.20.2 --locked
+fi
 # plonky2 with zkDx's zero-knowledge patch (Cargo.toml's [patch.crates-io] needs the folder
 # before any cargo command in this workspace can run)
 "$(dirname "$0")/patch-plonky2.sh"

@@ -8,6 +8,9 @@ ZKDX_CACHE_DIR=$(mktemp -d)
 ./scripts/setup.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# licences, banned and duplicate crates, sources (deny.toml); RustSec advisories need
+# GitHub: `cargo deny check advisories` where it is reachable
+cargo deny --offline --log-level error check licenses bans sources
 cargo test --workspace --locked
 # the desktop app, end to end, headless (Xvfb + tauri-driver)
 tests/app/run.sh
