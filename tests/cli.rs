@@ -882,6 +882,45 @@ fn card_init_drafts_a_card_the_schema_accepts_with_categorical_values_and_sign_r
 }
 
 #[test]
+fn calibrate_measures_each_scale_and_writes_its_choice_into_the_card() {
+    let dir = tmp("calibrate");
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("breast-cancer.onnx");
+    let card_path = dir.join("breast-cancer.json");
+    std::fs::copy(root().join("models/breast-cancer.onnx"), &model).unwrap();
+    std::fs::copy(root().join("models/breast-cancer.json"), &card_path).unwrap();
+    let data = "models/data/breast-cancer-test.csv";
+    // a dry run prints the trade-off and leaves the card alone
+    let before = std::fs::read(&card_path).unwrap();
+    let o = zkdx(&["calibrate", s(&model), "--data", data, "--dry-run"]);
+    assert!(o.status.success(), "{}", text(&o));
+    for line in ["2^8 ", "2^12 ", "2^16 ", "2^20 ", "143/143", "bits", "rows", "chosen     2^"] {
+        assert!(text(&o).contains(line), "`{line}` in {}", text(&o));
+    }
+    assert_eq!(std::fs::read(&card_path).unwrap(), before);
+    // the choice and what it measured go into the card, whose digest follows the scale
+    let o = zkdx(&["calibrate", s(&model), "--data", data, "--tolerance", "0.02"]);
+    assert!(o.status.success() && text(&o).contains("sign the card again"), "{}", text(&o));
+    let card: serde_json::Value = serde_json::from_slice(&std::fs::read(&card_path).unwrap()).unwrap();
+    let bits = card["scale_bits"].as_u64().unwrap();
+    assert!((8..=20).contains(&bits), "{card}");
+    assert_eq!(card["metrics"]["calibration_records"], 143.0);
+    assert_eq!(card["metrics"]["calibration_agreement"], 1.0);
+    let digest = text(&zkdx(&["digest", s(&model)]));
+    assert_eq!(card["digest"].as_str().unwrap(), digest.trim());
+    assert!(text(&zkdx(&["inspect", s(&model)])).contains(&format!("scale      2^{bits} ")));
+    // data without the card's features, and a model without a card, are refused with why
+    let other = dir.join("other.csv");
+    std::fs::write(&other, "a,b\n1,2\n").unwrap();
+    let o = zkdx(&["calibrate", s(&model), "--data", s(&other)]);
+    assert!(o.status.code() == Some(2) && text(&o).contains("no column named `mean radius`"), "{}", text(&o));
+    let bare = dir.join("bare.onnx");
+    std::fs::copy(root().join("tests/fixtures/no-metadata.onnx"), &bare).unwrap();
+    let o = zkdx(&["calibrate", s(&bare), "--data", data]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
 fn a_categorical_value_outside_its_set_is_refused_naming_the_feature_and_its_values() {
     let record = tmp("sex-1.5.json");
     let mut r: serde_json::Value =
@@ -919,6 +958,12 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
         let data = dir.join(format!("{name}-data.csv"));
         let o = zkdx(&["card", "init", s(&onnx), "--data", s(&data)]);
         assert!(o.status.success(), "{name}: {}", text(&o));
+        // the scale chosen by measurement on the training data goes into the card
+        let o = zkdx(&["calibrate", s(&onnx), "--data", s(&data)]);
+        assert!(o.status.success() && text(&o).contains("chosen     2^"), "{name}: {}", text(&o));
+        let card: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).unwrap()).unwrap();
+        assert!(card["scale_bits"].is_u64() && card["metrics"]["calibration_agreement"].is_f64(), "{name}: {card}");
         if classifier {
             // the exporter's ops are lowered by zkDx, and it says which output it proves
             let t = text(&zkdx(&["inspect", s(&onnx)]));

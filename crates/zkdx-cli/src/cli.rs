@@ -187,6 +187,24 @@ enum Command {
         #[arg(long, default_value = "standard", value_name = "standard|high")]
         assurance: Assurance,
     },
+    /// Choose a model's fixed-point scale by measurement (a model publisher's verb): the
+    /// model at each scale 2^8 … 2^20 on your data beside the float model (agreement, worst
+    /// error, field headroom, circuit size); the choice and what it measured go into the card.
+    Calibrate {
+        /// The ONNX file, with its card beside it (`zkdx card init` makes one).
+        model: PathBuf,
+        /// Data to measure on: a CSV whose header names the card's features (other columns
+        /// are ignored; rows outside the card's ranges are left out and counted).
+        #[arg(long)]
+        data: PathBuf,
+        /// The worst output error (logit or score) accepted; the fewest circuit rows win among
+        /// the scales within it that agree best.
+        #[arg(long, default_value_t = 0.01)]
+        tolerance: f64,
+        /// Print the trade-off and the choice; leave the card as it is.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Write the measured digest and accuracy into the model's card (a model publisher's
     /// tool, run after training; hidden from the user verbs in `--help`).
     #[command(hide = true)]
@@ -274,6 +292,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Infer { model, input } => verbs::infer::run(&load(&model)?, &input),
         Command::Accuracy { model, data } => verbs::accuracy::run(&load(&model)?, data),
         Command::CardSync { model } => verbs::card_sync::run(&model),
+        Command::Calibrate { model, data, tolerance, dry_run } => {
+            verbs::calibrate::run(&model, &data, tolerance, dry_run)
+        }
         Command::Card { action } => match action {
             CardAction::Init { model, data, target, labels, output } => {
                 verbs::card::init(&model, &data, target, labels, output)

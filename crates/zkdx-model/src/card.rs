@@ -132,6 +132,10 @@ pub struct ModelCard {
     /// The quantised model's digest, `sha256:…` (`zkdx digest`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
+    /// The fixed-point scale, as fractional bits (`zkdx calibrate` chooses it); absent: the
+    /// ONNX file's `zkdx.scale_bits`, else 16.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_bits: Option<u32>,
 }
 
 impl ModelCard {

@@ -211,6 +211,7 @@ pub fn draft_card(bytes: &[u8], path: &Path, csv_text: &str, options: &DraftOpti
         training: json!({"train_records": columns.first().map_or(0, Vec::len)}),
         metrics: Default::default(),
         digest: None,
+        scale_bits: None,
     };
     // the card as it will be read back from its file: its ranges are part of the digest,
     // and serde_json's default float parsing need not give back the very same f64

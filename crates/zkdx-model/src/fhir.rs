@@ -330,6 +330,7 @@ mod tests {
             training: Value::Null,
             metrics: Default::default(),
             digest: None,
+            scale_bits: None,
         }
     }
 

@@ -13,6 +13,7 @@
 //!   [`units`].
 
 pub mod bounds;
+pub mod calibrate;
 pub mod card;
 pub mod catalogue;
 pub mod cyclonedx;

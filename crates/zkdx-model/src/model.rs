@@ -195,7 +195,8 @@ impl Model {
         if float_graph.head == Head::Softmax && out_len < 2 {
             return Err(ModelError::Shape("a softmax classifier needs at least two outputs".into()));
         }
-        let graph = quantise::quantise(&float_graph, lowered.scale_bits.unwrap_or(DEFAULT_SCALE_BITS))?;
+        let scale_bits = card.as_ref().and_then(|c| c.scale_bits).or(lowered.scale_bits).unwrap_or(DEFAULT_SCALE_BITS);
+        let graph = quantise::quantise(&float_graph, scale_bits)?;
         let bounds = bounds::analyse(&graph)?;
         let digest = digest::digest(&graph);
         let notes = lowered.notes;

@@ -4,6 +4,7 @@
 pub mod accuracy;
 pub mod audit;
 pub mod bench;
+pub mod calibrate;
 pub mod card;
 pub mod card_sync;
 pub mod challenge;
