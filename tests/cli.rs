@@ -881,6 +881,63 @@ fn card_init_drafts_a_card_the_schema_accepts_with_categorical_values_and_sign_r
     assert!(!o.status.success() && text(&o).contains("this regression has 2 outputs"), "{}", text(&o));
 }
 
+/// Every `FILL IN` text of a draft card, filled in as its publisher would.
+fn fill_in(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(t) if t.starts_with("FILL IN") => *t = "Written by the publisher".into(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(fill_in),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(fill_in),
+        _ => {}
+    }
+}
+
+/// README, "Publish your own model": each step as a data scientist runs it.
+#[test]
+fn publish_your_own_model_from_a_scikit_learn_pipeline_to_a_valid_bundle() {
+    let dir = tmp("publish");
+    // 1. a trained scikit-learn pipeline, exported by skl2onnx with its defaults
+    let o = python(&["tests/sklearn_models.py", s(&dir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let model = dir.join("sk-logistic-zipmap.onnx");
+    let data = dir.join("sk-logistic-zipmap-data.csv");
+    // 2. a draft card from the training data, 3. filled in by the publisher
+    let o = zkdx(&["card", "init", s(&model), "--data", s(&data)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let card_path = dir.join("sk-logistic-zipmap.json");
+    let mut card: serde_json::Value = serde_json::from_slice(&std::fs::read(&card_path).unwrap()).unwrap();
+    fill_in(&mut card);
+    std::fs::write(&card_path, serde_json::to_string_pretty(&card).unwrap()).unwrap();
+    // 4. the scale, measured on the data
+    let o = zkdx(&["calibrate", s(&model), "--data", s(&data)]);
+    assert!(o.status.success(), "{}", text(&o));
+    // 5. a publisher key, and the model endorsed with it
+    let key = dir.join("publisher.key");
+    let o = zkdx(&["card", "keygen", "--secret-out", s(&key)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let public = text(&o).lines().find_map(|l| l.strip_prefix("public key ")).unwrap().trim().to_string();
+    let o = zkdx(&["card", "sign", s(&model), "--secret-file", s(&key)]);
+    assert!(o.status.success(), "{}", text(&o));
+    // 6. the clinician's trust list names the publisher's key
+    let trust = dir.join("trust.json");
+    let list = serde_json::json!({
+        "format": "zkdx-trust-list", "format_version": 1,
+        "publishers": [{"name": "Example hospital, data science", "key": public, "added": "2026-11-26"}],
+        "approved": [], "revoked": [],
+    });
+    std::fs::write(&trust, serde_json::to_string_pretty(&list).unwrap()).unwrap();
+    let o = zkdx(&["card", "verify", s(&model), "--trust", s(&trust)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // 7. a patient proves on a record, 8. the clinician verifies: VALID, by that publisher
+    let record = dir.join("record.csv");
+    std::fs::write(&record, &one_record_csvs(&dir.join("sk-logistic-zipmap-test.csv"))[0]).unwrap();
+    let bundle = dir.join("result.zkdx.json");
+    let o = zkdx(&["prove", s(&model), s(&record), "-q", "-o", s(&bundle)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = zkdx(&["verify", s(&bundle), "--model", s(&model), "--trust", s(&trust)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).starts_with("VALID") && text(&o).contains("Example hospital, data science"), "{}", text(&o));
+}
+
 #[test]
 fn calibrate_measures_each_scale_and_writes_its_choice_into_the_card() {
     let dir = tmp("calibrate");
@@ -947,16 +1004,24 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
     let dir = tmp("sklearn");
     let o = python(&["tests/sklearn_models.py", s(&dir)]);
     assert!(o.status.success(), "{}", text(&o));
-    for (name, classifier) in [
-        ("sk-logistic-zipmap", true),
-        ("sk-logistic", true),
-        ("sk-logistic-iris", true),
-        ("sk-ridge", false),
-        ("sk-mlp-minmax", false),
+    for (name, classifier, labels) in [
+        ("sk-logistic-zipmap", true, None),
+        ("sk-logistic", true, None),
+        ("sk-logistic-iris", true, None),
+        ("sk-ridge", false, None),
+        ("sk-mlp-minmax", false, None),
+        // torch-style logits (no softmax): a classifier once its classes are named
+        ("torch-logits-iris", true, Some("0,1,2")),
     ] {
         let onnx = dir.join(format!("{name}.onnx"));
         let data = dir.join(format!("{name}-data.csv"));
-        let o = zkdx(&["card", "init", s(&onnx), "--data", s(&data)]);
+        if labels.is_some() {
+            let o = zkdx(&["card", "init", s(&onnx), "--data", s(&data), "-o", s(&dir.join("unnamed.json"))]);
+            assert!(!o.status.success() && text(&o).contains("name its classes with --labels"), "{name}: {}", text(&o));
+        }
+        let mut init = vec!["card", "init", s(&onnx), "--data", s(&data)];
+        init.extend(labels.iter().flat_map(|l| ["--labels", *l]));
+        let o = zkdx(&init);
         assert!(o.status.success(), "{name}: {}", text(&o));
         // the scale chosen by measurement on the training data goes into the card
         let o = zkdx(&["calibrate", s(&onnx), "--data", s(&data)]);
@@ -964,9 +1029,12 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
         let card: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json"))).unwrap()).unwrap();
         assert!(card["scale_bits"].is_u64() && card["metrics"]["calibration_agreement"].is_f64(), "{name}: {card}");
-        if classifier {
+        let t = text(&zkdx(&["inspect", s(&onnx)]));
+        if labels.is_some() {
+            // logits: the label is proved as their argmax, and inspect says so
+            assert!(t.contains("zkDx proves the label as their argmax"), "{name}: {t}");
+        } else if classifier {
             // the exporter's ops are lowered by zkDx, and it says which output it proves
-            let t = text(&zkdx(&["inspect", s(&onnx)]));
             assert!(
                 t.contains("zkDx proves its output `probabilit") && t.contains("derives the label from it"),
                 "{name}: {t}"

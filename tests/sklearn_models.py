@@ -1,8 +1,10 @@
 """Models as scikit-learn users export them, for tests/cli.rs: trained on data sets that ship
 inside scikit-learn, exported by skl2onnx with its defaults (ai.onnx.ml Scaler,
 LinearClassifier with `label` and `probabilities` outputs and ZipMap, LinearRegressor), and
-run by onnxruntime for the reference results. Uses tests/.venv (pinned in
-tests/requirements.txt).
+run by onnxruntime for the reference results. Also a classifier written the way
+`torch.onnx.export` writes one (standardisation as Sub and Div, Gemm with transB, ReLU, and
+logits out: no softmax), built with onnx's helpers from a trained network's weights. Uses
+tests/.venv (pinned in tests/requirements.txt).
 
     tests/.venv/bin/python tests/sklearn_models.py OUT_DIR
 
@@ -18,11 +20,12 @@ import warnings
 
 import numpy as np
 import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
 from skl2onnx import to_onnx
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPRegressor
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
@@ -39,12 +42,40 @@ def write_csv(path, names, rows):
         w.writerows([[repr(float(v)) for v in r] for r in rows])
 
 
-def export(name, pipeline, data, classifier, options=None):
+def torch_style_logits(pipeline, xtr, _):
+    """The trained network as torch.onnx.export writes it: (x - mean) / std, Gemm (transB),
+    ReLU, Gemm, logits out (no softmax), a symbolic batch axis, opset 17."""
+    scaler, mlp = pipeline[0], pipeline[1]
+    (w1, w2), (b1, b2) = mlp.coefs_, mlp.intercepts_
+    f32 = lambda a, n: numpy_helper.from_array(np.asarray(a, dtype=np.float32), n)
+    inits = [f32(scaler.mean_, "mean"), f32(scaler.scale_, "std"), f32(w1.T, "fc1.weight"), f32(b1, "fc1.bias"),
+             f32(w2.T, "fc2.weight"), f32(b2, "fc2.bias")]
+    nodes = [
+        helper.make_node("Sub", ["input", "mean"], ["/Sub_output_0"], name="/Sub"),
+        helper.make_node("Div", ["/Sub_output_0", "std"], ["/Div_output_0"], name="/Div"),
+        helper.make_node("Gemm", ["/Div_output_0", "fc1.weight", "fc1.bias"], ["/fc1/Gemm_output_0"],
+                         name="/fc1/Gemm", alpha=1.0, beta=1.0, transB=1),
+        helper.make_node("Relu", ["/fc1/Gemm_output_0"], ["/relu/Relu_output_0"], name="/relu/Relu"),
+        helper.make_node("Gemm", ["/relu/Relu_output_0", "fc2.weight", "fc2.bias"], ["output"],
+                         name="/fc2/Gemm", alpha=1.0, beta=1.0, transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "main_graph",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch_size", xtr.shape[1]])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch_size", w2.shape[1]])],
+        inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="pytorch")
+
+
+def export(name, pipeline, data, classifier, options=None, writer=None):
     x, y = data.data.astype(np.float32), data.target
     names = [n.replace(" ", "_") for n in data.feature_names]
     xtr, xte, ytr, _ = train_test_split(x, y, test_size=0.25, random_state=SEED)
     pipeline.fit(xtr, ytr)
-    model = to_onnx(pipeline, xtr[:1], options=options, target_opset=13)
+    if writer is None:
+        model = to_onnx(pipeline, xtr[:1], options=options, target_opset=13)
+    else:
+        model = writer(pipeline, xtr, ytr)
     path = os.path.join(out, name + ".onnx")
     with open(path, "wb") as f:
         f.write(model.SerializeToString())
@@ -53,7 +84,10 @@ def export(name, pipeline, data, classifier, options=None):
     write_csv(os.path.join(out, name + "-test.csv"), names, xte)
     session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     results = session.run(None, {session.get_inputs()[0].name: xte})
-    if classifier:
+    if classifier and writer is not None:
+        # logits out: the label is their argmax
+        reference = {"labels": [str(int(v)) for v in np.argmax(results[0], axis=1)]}
+    elif classifier:
         reference = {"labels": [str(int(v)) for v in results[0]]}
     else:
         reference = {"scores": [float(v) for v in np.asarray(results[0]).reshape(-1)]}
@@ -77,3 +111,7 @@ export("sk-ridge", make_pipeline(StandardScaler(), Ridge()), load_diabetes(), Fa
 export("sk-mlp-minmax", make_pipeline(MinMaxScaler(), MLPRegressor(hidden_layer_sizes=(16,), max_iter=3000,
                                                                    random_state=SEED)),
        load_diabetes(), False)
+# torch-style: Sub/Div standardisation, Gemm/ReLU/Gemm, three logits and no softmax
+export("torch-logits-iris", make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(16,), max_iter=3000,
+                                                                          random_state=SEED)),
+       load_iris(), True, writer=torch_style_logits)

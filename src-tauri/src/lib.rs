@@ -43,7 +43,7 @@ pub fn run() {
             commands::patient::history_export,
             commands::patient::history_verify,
             commands::patient::history_delete,
-            commands::patient::check_record,
+            commands::clinician::check_record,
             commands::regulator::compare_with_bundle,
         ])
         .run(tauri::generate_context!());

@@ -296,6 +296,9 @@ try {
     const fieldError = await (await $('[id="field-mean area"] .field-error')).getText();
     assert.doesNotMatch(fieldError, /`/);
     assert.equal(await (await $("#form-error")).getText(), "Check the highlighted value: mean area.");
+    // and announced: the field is marked invalid and described by its error
+    assert.equal(await input.getAttribute("aria-invalid"), "true");
+    assert.match(await input.getAttribute("aria-describedby"), /error-mean area/);
     await (await $('[id="field-mean area"]')).scrollIntoView();
     await shot("6-patient-bad-value.png", '[id="field-mean area"] .field-error');
   });
@@ -472,6 +475,27 @@ try {
     await call("compareBundle", bundlePath);
     await waitText("#compare-result", (t) => t === "the bundle speaks of this model");
     await shot("8-regulator.png", "#compare-result");
+  });
+
+  await step("everyone: tabs, progress and verdicts are exposed to assistive technology", async () => {
+    const aria = () =>
+      browser.execute(() =>
+        [...document.querySelectorAll("[role=tab]")].map((t) => [t.id, t.getAttribute("aria-selected"), t.tabIndex]),
+      );
+    assert.deepEqual(await aria(), [
+      ["tab-patient", "false", -1], ["tab-clinician", "false", -1], ["tab-regulator", "true", 0], ["tab-history", "false", -1],
+    ]);
+    // the arrow keys move between tabs, as a tablist's do
+    await browser.execute(() =>
+      document.getElementById("tab-regulator").dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true })),
+    );
+    assert.equal((await aria())[1][1], "true", "ArrowLeft selects the clinician's tab");
+    assert.ok(await (await $("#clinician")).isDisplayed());
+    assert.equal(await (await $("#clinician")).getAttribute("role"), "tabpanel");
+    assert.equal(await (await $("#verdict-badge")).getAttribute("role"), "status");
+    const bar = await $("#progress-bar");
+    assert.equal(await bar.getAttribute("role"), "progressbar");
+    assert.match(await bar.getAttribute("aria-valuenow"), /^\d+$/);
   });
 } catch (e) {
   results.push(["session", false]);

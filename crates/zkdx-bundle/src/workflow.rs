@@ -52,6 +52,25 @@ pub enum WorkflowError {
     /// The bundle could not be read.
     #[error("{0}")]
     Bundle(crate::format::BundleError),
+    /// The bundle file could not be read.
+    #[error("{0}")]
+    Unreadable(String),
+    /// The model file could not be used.
+    #[error("cannot use model {path}: {cause}")]
+    Model {
+        /// The model file.
+        path: String,
+        /// Why.
+        cause: zkdx_model::error::ModelError,
+    },
+    /// The record file could not be used.
+    #[error("cannot use record {path}: {cause}")]
+    Record {
+        /// The record file.
+        path: String,
+        /// Why.
+        cause: zkdx_model::error::RecordError,
+    },
 }
 
 /// The stages of making a proof, in order: the prover's own steps are reported by plonky2
@@ -275,6 +294,19 @@ pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<Pat
     Catalogue::new(models_dir).model_file(&bundle.model.id).map_err(WorkflowError::ModelNotShipped)
 }
 
+/// The model to check `bundle` against: `model` when one is given, else the shipped model
+/// the bundle names in `models_dir`.
+pub fn bundle_model_path(
+    bundle: &ProofBundle,
+    model: Option<&Path>,
+    models_dir: &Path,
+) -> Result<PathBuf, WorkflowError> {
+    match model {
+        Some(p) => Ok(p.to_path_buf()),
+        None => shipped_model_path(bundle, models_dir),
+    }
+}
+
 /// Check the bundle file at `path` as both front ends do: the trust list at `trust_path`
 /// (an unreadable one, like an unreadable bundle file, is CANNOT CHECK), then
 /// [`check_bundle_bytes`].
@@ -340,12 +372,9 @@ fn check_proof_and_model(bytes: &[u8], model: Option<&Path>, models_dir: &Path, 
             return Checked { verdict: Verdict::invalid(e.to_string()), bundle: None, model: None, freshness: None }
         }
     };
-    let path = match model {
-        Some(p) => p.to_path_buf(),
-        None => match shipped_model_path(&bundle, models_dir) {
-            Ok(p) => p,
-            Err(e) => return cannot_check(e.to_string(), Some(bundle)),
-        },
+    let path = match bundle_model_path(&bundle, model, models_dir) {
+        Ok(p) => p,
+        Err(e) => return cannot_check(e.to_string(), Some(bundle)),
     };
     let model = match Model::load(&path) {
         Ok(m) => m,
@@ -433,4 +462,25 @@ pub fn opens_commitment(
     }
     let commitment = Commitment::of(&model.quantise_input(values), salt);
     Ok(commitment == bundle.commitment().map_err(WorkflowError::Bundle)?)
+}
+
+/// `zkdx open` and the app's record check: whether the record file at `record` (CSV, JSON or
+/// FHIR) with `salt` opens the input commitment of the bundle file at `bundle_path`, checked
+/// against `model` or else the shipped model the bundle names (see [`opens_commitment`]).
+pub fn opens_commitment_of_files(
+    bundle_path: &Path,
+    record: &Path,
+    salt: &Salt,
+    model: Option<&Path>,
+    models_dir: &Path,
+) -> Result<bool, WorkflowError> {
+    let bytes = crate::format::read_bundle_file(bundle_path).map_err(WorkflowError::Unreadable)?;
+    let bundle = ProofBundle::from_bytes(&bytes).map_err(WorkflowError::Bundle)?;
+    let path = bundle_model_path(&bundle, model, models_dir)?;
+    let model = Model::load(&path).map_err(|cause| WorkflowError::Model { path: path.display().to_string(), cause })?;
+    let values = model
+        .read_input(record)
+        .map_err(|cause| WorkflowError::Record { path: record.display().to_string(), cause })?
+        .values;
+    opens_commitment(&bundle, &model, &values, salt)
 }

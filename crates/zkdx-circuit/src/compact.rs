@@ -23,6 +23,7 @@ use crate::field::{C, D, F};
 use crate::gadgets::Builder;
 use crate::public::{PublicLayout, PublicValues};
 use crate::verifier::ModelVerifier;
+use zkdx_model::error::contained;
 
 /// One recursive step: a circuit that verifies the previous step's proof.
 struct Wrapper {
@@ -101,7 +102,7 @@ impl CompactCircuit {
         for step in &self.steps {
             let mut pw = PartialWitness::new();
             pw.set_proof_with_pis_target(&step.proof, &proof).map_err(|e| CircuitError::Prove(e.to_string()))?;
-            proof = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step.data.prove(pw)))
+            proof = contained(|| step.data.prove(pw))
                 .map_err(|_| CircuitError::Prove("the wrapper prover stopped".into()))?
                 .map_err(|e| CircuitError::Prove(e.to_string()))?;
         }

@@ -14,6 +14,7 @@ use crate::witness::{Assignment, Hint};
 /// thread (`witness`, `wires`, `permutation`, `quotient`, `openings`, `fri`): the progress
 /// hook of zkDx's plonky2 patch (`docs/zero-knowledge.md`).
 pub use plonky2::plonk::prover::stages::observe as observe_prover_steps;
+use zkdx_model::error::contained;
 use zkdx_model::infer;
 use zkdx_model::Model;
 
@@ -109,7 +110,7 @@ fn prove_inner(
     for &(t, v) in edits {
         pw.set_target(t, v).map_err(|e| CircuitError::Prove(e.to_string()))?;
     }
-    let proof = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| circuit.data.prove(pw)))
+    let proof = contained(|| circuit.data.prove(pw))
         .map_err(|_| CircuitError::Prove("the prover stopped on an inconsistent witness".into()))?
         .map_err(|e| CircuitError::Prove(e.to_string()))?;
     let public = circuit.layout.decode(&proof.public_inputs)?;

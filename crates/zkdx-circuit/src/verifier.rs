@@ -34,6 +34,7 @@ use crate::gates::mat_vec::MatVecGate;
 use crate::gates::rescale::RescaleGate;
 use crate::public::{PublicLayout, PublicValues};
 use crate::verify::guarded;
+use zkdx_model::error::contained;
 use zkdx_model::Disclosure;
 
 /// Every gate a zkDx circuit can hold: plonky2's own and zkDx's.
@@ -172,10 +173,9 @@ impl ModelVerifier {
             u64::from_le_bytes(w) as usize
         };
         let layout = PublicLayout { disclosure, outputs: word(0), classes: word(1) };
-        let data =
-            std::panic::catch_unwind(|| VerifierCircuitData::<F, C, D>::from_bytes(rest[17..].to_vec(), &ZkdxGates))
-                .map_err(|_| bad("unreadable verifier data"))?
-                .map_err(|e| bad(&format!("{e:?}")))?;
+        let data = contained(|| VerifierCircuitData::<F, C, D>::from_bytes(rest[17..].to_vec(), &ZkdxGates))
+            .map_err(|_| bad("unreadable verifier data"))?
+            .map_err(|e| bad(&format!("{e:?}")))?;
         Ok(ModelVerifier { data, layout, kind })
     }
 }

@@ -5,6 +5,7 @@
 use crate::circuit::ModelCircuit;
 use crate::error::CircuitError;
 use crate::public::PublicValues;
+use zkdx_model::error::contained;
 
 /// Largest proof accepted (a zkDx proof is ~100–250 KB).
 pub const MAX_PROOF_BYTES: usize = 8 << 20;
@@ -15,7 +16,7 @@ pub fn verify(circuit: &ModelCircuit, bytes: &[u8]) -> Result<PublicValues, Circ
 }
 
 /// The verification steps every proof kind shares: refuse oversized bytes, parse and
-/// verify behind `catch_unwind` (a malformed proof must not panic the caller), and decode
+/// verify with panics contained (a malformed proof must not panic the caller), and decode
 /// the public values before the proof is consumed. `what` names the proof in errors.
 pub(crate) fn guarded<P>(
     what: &str,
@@ -27,11 +28,11 @@ pub(crate) fn guarded<P>(
     if bytes.len() > MAX_PROOF_BYTES {
         return Err(CircuitError::Malformed(format!("{} bytes is larger than any zkDx proof", bytes.len())));
     }
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(bytes.to_vec())))
+    let parsed = contained(|| parse(bytes.to_vec()))
         .map_err(|_| CircuitError::Malformed(format!("the {what} could not be parsed")))?
         .map_err(|e| CircuitError::Malformed(e.to_string()))?;
     let public = decode(&parsed)?;
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(parsed)))
+    contained(|| check(parsed))
         .map_err(|_| CircuitError::Invalid("the verifier stopped on a malformed proof".into()))?
         .map_err(|e| CircuitError::Invalid(e.to_string()))?;
     Ok(public)

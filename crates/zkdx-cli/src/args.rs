@@ -1,6 +1,6 @@
-//! What several verbs share: loading a model, reading a patient's input (record or FHIR), a
-//! bundle and the model it names, what a bundle is checked against, the proof progress bar,
-//! and checking a bundle before exporting it.
+//! What several verbs share: loading a model, reading a patient's input (record or FHIR),
+//! what a bundle is checked against, the proof progress bar, and checking a bundle before
+//! exporting it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,9 +8,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use zkdx_bundle::format::read_bundle_file;
-use zkdx_bundle::workflow::{read_and_check_bundle_file, shipped_model_path, Checked};
-use zkdx_bundle::{ProofBundle, TrustList};
+use zkdx_bundle::workflow::{read_and_check_bundle_file, Checked};
+use zkdx_bundle::TrustList;
 use zkdx_circuit::Challenge;
 use zkdx_model::io::{check_output_target, write_output};
 use zkdx_model::{record, Model};
@@ -97,19 +96,6 @@ pub fn read_input(m: &Model, input: &Input) -> Result<Vec<f64>> {
 /// A model's shipped test split: `data/<id>-test.csv` beside it.
 pub fn default_split(m: &Model) -> PathBuf {
     m.path().with_file_name("data").join(format!("{}-test.csv", m.id()))
-}
-
-pub fn read_bundle(path: &Path) -> Result<ProofBundle> {
-    Ok(ProofBundle::from_bytes(&read_bundle_file(path).map_err(anyhow::Error::msg)?)?)
-}
-
-/// The model a bundle names, from `--model` or the models folder.
-pub fn resolve_model(bundle: &ProofBundle, model: Option<&Path>, models_dir: &Path) -> Result<Model> {
-    let path = match model {
-        Some(p) => p.to_path_buf(),
-        None => shipped_model_path(bundle, models_dir)?,
-    };
-    load(&path)
 }
 
 /// The progress bar of a proof (hidden with `--quiet`).

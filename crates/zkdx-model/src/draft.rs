@@ -172,8 +172,21 @@ pub fn draft_card(bytes: &[u8], path: &Path, csv_text: &str, options: &DraftOpti
         .id
         .clone()
         .unwrap_or_else(|| path.file_stem().map_or_else(|| "model".to_string(), |s| s.to_string_lossy().into_owned()));
-    let classifier = matches!(graph.head, Head::Softmax | Head::Sigmoid);
-    let out_len = if graph.head == Head::Sigmoid { 2 } else { graph.output_len() };
+    // a graph that ends in logits (no softmax or sigmoid) is a classifier when the publisher
+    // names its classes: one per output, or two for one logit
+    let logits_classes = match (graph.head, &options.labels) {
+        (Head::Identity, Some(labels)) => {
+            let n = graph.output_len();
+            (labels.len() == n.max(2) && n >= 1).then_some(labels.len())
+        }
+        _ => None,
+    };
+    let classifier = matches!(graph.head, Head::Softmax | Head::Sigmoid) || logits_classes.is_some();
+    let out_len = match (graph.head, logits_classes) {
+        (Head::Sigmoid, _) => 2,
+        (_, Some(classes)) => classes,
+        _ => graph.output_len(),
+    };
     let (kind, labels, output) = if classifier {
         let labels = options
             .labels
@@ -184,7 +197,8 @@ pub fn draft_card(bytes: &[u8], path: &Path, csv_text: &str, options: &DraftOpti
     } else {
         if out_len != 1 {
             return Err(ModelError::Shape(format!(
-                "a card describes one score; this regression has {out_len} outputs"
+                "a card describes one score; this regression has {out_len} outputs (a classifier whose outputs are \
+                 logits: name its classes with --labels)"
             )));
         }
         let name = graph.outputs.first().cloned().unwrap_or_else(|| "score".into());

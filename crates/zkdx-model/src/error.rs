@@ -188,3 +188,16 @@ pub enum RecordError {
     #[error("the FHIR observations do not give this model's record:\n{}", .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     FhirFeatures(Vec<crate::fhir::FeatureProblem>),
 }
+
+/// A panic inside a dependency, caught by [`contained`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panicked;
+
+/// Run `f`, which calls into a dependency that may panic on hostile input (tract's ONNX
+/// parser and type analysis, plonky2's prover, verifier and deserialisers), and turn a panic
+/// into [`Panicked`] for the caller to report as an error: a bad file ends in a message,
+/// never a crash. The one place zkDx catches panics. Unwind safety: whatever `f` touched is
+/// dropped or discarded by every caller when it panicked, so no broken state is observed.
+pub fn contained<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| Panicked)
+}

@@ -158,6 +158,7 @@ impl Model {
         let shown = path.display().to_string();
         let lowered = crate::onnx::lower(bytes, &shown)?;
         let mut float_graph = lowered.graph;
+        let mut notes = lowered.notes;
         let card_err =
             |detail: String| ModelError::Card { path: path.with_extension("json").display().to_string(), detail };
         if let Some(card) = &card {
@@ -166,6 +167,21 @@ impl Model {
                 float_graph.inputs = specs;
             } else if float_graph.inputs != specs {
                 return Err(card_err("its features or ranges differ from those in the ONNX file".into()));
+            }
+            // logits (no softmax or sigmoid in the graph) that the card calls a classifier: the
+            // label is their argmax (the sign of one logit), the probabilities their softmax
+            // (sigmoid), as a model trained with cross-entropy on logits means them
+            if card.kind == ModelKind::Classification && float_graph.head == Head::Identity {
+                let n = float_graph.output_len();
+                float_graph.head = if n == 1 { Head::Sigmoid } else { Head::Softmax };
+                notes.push(format!(
+                    "its output is {} (no {} in the graph) and its card calls it a classifier: zkDx proves the label \
+                     as {} and reads probabilities as {}",
+                    if n == 1 { "one logit" } else { "logits" },
+                    if n == 1 { "sigmoid" } else { "softmax" },
+                    if n == 1 { "the logit's sign" } else { "their argmax" },
+                    if n == 1 { "its sigmoid" } else { "their softmax" },
+                ));
             }
             let names = match (card.kind, &card.labels, &card.output) {
                 (ModelKind::Classification, Some(labels), _) => labels.clone(),
@@ -199,7 +215,6 @@ impl Model {
         let graph = quantise::quantise(&float_graph, scale_bits)?;
         let bounds = bounds::analyse(&graph)?;
         let digest = digest::digest(&graph);
-        let notes = lowered.notes;
         let float = FloatModel::new(lowered.typed, graph.input_shape.clone())?;
         let id = match &card {
             Some(c) => c.id.clone(),

@@ -13,7 +13,7 @@ use tract_onnx::tract_core::ops::konst::Const;
 use tract_onnx::tract_core::ops::nn::{DataFormat, Softmax};
 use tract_onnx::tract_core::ops::source::TypedSource;
 
-use crate::error::ModelError;
+use crate::error::{contained, ModelError};
 use crate::ir::{ConvGeometry, Graph, Head, InputSpec, Op, PoolGeometry};
 
 /// ONNX `metadata_props` key holding the features and their plausible ranges (JSON list of
@@ -41,7 +41,7 @@ pub struct LoweredOnnx {
 pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
     let onnx = tract_onnx::onnx();
     let not_onnx = |e: TractError| ModelError::NotOnnx { path: path.to_string(), detail: first_line(&e) };
-    let mut proto = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| onnx.proto_model_for_read(&mut &*bytes)))
+    let mut proto = contained(|| onnx.proto_model_for_read(&mut &*bytes))
         .map_err(|_| ModelError::NotOnnx { path: path.to_string(), detail: "the parser crashed".into() })?
         .map_err(not_onnx)?;
     let rewritten = crate::onnx_ml::rewrite(&mut proto)?;
@@ -51,7 +51,7 @@ pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
         .as_ref()
         .ok_or_else(|| ModelError::NotOnnx { path: path.to_string(), detail: "no graph in the file".into() })?;
     let input_shape = input_shape(graph_proto)?;
-    let inference = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| onnx.model_for_proto_model(&proto)))
+    let inference = contained(|| onnx.model_for_proto_model(&proto))
         .map_err(|_| ModelError::Analysis("tract crashed while reading the graph".into()))?
         .map_err(|e| translate_error(&e))?;
     let typed = pin_and_type(inference, &input_shape)?;
@@ -137,11 +137,11 @@ fn input_shape(g: &tract_onnx::pb::GraphProto) -> Result<Vec<usize>, ModelError>
 
 fn pin_and_type(model: InferenceModel, shape: &[usize]) -> Result<TypedModel, ModelError> {
     let analysed = |e: TractError| ModelError::Analysis(first_line(&e));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || -> Result<TypedModel, ModelError> {
+    let result = contained(move || -> Result<TypedModel, ModelError> {
         let model = model.with_input_fact(0, f32::fact(shape).into()).map_err(analysed)?;
         let typed = model.into_typed().map_err(|e| translate_error(&e))?;
         typed.into_decluttered().map_err(analysed)
-    }));
+    });
     result.map_err(|_| ModelError::Analysis("tract crashed while typing the graph".into()))?
 }
 

@@ -10,9 +10,9 @@ use zkdx_bundle::fhir::export_checked;
 use zkdx_bundle::make::{disclosed_outcome, now_rfc3339};
 use zkdx_bundle::report::report_pdf;
 use zkdx_bundle::verdict::{claims, what_it_does_not_prove, what_it_proves};
-use zkdx_bundle::workflow::{check_bundle_file, read_and_check_bundle_file, Checked};
+use zkdx_bundle::workflow::{check_bundle_file, opens_commitment_of_files, read_and_check_bundle_file, Checked};
 use zkdx_bundle::TrustList;
-use zkdx_circuit::Challenge;
+use zkdx_circuit::{Challenge, Salt};
 
 use crate::models;
 use crate::settings::Settings;
@@ -231,4 +231,17 @@ pub(crate) fn verdict_view(checked: Checked) -> VerdictView {
         view.claimed = claims(b);
     }
     view
+}
+
+/// Does this record file (CSV, JSON or FHIR) with this salt, shown by the patient, open the
+/// input commitment of the bundle the clinician opened? (A bundle that does not verify is an
+/// error, never a match.)
+#[tauri::command]
+pub async fn check_record(bundle_path: String, record_path: String, salt: String) -> UiResult<bool> {
+    let task = tauri::async_runtime::spawn_blocking(move || {
+        let salt = salt.parse::<Salt>().map_err(|e| e.to_string())?;
+        let (bundle, record) = (Path::new(&bundle_path), Path::new(&record_path));
+        Ok::<_, UiError>(opens_commitment_of_files(bundle, record, &salt, None, &models::models_dir())?)
+    });
+    task.await.map_err(|e| format!("the check failed: {e}"))?
 }

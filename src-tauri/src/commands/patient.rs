@@ -8,15 +8,11 @@ use std::sync::atomic::Ordering;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
-use zkdx_bundle::format::read_bundle_file;
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::signature::{fingerprint, sign};
-use zkdx_bundle::workflow::{
-    check_bundle_bytes, estimate_text, opens_commitment, prove_diagnosis_with, shipped_model_path, ProveOptions,
-};
-use zkdx_bundle::{ProofBundle, TrustList};
-use zkdx_circuit::Salt;
-use zkdx_model::record::{parse_record, read_record, Format};
+use zkdx_bundle::workflow::{check_bundle_bytes, estimate_text, prove_diagnosis_with, ProveOptions};
+use zkdx_bundle::TrustList;
+use zkdx_model::record::{parse_record, Format};
 use zkdx_model::{Disclosure, Model};
 
 use crate::history::HistoryEntry;
@@ -24,7 +20,7 @@ use crate::models;
 use crate::state::AppState;
 
 use super::clinician::{trust_path, verdict_view, VerdictView};
-use super::{outcome_view, parse_challenge, save_bundle_bytes, OutcomeView, UiError, UiResult};
+use super::{outcome_view, parse_challenge, save_bundle_bytes, OutcomeView, UiResult};
 
 /// Form values → checked feature values, through the engine's record reader.
 fn checked_values(model: &Model, values: &BTreeMap<String, String>) -> UiResult<Vec<f64>> {
@@ -248,19 +244,4 @@ pub async fn history_verify(state: State<'_, AppState>, index: usize, created_at
 #[tauri::command]
 pub fn history_delete(state: State<'_, AppState>, index: usize, created_at: String) -> UiResult<()> {
     Ok(history_of(&state)?.remove(index, &created_at)?)
-}
-
-/// Does this record (a file) with this salt open the bundle's input commitment?
-#[tauri::command]
-pub async fn check_record(bundle_path: String, record_path: String, salt: String) -> UiResult<bool> {
-    let task = tauri::async_runtime::spawn_blocking(move || {
-        let bytes = read_bundle_file(Path::new(&bundle_path))?;
-        let bundle = ProofBundle::from_bytes(&bytes).map_err(|e| e.to_string())?;
-        let model_path = shipped_model_path(&bundle, &models::models_dir())?;
-        let model = Model::load(&model_path).map_err(|e| e.to_string())?;
-        let values = read_record(Path::new(&record_path), &model.schema())?;
-        let salt = salt.parse::<Salt>().map_err(|e| e.to_string())?;
-        Ok::<_, UiError>(opens_commitment(&bundle, &model, &values, &salt)?)
-    });
-    task.await.map_err(|e| format!("the check failed: {e}"))?
 }

@@ -66,7 +66,7 @@ impl Harness {
     pub fn prove_and_verify(self) -> Result<Vec<F>, String> {
         let Harness { b, values } = self;
         let data = b.build::<C>();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let result = zkdx_model::error::contained(|| {
             let mut pw = PartialWitness::new();
             for (t, v) in values {
                 pw.set_target(t, v).map_err(|e| format!("witness: {e}"))?;
@@ -75,7 +75,7 @@ impl Harness {
             let public = proof.public_inputs.clone();
             data.verify(proof).map_err(|e| format!("verify: {e}"))?;
             Ok(public)
-        }));
+        });
         result.unwrap_or_else(|_| Err("the prover panicked on an inconsistent witness".into()))
     }
 }

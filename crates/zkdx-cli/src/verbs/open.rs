@@ -3,12 +3,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use zkdx_bundle::workflow::opens_commitment;
+use anyhow::Result;
+use zkdx_bundle::workflow::opens_commitment_of_files;
 use zkdx_circuit::Salt;
 use zkdx_model::io::read_secret;
-
-use crate::args::{read_bundle, resolve_model};
 
 /// `zkdx open`: does this record, with this salt, open the input commitment of a bundle
 /// whose proof verifies? MATCHES (exit 0), DOES NOT MATCH (exit 1); a bundle that does not
@@ -20,12 +18,9 @@ pub fn run(
     model: Option<&Path>,
     models_dir: &Path,
 ) -> Result<ExitCode> {
-    let bundle = read_bundle(bundle_path)?;
-    let model = resolve_model(&bundle, model, models_dir)?;
     // 64 hex digits and a line end, with room for a CRLF or stray spaces
     let salt = read_secret(salt_file, 256).map_err(anyhow::Error::msg)?.parse::<Salt>()?;
-    let values = model.read_input(record).with_context(|| format!("cannot use record {}", record.display()))?.values;
-    if opens_commitment(&bundle, &model, &values, &salt)? {
+    if opens_commitment_of_files(bundle_path, record, &salt, model, models_dir)? {
         println!("MATCHES: this record is the input the bundle's proof was made on");
         Ok(ExitCode::SUCCESS)
     } else {
