@@ -971,6 +971,9 @@ fn calibrate_measures_each_scale_and_writes_its_choice_into_the_card() {
     std::fs::write(&other, "a,b\n1,2\n").unwrap();
     let o = zkdx(&["calibrate", s(&model), "--data", s(&other)]);
     assert!(o.status.code() == Some(2) && text(&o).contains("no column named `mean radius`"), "{}", text(&o));
+    assert!(text(&o).contains("cannot use the data in"), "a data error is not a card error: {}", text(&o));
+    let o = zkdx(&["accuracy", s(&model), "--data", s(&other)]);
+    assert!(o.status.code() == Some(2) && !text(&o).contains("model card"), "{}", text(&o));
     let bare = dir.join("bare.onnx");
     std::fs::copy(root().join("tests/fixtures/no-metadata.onnx"), &bare).unwrap();
     let o = zkdx(&["calibrate", s(&bare), "--data", data]);

@@ -26,9 +26,9 @@ pub struct CalibrationData {
     pub reasons: Vec<String>,
 }
 
-/// Read `csv_text` for `model`.
-pub fn read_data(model: &Model, csv_text: &str) -> Result<CalibrationData, ModelError> {
-    let bad = |detail: String| ModelError::Metadata(format!("the calibration data: {detail}"));
+/// Read `csv_text` (the file `source`, named in errors) for `model`.
+pub fn read_data(model: &Model, csv_text: &str, source: &str) -> Result<CalibrationData, ModelError> {
+    let bad = |detail: String| ModelError::Data { path: source.to_string(), detail };
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
     let header: Vec<String> = reader.headers().map_err(|e| bad(e.to_string()))?.iter().map(str::to_string).collect();
     let features = &model.graph().inputs;
@@ -36,15 +36,15 @@ pub fn read_data(model: &Model, csv_text: &str) -> Result<CalibrationData, Model
         .iter()
         .map(|f| header.iter().position(|h| *h == f.name).ok_or_else(|| bad(format!("no column named `{}`", f.name))))
         .collect::<Result<_, _>>()?;
-    let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
-    let feature_header = names.join(",");
     let schema = model.schema();
     let mut data = CalibrationData::default();
     for (n, row) in reader.records().enumerate() {
         let row = row.map_err(|e| bad(e.to_string()))?;
-        let values: Vec<&str> = columns.iter().map(|&c| row.get(c).unwrap_or("")).collect();
-        let record = format!("{feature_header}\n{}\n", values.join(","));
-        match parse_record(record.as_bytes(), Some(Format::Csv), &schema) {
+        // one JSON record per row, so that any feature name reads back as it is
+        let record: serde_json::Map<String, serde_json::Value> =
+            features.iter().zip(&columns).map(|(f, &c)| (f.name.clone(), row.get(c).unwrap_or("").into())).collect();
+        let record = serde_json::to_vec(&record).map_err(|e| bad(e.to_string()))?;
+        match parse_record(&record, Some(Format::Json), &schema) {
             Ok(x) => data.records.push(x),
             Err(e) => {
                 data.skipped += 1;
@@ -55,7 +55,8 @@ pub fn read_data(model: &Model, csv_text: &str) -> Result<CalibrationData, Model
         }
     }
     if data.records.is_empty() {
-        return Err(bad("no row is within the card's ranges".into()));
+        let first = data.reasons.first().map(|r| format!(" ({r})")).unwrap_or_default();
+        return Err(bad(format!("no row is within the card's ranges{first}")));
     }
     Ok(data)
 }

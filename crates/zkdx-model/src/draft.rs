@@ -138,7 +138,7 @@ pub fn draft_card(bytes: &[u8], path: &Path, csv_text: &str, options: &DraftOpti
     let shown = path.display().to_string();
     let lowered = crate::onnx::lower(bytes, &shown)?;
     let graph = &lowered.graph;
-    let data_err = |detail: String| ModelError::Card { path: "the training data".into(), detail };
+    let data_err = |detail: String| ModelError::Data { path: "the training data".into(), detail };
     let (names, columns) = read_columns(csv_text, graph.input_len(), options.target.as_deref()).map_err(data_err)?;
     let declared: Vec<&str> = graph.inputs.iter().map(|i| i.name.as_str()).collect();
     if !declared.is_empty() && declared != names.iter().map(String::as_str).collect::<Vec<_>>() {

@@ -66,6 +66,14 @@ pub enum ModelError {
         /// Its kind.
         kind: String,
     },
+    /// A data file (a test split, training or calibration data) cannot be used.
+    #[error("cannot use the data in {path}: {detail}")]
+    Data {
+        /// The data file (or what it is, when it has no path).
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
     /// The model card is malformed or disagrees with the model.
     #[error("model card {path}: {detail}")]
     Card {

@@ -25,7 +25,7 @@ pub fn run(model_path: &Path, data: &Path, tolerance: f64, dry_run: bool) -> Res
         model.card().cloned().context("calibration writes into the model's card: make one first (`zkdx card init`)")?;
     let bytes = read_limited(data, MAX_DATA_BYTES).with_context(|| format!("cannot read {}", data.display()))?;
     let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", data.display()))?;
-    let data_set = read_data(&model, &text)?;
+    let data_set = read_data(&model, &text, &data.display().to_string())?;
     println!("data       {} records from {}", data_set.records.len(), data.display());
     if data_set.skipped > 0 {
         println!("left out   {} rows outside the card's ranges or allowed values:", data_set.skipped);
