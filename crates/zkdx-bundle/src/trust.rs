@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 use zkdx_circuit::compact::CompactCircuit;
 use zkdx_circuit::{Assurance, ModelCircuit, ModelVerifier, Variant};
+use zkdx_model::io::ReadError;
 use zkdx_model::{Disclosure, Model};
 
 /// The `format` of an endorsement file.
@@ -189,17 +190,17 @@ impl Endorsement {
 /// SHA-256 of the card file beside `model`, hex.
 fn card_sha256(model: &Model) -> Result<String, String> {
     let path = model.path().with_extension("json");
-    let bytes = std::fs::read(&path).map_err(|e| format!("the model card {} cannot be read: {e}", path.display()))?;
+    let bytes = zkdx_model::io::read_limited(&path, zkdx_model::card::MAX_CARD_BYTES)
+        .map_err(|e| format!("the model card {} cannot be read: {e}", path.display()))?;
     Ok(hex::encode(Sha256::digest(&bytes)))
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &'static str) -> Result<T, TrustError> {
     let read = |detail: String| TrustError::Read { path: path.display().to_string(), detail };
-    let len = std::fs::metadata(path).map_err(|e| read(e.to_string()))?.len();
-    if len > MAX_BYTES {
-        return Err(read(format!("{len} bytes, more than any {what}")));
-    }
-    let bytes = std::fs::read(path).map_err(|e| read(e.to_string()))?;
+    let bytes = zkdx_model::io::read_limited(path, MAX_BYTES).map_err(|e| match e {
+        ReadError::TooLarge { size, .. } => read(format!("{size} bytes, more than any {what}")),
+        ReadError::Io(e) => read(e.to_string()),
+    })?;
     serde_json::from_slice(&bytes).map_err(|e| TrustError::Format {
         path: path.display().to_string(),
         what,

@@ -60,7 +60,8 @@ fn mean_interval(sum: f64, sum_sq: f64, n: usize) -> (f64, f64) {
 /// Evaluate `model` on a test split.
 pub fn evaluate(model: &Model, data: &Path) -> Result<Evaluation, ModelError> {
     let bad = |detail: String| ModelError::Data { path: data.display().to_string(), detail };
-    let text = std::fs::read_to_string(data).map_err(|e| bad(e.to_string()))?;
+    let bytes = crate::io::read_limited(data, crate::io::MAX_DATA_BYTES).map_err(|e| bad(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
     let mut lines = text.lines();
     let header = lines.next().ok_or_else(|| bad("empty test split".into()))?;
     let columns: Vec<&str> = header.split(',').collect();

@@ -134,6 +134,9 @@ pub fn read_secret(path: &Path, limit: u64) -> Result<String, String> {
     Ok(text)
 }
 
+/// Largest data file read (a test split, training or calibration data).
+pub const MAX_DATA_BYTES: u64 = 256 << 20;
+
 /// Why a size-limited read failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

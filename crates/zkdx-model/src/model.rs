@@ -357,7 +357,11 @@ impl Model {
     /// (of the quantised graph; see docs/digest.md) that proofs carry.
     pub fn file_sha256(&self) -> std::io::Result<String> {
         use sha2::Digest;
-        Ok(hex::encode(sha2::Sha256::digest(std::fs::read(&self.path)?)))
+        let bytes = crate::io::read_limited(&self.path, MAX_MODEL_BYTES).map_err(|e| match e {
+            crate::io::ReadError::Io(e) => e,
+            other => std::io::Error::other(other.to_string()),
+        })?;
+        Ok(hex::encode(sha2::Sha256::digest(bytes)))
     }
 }
 

@@ -8,13 +8,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use zkdx_circuit::ModelCircuit;
 use zkdx_model::calibrate::{choose, read_data, record_choice, trials};
-use zkdx_model::io::{read_limited, write_atomically};
+use zkdx_model::io::{read_limited, write_atomically, MAX_DATA_BYTES};
 use zkdx_model::Disclosure;
 
 use crate::args::load;
-
-/// Largest calibration data file read.
-const MAX_DATA_BYTES: u64 = 256 << 20;
 
 /// `zkdx calibrate`: the trade-off table, the chosen scale, and (unless `dry_run`) the card
 /// updated. Exit 0 when a scale was chosen.

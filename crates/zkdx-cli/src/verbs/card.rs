@@ -10,7 +10,9 @@ use zkdx_circuit::ModelCircuit;
 use zkdx_model::cyclonedx::{ml_bom, BomContext};
 use zkdx_model::draft::{draft_card, DraftOptions, FILL_IN};
 use zkdx_model::evaluate::evaluate;
-use zkdx_model::io::{check_output_target, read_secret, write_atomically, write_output, write_secret};
+use zkdx_model::io::{
+    check_output_target, read_limited, read_secret, write_atomically, write_output, write_secret, MAX_DATA_BYTES,
+};
 use zkdx_model::Disclosure;
 
 /// `zkdx card init`: a draft card for a model from its training data.
@@ -26,8 +28,12 @@ pub fn init(
         anyhow::bail!("{} already exists; zkDx never replaces a card: give another path with -o", out.display());
     }
     check_output_target(&out).with_context(|| format!("cannot write the card to {}", out.display()))?;
-    let bytes = std::fs::read(model_path).with_context(|| format!("cannot read {}", model_path.display()))?;
-    let csv = std::fs::read_to_string(data).with_context(|| format!("cannot read {}", data.display()))?;
+    let bytes = read_limited(model_path, zkdx_model::model::MAX_MODEL_BYTES)
+        .with_context(|| format!("cannot read {}", model_path.display()))?;
+    let csv = String::from_utf8(
+        read_limited(data, MAX_DATA_BYTES).with_context(|| format!("cannot read {}", data.display()))?,
+    )
+    .with_context(|| format!("{} is not UTF-8 text", data.display()))?;
     let options = DraftOptions { id: None, labels, target };
     let card = draft_card(&bytes, model_path, &csv, &options)
         .with_context(|| format!("zkDx cannot use {} as it is", model_path.display()))?;
