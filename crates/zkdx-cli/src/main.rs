@@ -9,11 +9,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// No panic reaches the user as a Rust backtrace. Output cut short by the reader
+/// No panic reaches the user as a Rust backtrace, and a contained one
+/// (`zkdx_model::error::contained`) prints nothing of its own. Output cut short by the reader
 /// (`zkdx inspect … | head`) ends the process quietly, with the shell's status for a broken
 /// pipe; anything else is reported as an internal error to report.
 fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
+        // a panic inside a dependency that zkDx contains becomes that command's error
+        if zkdx_model::error::panic_is_contained() {
+            return;
+        }
         let message = info
             .payload()
             .downcast_ref::<String>()

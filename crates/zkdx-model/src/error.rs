@@ -207,5 +207,35 @@ pub struct Panicked;
 /// never a crash. The one place zkDx catches panics. Unwind safety: whatever `f` touched is
 /// dropped or discarded by every caller when it panicked, so no broken state is observed.
 pub fn contained<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| Panicked)
+    CONTAINING.with(|c| c.set(c.get() + 1));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| Panicked);
+    CONTAINING.with(|c| c.set(c.get().saturating_sub(1)));
+    result
+}
+
+thread_local! {
+    /// How many [`contained`] calls this thread is inside.
+    static CONTAINING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether a panic now, on this thread, will be caught by [`contained`] and reported as an
+/// error: a front end's panic hook stays quiet then, so the user reads that error once and no
+/// "internal error" beside it.
+pub fn panic_is_contained() -> bool {
+    CONTAINING.with(|c| c.get() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_contained_panic_is_an_error_and_is_known_to_be_contained_while_it_runs() {
+        assert!(!panic_is_contained());
+        let inside = contained(panic_is_contained);
+        assert_eq!(inside, Ok(true));
+        let caught: Result<(), Panicked> = contained(|| panic!("a dependency gave up"));
+        assert_eq!(caught, Err(Panicked));
+        assert!(!panic_is_contained(), "the count is restored after a panic too");
+    }
 }
