@@ -289,11 +289,6 @@ fn cannot_check(reason: String, bundle: Option<ProofBundle>) -> Checked {
     Checked { verdict: Verdict::cannot_check(reason), bundle, model: None, freshness: None }
 }
 
-/// The shipped model a bundle names.
-pub fn shipped_model_path(bundle: &ProofBundle, models_dir: &Path) -> Result<PathBuf, WorkflowError> {
-    Catalogue::new(models_dir).model_file(&bundle.model.id).map_err(WorkflowError::ModelNotShipped)
-}
-
 /// The model to check `bundle` against: `model` when one is given, else the shipped model
 /// the bundle names in `models_dir`.
 pub fn bundle_model_path(
@@ -303,7 +298,7 @@ pub fn bundle_model_path(
 ) -> Result<PathBuf, WorkflowError> {
     match model {
         Some(p) => Ok(p.to_path_buf()),
-        None => shipped_model_path(bundle, models_dir),
+        None => Catalogue::new(models_dir).model_file(&bundle.model.id).map_err(WorkflowError::ModelNotShipped),
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::bounds::LIMIT_BITS;
 use crate::card::ModelCard;
 use crate::error::ModelError;
-use crate::model::Model;
+use crate::model::{read_onnx, Model};
 use crate::record::{parse_record, Format};
 
 /// The scales tried, as fractional bits.
@@ -75,22 +75,21 @@ pub struct Agreement {
     pub headroom_bits: u32,
 }
 
+/// The card calibration writes into: `model`'s own (a model without one is refused).
+pub fn card_of(model: &Model) -> Result<ModelCard, ModelError> {
+    model.card().cloned().ok_or_else(|| ModelError::Card {
+        path: model.path().with_extension("json").display().to_string(),
+        detail: "there is none, and calibration writes into it: make one first (`zkdx card init`)".into(),
+    })
+}
+
 /// `model` quantised at 2^`bits` instead of its own scale (its card says which scale it
 /// uses; the digest changes with it).
 pub fn at_scale(model: &Model, bits: u32) -> Result<Model, ModelError> {
-    let mut card: ModelCard = model.card().cloned().ok_or_else(|| {
-        ModelError::Metadata("calibration writes into the model's card: make one first (`zkdx card init`)".into())
-    })?;
+    let mut card = card_of(model)?;
     card.scale_bits = Some(bits);
     card.digest = None;
-    let bytes = crate::io::read_limited(model.path(), crate::model::MAX_MODEL_BYTES).map_err(|e| ModelError::Io {
-        path: model.path().display().to_string(),
-        cause: match e {
-            crate::io::ReadError::Io(e) => e,
-            other => std::io::Error::other(other.to_string()),
-        },
-    })?;
-    Model::from_bytes(&bytes, model.path(), Some(card))
+    Model::from_bytes(&read_onnx(model.path())?, model.path(), Some(card))
 }
 
 /// Run `model` (at its scale) on every record beside the float model.

@@ -34,6 +34,17 @@ pub struct Model {
     notes: Vec<String>,
 }
 
+/// The bytes of the ONNX file at `path`, refused unread beyond [`MAX_MODEL_BYTES`].
+pub fn read_onnx(path: &Path) -> Result<Vec<u8>, ModelError> {
+    let shown = || path.display().to_string();
+    crate::io::read_limited(path, MAX_MODEL_BYTES).map_err(|e| match e {
+        ReadError::Io(cause) => ModelError::Io { path: shown(), cause },
+        ReadError::TooLarge { size, limit } => {
+            ModelError::NotOnnx { path: shown(), detail: format!("{size} bytes is larger than the {limit}-byte limit") }
+        }
+    })
+}
+
 /// How a model's outputs read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -138,14 +149,7 @@ impl Model {
         } else {
             path.to_path_buf()
         };
-        let shown = onnx_path.display().to_string();
-        let bytes = crate::io::read_limited(&onnx_path, MAX_MODEL_BYTES).map_err(|e| match e {
-            ReadError::Io(cause) => ModelError::Io { path: shown.clone(), cause },
-            ReadError::TooLarge { size, limit } => ModelError::NotOnnx {
-                path: shown.clone(),
-                detail: format!("{size} bytes is larger than the {limit}-byte limit"),
-            },
-        })?;
+        let bytes = read_onnx(&onnx_path)?;
         let card = match ModelCard::beside(&onnx_path) {
             Some(p) => Some(ModelCard::load(&p)?),
             None => None,
@@ -355,13 +359,9 @@ impl Model {
 
     /// SHA-256 of the ONNX file's bytes, hex: what a file hash says, next to the zkDx digest
     /// (of the quantised graph; see docs/digest.md) that proofs carry.
-    pub fn file_sha256(&self) -> std::io::Result<String> {
+    pub fn file_sha256(&self) -> Result<String, ModelError> {
         use sha2::Digest;
-        let bytes = crate::io::read_limited(&self.path, MAX_MODEL_BYTES).map_err(|e| match e {
-            crate::io::ReadError::Io(e) => e,
-            other => std::io::Error::other(other.to_string()),
-        })?;
-        Ok(hex::encode(sha2::Sha256::digest(bytes)))
+        Ok(hex::encode(sha2::Sha256::digest(read_onnx(&self.path)?)))
     }
 }
 

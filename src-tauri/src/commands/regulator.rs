@@ -112,7 +112,7 @@ pub async fn inspect_model(path: String) -> UiResult<InspectView> {
             id: m.id().to_string(),
             name: m.name().into(),
             digest,
-            file_sha256: m.file_sha256().map_err(|e| format!("cannot read {}: {e}", m.path().display()))?,
+            file_sha256: m.file_sha256().map_err(|e| e.to_string())?,
             parameters: m.graph().parameters(),
             macs: m.graph().macs(),
             scale_bits: m.graph().scale_bits,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use zkdx_circuit::ModelCircuit;
-use zkdx_model::calibrate::{choose, read_data, record_choice, trials};
+use zkdx_model::calibrate::{card_of, choose, read_data, record_choice, trials};
 use zkdx_model::io::{read_limited, write_atomically, MAX_DATA_BYTES};
 use zkdx_model::Disclosure;
 
@@ -18,8 +18,7 @@ use crate::args::load;
 pub fn run(model_path: &Path, data: &Path, tolerance: f64, dry_run: bool) -> Result<ExitCode> {
     let model = load(model_path)?;
     let card_path = model.path().with_extension("json");
-    let mut card =
-        model.card().cloned().context("calibration writes into the model's card: make one first (`zkdx card init`)")?;
+    let mut card = card_of(&model)?;
     let bytes = read_limited(data, MAX_DATA_BYTES).with_context(|| format!("cannot read {}", data.display()))?;
     let text = String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", data.display()))?;
     let data_set = read_data(&model, &text, &data.display().to_string())?;

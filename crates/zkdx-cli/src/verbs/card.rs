@@ -28,8 +28,7 @@ pub fn init(
         anyhow::bail!("{} already exists; zkDx never replaces a card: give another path with -o", out.display());
     }
     check_output_target(&out).with_context(|| format!("cannot write the card to {}", out.display()))?;
-    let bytes = read_limited(model_path, zkdx_model::model::MAX_MODEL_BYTES)
-        .with_context(|| format!("cannot read {}", model_path.display()))?;
+    let bytes = zkdx_model::model::read_onnx(model_path)?;
     let csv = String::from_utf8(
         read_limited(data, MAX_DATA_BYTES).with_context(|| format!("cannot read {}", data.display()))?,
     )
@@ -106,7 +105,7 @@ pub fn export_cyclonedx(model_path: &Path, output: &Path) -> Result<ExitCode> {
     } else {
         None
     };
-    let file_sha256 = model.file_sha256().with_context(|| format!("cannot read {}", model.path().display()))?;
+    let file_sha256 = model.file_sha256()?;
     let mut properties = Vec::new();
     for disclosure in zkdx_model::disclosure::available(model.graph().head) {
         let circuit = ModelCircuit::build(&model, disclosure)?;
