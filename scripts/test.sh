@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 export ZKDX_CACHE_DIR
 ZKDX_CACHE_DIR=$(mktemp -d)
 ./scripts/setup.sh
+# one full run gains nothing from incremental caches, which would double the build's disk use
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # licences, banned and duplicate crates, sources (deny.toml); RustSec advisories need
