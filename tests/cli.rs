@@ -1015,6 +1015,12 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
         ("sk-mlp-minmax", false, None),
         // torch-style logits (no softmax): a classifier once its classes are named
         ("torch-logits-iris", true, Some("0,1,2")),
+        // tree ensembles: random forests (averaged votes; binary with ZipMap, and three
+        // classes), gradient boosting (a regressor) and LightGBM by onnxmltools (logistic)
+        ("sk-forest", true, None),
+        ("sk-forest-iris", true, None),
+        ("sk-gbr", false, None),
+        ("lgbm", true, None),
     ] {
         let onnx = dir.join(format!("{name}.onnx"));
         let data = dir.join(format!("{name}-data.csv"));
@@ -1064,8 +1070,13 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
             if classifier {
                 let label = &model.graph().outputs[d.quantised.label.unwrap()];
                 assert_eq!(label, reference["labels"][i].as_str().unwrap(), "{name}, test record {i}");
+                // zkDx's float reference (tract, and its own tree evaluation) is onnxruntime's
+                let float = &model.graph().outputs[d.float.label.unwrap()];
+                assert_eq!(float, reference["labels"][i].as_str().unwrap(), "{name}, test record {i}, float");
             } else {
-                worst = worst.max((d.quantised.values[0] - reference["scores"][i].as_f64().unwrap()).abs());
+                let want = reference["scores"][i].as_f64().unwrap();
+                worst = worst.max((d.quantised.values[0] - want).abs());
+                assert!((d.float.values[0] - want).abs() < 1e-3, "{name}, test record {i}, float");
             }
         }
         assert!(worst < 0.05, "{name}: worst score error {worst} against onnxruntime");

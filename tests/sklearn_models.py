@@ -1,7 +1,8 @@
 """Models as scikit-learn users export them, for tests/cli.rs: trained on data sets that ship
 inside scikit-learn, exported by skl2onnx with its defaults (ai.onnx.ml Scaler,
 LinearClassifier with `label` and `probabilities` outputs and ZipMap, LinearRegressor), and
-run by onnxruntime for the reference results. Also a classifier written the way
+run by onnxruntime for the reference results. Tree ensembles: scikit-learn's random forest
+and gradient boosting (skl2onnx) and LightGBM (onnxmltools). Also a classifier written the way
 `torch.onnx.export` writes one (standardisation as Sub and Div, Gemm with transB, ReLU, and
 logits out: no softmax), built with onnx's helpers from a trained network's weights. Uses
 tests/.venv (pinned in tests/requirements.txt).
@@ -22,7 +23,9 @@ import numpy as np
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 from skl2onnx import to_onnx
+import lightgbm as lgb
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
+from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -67,7 +70,7 @@ def torch_style_logits(pipeline, xtr, _):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="pytorch")
 
 
-def export(name, pipeline, data, classifier, options=None, writer=None):
+def export(name, pipeline, data, classifier, options=None, writer=None, logits=False):
     x, y = data.data.astype(np.float32), data.target
     names = [n.replace(" ", "_") for n in data.feature_names]
     xtr, xte, ytr, _ = train_test_split(x, y, test_size=0.25, random_state=SEED)
@@ -84,7 +87,7 @@ def export(name, pipeline, data, classifier, options=None, writer=None):
     write_csv(os.path.join(out, name + "-test.csv"), names, xte)
     session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     results = session.run(None, {session.get_inputs()[0].name: xte})
-    if classifier and writer is not None:
+    if classifier and logits:
         # logits out: the label is their argmax
         reference = {"labels": [str(int(v)) for v in np.argmax(results[0], axis=1)]}
     elif classifier:
@@ -114,4 +117,26 @@ export("sk-mlp-minmax", make_pipeline(MinMaxScaler(), MLPRegressor(hidden_layer_
 # torch-style: Sub/Div standardisation, Gemm/ReLU/Gemm, three logits and no softmax
 export("torch-logits-iris", make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(16,), max_iter=3000,
                                                                           random_state=SEED)),
-       load_iris(), True, writer=torch_style_logits)
+       load_iris(), True, writer=torch_style_logits, logits=True)
+
+
+def lightgbm_writer(n_features):
+    def write(pipeline, xtr, ytr):
+        # onnxmltools' own FloatTensorType (it refuses skl2onnx's)
+        from onnxmltools import convert_lightgbm
+        from onnxmltools.convert.common.data_types import FloatTensorType
+        return convert_lightgbm(pipeline, initial_types=[("input", FloatTensorType([None, n_features]))],
+                                target_opset=13)
+    return write
+
+
+# tree ensembles: a random forest (binary, ZipMap: averaged votes), a random forest on three
+# classes, gradient boosting (a regressor: summed scores) and LightGBM by onnxmltools (binary
+# logistic, ZipMap)
+export("sk-forest", RandomForestClassifier(n_estimators=10, max_depth=4, random_state=SEED),
+       load_breast_cancer(), True)
+export("sk-forest-iris", RandomForestClassifier(n_estimators=5, max_depth=3, random_state=SEED), load_iris(), True,
+       options={RandomForestClassifier: {"zipmap": False}})
+export("sk-gbr", GradientBoostingRegressor(n_estimators=20, max_depth=3, random_state=SEED), load_diabetes(), False)
+export("lgbm", lgb.LGBMClassifier(n_estimators=20, num_leaves=8, random_state=SEED, verbose=-1),
+       load_breast_cancer(), True, writer=lightgbm_writer(30))

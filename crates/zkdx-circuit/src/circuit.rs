@@ -11,7 +11,7 @@ use crate::config::{self, Assurance, SecurityBits};
 use crate::error::CircuitError;
 use crate::field::{to_field, C, D, F};
 use crate::gadgets::range::{assert_between, assert_range};
-use crate::gadgets::{argmax, dense, disclose, pool, relu, rescale, sigmoid, Builder};
+use crate::gadgets::{argmax, dense, disclose, pool, relu, rescale, sigmoid, tree, Builder};
 use crate::gates::mat_vec::MatVecGate;
 use crate::gates::rescale::RescaleGate;
 use crate::public::PublicLayout;
@@ -20,7 +20,7 @@ use crate::witness::{Hint, HintTarget};
 use zkdx_model::bounds::{bits, Interval};
 use zkdx_model::disclosure::resolution_steps;
 use zkdx_model::infer::conv_outputs;
-use zkdx_model::ir::{ConvGeometry, Head, Op, PoolGeometry};
+use zkdx_model::ir::{ConvGeometry, Head, Op, PoolGeometry, TreeNode};
 use zkdx_model::{Disclosure, Model};
 
 /// Which of a model's circuits: what it discloses and at which assurance. Each variant has
@@ -120,7 +120,7 @@ impl ModelCircuit {
         }
         let classes = match model.graph().head {
             Head::Identity => 0,
-            Head::Softmax => cur.len(),
+            Head::Softmax | Head::Probabilities => cur.len(),
             Head::Sigmoid => 2,
         };
         if disclosure == Disclosure::Label && classes == 0 {
@@ -288,6 +288,7 @@ impl<'m> Wiring<'m> {
             Op::MaxPool { geometry } => self.max_pool(&site, x, geometry),
             Op::Sigmoid => self.sigmoid(&site, x)?,
             Op::Reshape { .. } => x.to_vec(),
+            Op::TreeEnsemble { trees, base, .. } => self.tree_ensemble(&site, x, trees, base)?,
         };
         Ok((y, Vec::new()))
     }
@@ -445,6 +446,24 @@ impl<'m> Wiring<'m> {
         Ok(y)
     }
 
+    /// A tree ensemble: every open comparison a hint the gadget pins down.
+    fn tree_ensemble(
+        &mut self,
+        site: &OpSite,
+        x: &[Target],
+        trees: &[Vec<TreeNode<i64>>],
+        base: &[i64],
+    ) -> Result<Vec<Target>, CircuitError> {
+        let t = tree::tree_ensemble(&mut self.b, x, site.x_iv, trees, base).map_err(CircuitError::Build)?;
+        for br in &t.branches {
+            if let Some(TreeNode::Branch { feature, threshold, .. }) = trees.get(br.tree).and_then(|n| n.get(br.node)) {
+                let hint = Hint::TreeBranch { op: site.index, feature: *feature, threshold: *threshold };
+                self.hints.push((br.yes.target, hint));
+            }
+        }
+        Ok(t.outputs)
+    }
+
     /// The result's public inputs, by `disclosure`: the exact outputs, then the label (a
     /// classifier's), then whole percents (a coarse classifier) or rounded scores (a
     /// coarse regression).
@@ -454,17 +473,21 @@ impl<'m> Wiring<'m> {
         }
         let out_iv = self.model.bounds().activations.last().map(Vec::as_slice).unwrap_or(&[]);
         let coarse = disclosure == Disclosure::Coarse;
-        let label = match self.model.graph().head {
+        let head = self.model.graph().head;
+        let label = match head {
             Head::Identity => None,
             Head::Softmax => Some(self.argmax_head(out, out_iv, coarse)),
             Head::Sigmoid => Some(self.sign_head(out, out_iv, coarse)?),
+            // probabilities already: their whole percents are the outputs rounded (below)
+            Head::Probabilities => Some(self.argmax_head(out, out_iv, false)),
         };
         if let Some((label, gaps, gap_bits)) = label {
             self.b.register_public_input(label);
-            if coarse {
+            if coarse && head != Head::Probabilities {
                 self.percentages(&gaps, gap_bits)?;
             }
-        } else if coarse {
+        }
+        if coarse && matches!(head, Head::Identity | Head::Probabilities) {
             let steps = resolution_steps(self.model.score_resolution(), self.k);
             let rounded = disclose::rounded_scores(&mut self.b, out, out_iv, steps);
             for (i, &r) in rounded.iter().enumerate() {

@@ -104,6 +104,15 @@ pub enum Hint {
     OneHot(usize),
     /// Whether the sigmoid head's logit is ≥ 0.
     SigmoidSign,
+    /// Whether input `feature` of op `op` (a tree ensemble) is at most `threshold`.
+    TreeBranch {
+        /// Op index.
+        op: usize,
+        /// The input compared.
+        feature: usize,
+        /// The quantised threshold.
+        threshold: i64,
+    },
 }
 
 /// The values every hint takes for one input.
@@ -164,6 +173,9 @@ impl Assignment<'_> {
             ),
             Hint::OneHot(j) => F::from_bool(argmax(t.outputs()) == j),
             Hint::SigmoidSign => F::from_bool(t.outputs().first().is_some_and(|&z| z >= 0)),
+            Hint::TreeBranch { op, feature, threshold } => {
+                F::from_bool(t.activations[op].get(feature).is_some_and(|&v| v <= threshold))
+            }
         }
     }
 }

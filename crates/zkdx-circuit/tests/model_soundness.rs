@@ -181,6 +181,59 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
     refused(&coarse, &s, &input, Hint::Percent(1), |v| v + F::ONE);
 }
 
+/// A random-forest-shaped model over breast-cancer's 30 inputs: three depth-2 trees whose
+/// thresholds sit mid-range (every branch open), votes as probabilities.
+fn forest() -> (Model, Vec<i64>) {
+    use zkdx_model::ir::{Head, TreeNode};
+    let (m, input) = breast_cancer();
+    let one = 1i64 << m.graph().scale_bits;
+    let mid = |f: usize| {
+        let iv = m.bounds().activations[0][f];
+        ((iv.lo + iv.hi) / 2) as i64
+    };
+    let vote = |p: i64| TreeNode::Leaf { values: vec![(0, p * one / 300), (1, (100 - p) * one / 300)] };
+    let tree = |a: usize, b: usize| {
+        vec![
+            TreeNode::Branch { feature: a, threshold: mid(a), yes: 1, no: 4 },
+            TreeNode::Branch { feature: b, threshold: mid(b), yes: 2, no: 3 },
+            vote(10),
+            vote(60),
+            vote(95),
+        ]
+    };
+    let mut g = m.graph().clone();
+    let trees = vec![tree(0, 1), tree(2, 7), tree(20, 27)];
+    g.ops = vec![Op::TreeEnsemble { inputs: 30, outputs: 2, trees, base: vec![0, 0] }];
+    g.head = Head::Probabilities;
+    (m.with_graph(g).unwrap(), input)
+}
+
+#[test]
+fn a_forest_proves_its_votes_and_refuses_a_wrong_branch() {
+    let (m, input) = forest();
+    let trace = run(m.graph(), &input);
+    let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
+    let public = verify(&circuit, &prove(&circuit, &m, &input, &Salt::random()).unwrap().bytes).unwrap();
+    assert_eq!(public.outputs, trace.outputs());
+    assert_eq!(public.label, Some(zkdx_model::infer::argmax(trace.outputs())));
+    // every branch's hint is pinned down: the opposite side is refused
+    for (feature, tree_root) in [(0, 0usize), (2, 1), (27, 2)] {
+        let Op::TreeEnsemble { trees, .. } = &m.graph().ops[0] else { unreachable!() };
+        let threshold = match &trees[tree_root][if feature == 27 { 1 } else { 0 }] {
+            zkdx_model::ir::TreeNode::Branch { threshold, .. } => *threshold,
+            _ => unreachable!(),
+        };
+        refused(&circuit, &m, &input, Hint::TreeBranch { op: 0, feature, threshold }, |v| F::ONE - v);
+    }
+    // coarse: the label and each class's whole percent, the votes rounded in the circuit
+    let coarse = ModelCircuit::build(&m, Disclosure::Coarse).unwrap();
+    let public = verify(&coarse, &prove(&coarse, &m, &input, &Salt::random()).unwrap().bytes).unwrap();
+    let steps = resolution_steps(0.01, m.graph().scale_bits);
+    let want: Vec<u32> = trace.outputs().iter().map(|&q| round_score(q, steps) as u32).collect();
+    assert_eq!(public.percentages, want);
+    assert_eq!(want.iter().sum::<u32>(), 100, "{want:?}");
+}
+
 #[test]
 fn hidden_sigmoid_model_proves_without_lookups_and_refuses_a_wrong_table_index() {
     let m = Model::load(&path("tests/fixtures/sigmoid-hidden.onnx")).unwrap();

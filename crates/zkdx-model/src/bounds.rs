@@ -143,6 +143,17 @@ pub fn analyse(graph: &Graph) -> Result<Bounds, ModelError> {
                 x.iter().map(|v| Interval { lo: f(v.lo), hi: f(v.hi) }).collect()
             }
             Op::Reshape { .. } => x.to_vec(),
+            Op::TreeEnsemble { trees, base, .. } => {
+                // the comparisons' widths (threshold minus input) count as accumulators
+                for node in trees.iter().flatten() {
+                    if let crate::ir::TreeNode::Branch { feature, threshold, .. } = node {
+                        if let Some(v) = x.get(*feature) {
+                            track(Interval::point((*threshold).into()).add(Interval { lo: -v.hi, hi: -v.lo }));
+                        }
+                    }
+                }
+                crate::trees::output_intervals(trees, base)
+            }
         };
         let out_bits = y.iter().map(Interval::magnitude_bits).max().unwrap_or(0);
         let worst = acc_bits.max(out_bits);

@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::ir::{Graph, Head, Op};
+use crate::ir::{Graph, Head, Op, TreeNode};
 
 /// Domain separator and encoding version.
 const DOMAIN: &[u8] = b"zkdx/model-digest/v1";
@@ -115,12 +115,37 @@ pub fn digest(graph: &Graph) -> ModelDigest {
                 }
             }
             Op::Reshape { shape } => e.dims(shape),
+            Op::TreeEnsemble { inputs, outputs, trees, base } => {
+                e.dims(&[*inputs, *outputs, trees.len()]);
+                for nodes in trees {
+                    e.usize(nodes.len());
+                    for node in nodes {
+                        match node {
+                            TreeNode::Branch { feature, threshold, yes, no } => {
+                                e.usize(0);
+                                e.dims(&[*feature, *yes, *no]);
+                                e.ints(&[*threshold]);
+                            }
+                            TreeNode::Leaf { values } => {
+                                e.usize(1);
+                                e.usize(values.len());
+                                for (o, v) in values {
+                                    e.usize(*o);
+                                    e.ints(&[*v]);
+                                }
+                            }
+                        }
+                    }
+                }
+                e.ints(base);
+            }
         }
     }
     e.str(match graph.head {
         Head::Identity => "identity",
         Head::Softmax => "softmax",
         Head::Sigmoid => "sigmoid",
+        Head::Probabilities => "probabilities",
     });
     e.usize(graph.outputs.len());
     for o in &graph.outputs {

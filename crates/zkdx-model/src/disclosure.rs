@@ -81,7 +81,7 @@ impl FromStr for Disclosure {
 pub fn available(head: Head) -> Vec<Disclosure> {
     match head {
         Head::Identity => vec![Disclosure::Coarse, Disclosure::Exact],
-        Head::Softmax | Head::Sigmoid => Disclosure::ALL.to_vec(),
+        Head::Softmax | Head::Sigmoid | Head::Probabilities => Disclosure::ALL.to_vec(),
     }
 }
 
@@ -97,10 +97,11 @@ pub fn gap_index(d: i64, k: u32) -> usize {
 }
 
 /// The logits whose softmax the probabilities are: the outputs, or `(0, z)` for a sigmoid
-/// head; `None` for a regression.
+/// head; `None` for a regression and for outputs that are probabilities already (whose
+/// whole percents are the outputs rounded, see [`crate::model::Model::score_resolution`]).
 pub fn logits(head: Head, outputs: &[i64]) -> Option<Vec<i64>> {
     match head {
-        Head::Identity => None,
+        Head::Identity | Head::Probabilities => None,
         Head::Softmax => Some(outputs.to_vec()),
         Head::Sigmoid => Some(vec![0, outputs.first().copied().unwrap_or(0)]),
     }

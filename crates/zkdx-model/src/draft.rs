@@ -181,7 +181,7 @@ pub fn draft_card(bytes: &[u8], path: &Path, csv_text: &str, options: &DraftOpti
         }
         _ => None,
     };
-    let classifier = matches!(graph.head, Head::Softmax | Head::Sigmoid) || logits_classes.is_some();
+    let classifier = graph.head != Head::Identity || logits_classes.is_some();
     let out_len = match (graph.head, logits_classes) {
         (Head::Sigmoid, _) => 2,
         (_, Some(classes)) => classes,

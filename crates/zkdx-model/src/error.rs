@@ -28,7 +28,7 @@ pub enum ModelError {
     #[error("the ONNX graph could not be analysed: {0}")]
     Analysis(String),
     /// The graph uses an op zkDx cannot prove.
-    #[error("unsupported ONNX op `{op}` at node `{node}`{}; zkDx supports Gemm/MatMul, Add/Sub/Mul/Div by constants, Relu, Conv (2-D), MaxPool, AveragePool, BatchNormalization, Flatten/Reshape, Sigmoid, and Softmax as the last op, and scikit-learn's Scaler, LinearRegressor, LinearClassifier and ZipMap", detail_suffix(.detail))]
+    #[error("unsupported ONNX op `{op}` at node `{node}`{}; zkDx supports Gemm/MatMul, Add/Sub/Mul/Div by constants, Relu, Conv (2-D), MaxPool, AveragePool, BatchNormalization, Flatten/Reshape, Sigmoid, Softmax as the last op; and the ai.onnx.ml Scaler, LinearRegressor, LinearClassifier, ZipMap, and tree ensembles (TreeEnsembleClassifier, TreeEnsembleRegressor) as the last step", detail_suffix(.detail))]
     UnsupportedOp {
         /// The op's name.
         op: String,

@@ -68,6 +68,7 @@ fn apply(op: &Op<i64>, x: &[i64]) -> Vec<i64> {
     match op {
         Op::AddConst { values } => x.iter().zip(values).map(|(&v, &c)| v + c).collect(),
         Op::Relu => x.iter().map(|&v| v.max(0)).collect(),
+        Op::TreeEnsemble { trees, base, .. } => crate::trees::run_quantised(trees, base, x),
         Op::MaxPool { geometry } => {
             (0..geometry.output_len()).map(|i| geometry.window(i).iter().map(|&j| x[j]).max().unwrap_or(0)).collect()
         }

@@ -90,6 +90,29 @@ impl PoolGeometry {
     }
 }
 
+/// One node of a decision tree ([`Op::TreeEnsemble`]): a comparison or a leaf. A tree's
+/// nodes are in pre-order: the root first, every child after its parent (see
+/// [`crate::trees::validate`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TreeNode<W> {
+    /// Go to node `yes` when input `feature` ≤ `threshold`, else to node `no`.
+    Branch {
+        /// The input compared.
+        feature: usize,
+        /// The threshold (at scale `2^k` once quantised).
+        threshold: W,
+        /// The node taken when the input is at most the threshold.
+        yes: usize,
+        /// The node taken otherwise.
+        no: usize,
+    },
+    /// A leaf: what it adds to the ensemble's outputs, as `(output, value)` pairs.
+    Leaf {
+        /// The values added.
+        values: Vec<(usize, W)>,
+    },
+}
+
 /// One op of the chain. `W` is `f64` before quantisation and `i64` after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Op<W> {
@@ -144,6 +167,18 @@ pub enum Op<W> {
         /// The new shape.
         shape: Vec<usize>,
     },
+    /// A tree ensemble (random forest, gradient boosting): each output is its base value
+    /// plus, per tree, the values of the leaf the input reaches (see [`crate::trees`]).
+    TreeEnsemble {
+        /// Input width.
+        inputs: usize,
+        /// Output width.
+        outputs: usize,
+        /// The trees, each in pre-order.
+        trees: Vec<Vec<TreeNode<W>>>,
+        /// One base value per output.
+        base: Vec<W>,
+    },
 }
 
 impl<W> Op<W> {
@@ -159,6 +194,7 @@ impl<W> Op<W> {
             Op::AvgPool { .. } => "AvgPool",
             Op::Reshape { .. } => "Reshape",
             Op::Sigmoid => "Sigmoid",
+            Op::TreeEnsemble { .. } => "TreeEnsemble",
         }
     }
 
@@ -175,6 +211,10 @@ impl<W> Op<W> {
             Op::AvgPool { .. } => "average pooling (ONNX AveragePool or GlobalAveragePool)",
             Op::Reshape { .. } => "reshape (ONNX Reshape or Flatten)",
             Op::Sigmoid => "sigmoid (ONNX Sigmoid)",
+            Op::TreeEnsemble { .. } => {
+                "tree ensemble (ai.onnx.ml TreeEnsembleClassifier or TreeEnsembleRegressor: random forests, gradient \
+                 boosting, LightGBM, XGBoost)"
+            }
         }
     }
 
@@ -190,6 +230,11 @@ impl<W> Op<W> {
                 format!("{}×{:?} → {:?}, window {:?}", p.channels, p.in_hw, p.out_hw, p.kernel)
             }
             Op::Reshape { shape } => format!("{shape:?}"),
+            Op::TreeEnsemble { inputs, outputs, trees, .. } => format!(
+                "{inputs} → {outputs}, {} trees, {} nodes",
+                trees.len(),
+                trees.iter().map(Vec::len).sum::<usize>()
+            ),
             _ => format!("{input_len} values"),
         }
     }
@@ -200,6 +245,7 @@ impl<W> Op<W> {
             Op::Dense { outputs, .. } => *outputs,
             Op::Conv2d { geometry, .. } => geometry.output_len(),
             Op::MaxPool { geometry } | Op::AvgPool { geometry, .. } => geometry.output_len(),
+            Op::TreeEnsemble { outputs, .. } => *outputs,
             _ => input_len,
         }
     }
@@ -210,6 +256,13 @@ impl<W> Op<W> {
             Op::Dense { weights, bias, .. } => weights.len() + bias.len(),
             Op::Conv2d { kernel, bias, .. } => kernel.len() + bias.len(),
             Op::AddConst { values } | Op::MulConst { values } => values.len(),
+            Op::TreeEnsemble { trees, base, .. } => {
+                let node = |n: &TreeNode<W>| match n {
+                    TreeNode::Branch { .. } => 1,
+                    TreeNode::Leaf { values } => values.len(),
+                };
+                trees.iter().flatten().map(node).sum::<usize>() + base.len()
+            }
             _ => 0,
         }
     }
@@ -255,6 +308,36 @@ impl<W> Op<W> {
             }
             Op::Reshape { shape } => Op::Reshape { shape: shape.clone() },
             Op::Sigmoid => Op::Sigmoid,
+            Op::TreeEnsemble { inputs, outputs, trees, base } => {
+                let mut mapped = Vec::with_capacity(trees.len());
+                for nodes in trees {
+                    let mut tree = Vec::with_capacity(nodes.len());
+                    for n in nodes {
+                        tree.push(match n {
+                            TreeNode::Branch { feature, threshold, yes, no } => TreeNode::Branch {
+                                feature: *feature,
+                                threshold: f(threshold, Scale::Single)?,
+                                yes: *yes,
+                                no: *no,
+                            },
+                            TreeNode::Leaf { values } => {
+                                let mut vs = Vec::with_capacity(values.len());
+                                for (o, v) in values {
+                                    vs.push((*o, f(v, Scale::Single)?));
+                                }
+                                TreeNode::Leaf { values: vs }
+                            }
+                        });
+                    }
+                    mapped.push(tree);
+                }
+                Op::TreeEnsemble {
+                    inputs: *inputs,
+                    outputs: *outputs,
+                    trees: mapped,
+                    base: map_all(base, Scale::Single, f)?,
+                }
+            }
         })
     }
 }
@@ -286,6 +369,9 @@ pub enum Head {
     Softmax,
     /// One logit, probability by the logistic function; label = logit ≥ 0.
     Sigmoid,
+    /// The outputs are class probabilities already (a forest's averaged votes); the result
+    /// is their argmax.
+    Probabilities,
 }
 
 /// A validated, quantised integer graph: what the circuit proves and the digest covers.

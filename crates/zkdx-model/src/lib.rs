@@ -2,7 +2,8 @@
 //! graph that a circuit can reproduce bit for bit.
 //!
 //! - [`onnx`] loads a model with tract-onnx and lowers it into zkDx's IR ([`ir`]);
-//!   [`onnx_ml`] first rewrites the ai.onnx.ml ops scikit-learn's exporter writes.
+//!   [`onnx_ml`] first rewrites the ai.onnx.ml ops scikit-learn's exporter writes, and lowers
+//!   tree ensembles itself ([`trees`]).
 //! - [`quantise`] turns the float IR into integers at one fixed-point scale and
 //!   [`bounds`] proves, from the input ranges, that nothing overflows the field.
 //! - [`infer`] is the reference integer inference; [`float`] runs the float model.
@@ -34,6 +35,7 @@ pub mod onnx_ml;
 pub mod quantise;
 pub mod record;
 pub mod sigmoid;
+pub mod trees;
 pub mod units;
 
 pub use card::ModelCard;

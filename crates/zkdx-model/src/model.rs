@@ -219,7 +219,7 @@ impl Model {
         let graph = quantise::quantise(&float_graph, scale_bits)?;
         let bounds = bounds::analyse(&graph)?;
         let digest = digest::digest(&graph);
-        let float = FloatModel::new(lowered.typed, graph.input_shape.clone())?;
+        let float = FloatModel::new(lowered.typed, graph.input_shape.clone(), lowered.ensemble)?;
         let id = match &card {
             Some(c) => c.id.clone(),
             None => path.file_stem().map_or("model".into(), |s| s.to_string_lossy().into_owned()),
@@ -347,8 +347,11 @@ impl Model {
     }
 
     /// The step, in the score's unit, that a coarse disclosure rounds scores to: the card's
-    /// `output.resolution`, or 1.
+    /// `output.resolution`, or 1; for outputs that are probabilities, one percent.
     pub fn score_resolution(&self) -> f64 {
+        if self.graph.head == Head::Probabilities {
+            return 0.01;
+        }
         self.card.as_ref().and_then(|c| c.output.as_ref()).and_then(|o| o.resolution).unwrap_or(1.0)
     }
 
@@ -369,7 +372,7 @@ impl Model {
 pub fn interpret_quantised(graph: &Graph, outputs: &[i64]) -> Outcome {
     let values = outputs.iter().map(|&q| dequantise(q, graph.scale_bits)).collect();
     let mut outcome = interpret_values(graph, values);
-    if graph.head == Head::Softmax {
+    if matches!(graph.head, Head::Softmax | Head::Probabilities) {
         // the integer argmax, tie to the first, exactly as the circuit constrains it
         outcome.label = Some(infer::argmax(outputs));
     }
@@ -384,6 +387,11 @@ fn interpret_values(graph: &Graph, values: Vec<f64>) -> Outcome {
             let exps: Vec<f64> = values.iter().map(|v| (v - max).exp()).collect();
             let sum: f64 = exps.iter().sum();
             let probabilities: Vec<f64> = exps.iter().map(|e| e / sum).collect();
+            let label = infer::argmax(&values);
+            Outcome { values, label: Some(label), probabilities }
+        }
+        Head::Probabilities => {
+            let probabilities = values.iter().map(|p| p.clamp(0.0, 1.0)).collect();
             let label = infer::argmax(&values);
             Outcome { values, label: Some(label), probabilities }
         }

@@ -29,8 +29,11 @@ pub struct LoweredOnnx {
     /// The float graph (input ranges possibly empty if the file has no metadata).
     pub graph: Graph<f64>,
     /// tract's typed, decluttered model, input pinned to batch 1, its output moved to the
-    /// head's input (logits, not probabilities).
-    pub typed: TypedModel,
+    /// head's input (logits, not probabilities), or to a tree ensemble's input; `None` when
+    /// a tree ensemble reads the model's input itself.
+    pub typed: Option<TypedModel>,
+    /// The tree ensemble that ends the model (also the graph's last op), in floats.
+    pub ensemble: Option<Op<f64>>,
     /// What zkDx rewrote before tract read the file (ai.onnx.ml ops), in words.
     pub notes: Vec<String>,
     /// Scale bits asked for by the file's metadata, if any.
@@ -51,10 +54,17 @@ pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
         .as_ref()
         .ok_or_else(|| ModelError::NotOnnx { path: path.to_string(), detail: "no graph in the file".into() })?;
     let input_shape = input_shape(graph_proto)?;
-    let inference = contained(|| onnx.model_for_proto_model(&proto))
-        .map_err(|_| ModelError::Analysis("tract crashed while reading the graph".into()))?
-        .map_err(|e| translate_error(&e))?;
-    let typed = pin_and_type(inference, &input_shape)?;
+    // a tree ensemble that reads the input itself leaves tract nothing to run
+    let ensemble_reads_input =
+        rewritten.ensemble.as_ref().is_some_and(|e| graph_proto.input.iter().any(|i| i.name == e.input));
+    let typed = if ensemble_reads_input {
+        None
+    } else {
+        let inference = contained(|| onnx.model_for_proto_model(&proto))
+            .map_err(|_| ModelError::Analysis("tract crashed while reading the graph".into()))?
+            .map_err(|e| translate_error(&e))?;
+        Some(pin_and_type(inference, &input_shape)?)
+    };
 
     let inputs = match meta.get(META_INPUTS) {
         Some(json) => serde_json::from_str::<Vec<InputSpec>>(json)
@@ -71,13 +81,37 @@ pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
         Some(s) => Some(s.trim().parse::<u32>().map_err(|e| ModelError::Metadata(format!("{META_SCALE}: {e}")))?),
         None => None,
     };
-    let (ops, head, head_input) = lower_typed(&typed)?;
+    let (mut ops, mut head, head_input) = match &typed {
+        Some(t) => lower_typed(t)?,
+        None => (Vec::new(), Head::Identity, None),
+    };
     let mut typed = typed;
-    if let Some(outlet) = head_input {
-        typed.select_output_outlets(&[outlet]).map_err(|e| ModelError::Analysis(first_line(&e)))?;
+    if let (Some(t), Some(outlet)) = (typed.as_mut(), head_input) {
+        t.select_output_outlets(&[outlet]).map_err(|e| ModelError::Analysis(first_line(&e)))?;
+    }
+    let mut float_ensemble = None;
+    if let Some(e) = rewritten.ensemble {
+        if head != Head::Identity {
+            return Err(ModelError::Shape(
+                "the tree ensemble reads probabilities (a softmax or sigmoid before it); zkDx proves an ensemble \
+                 on the features or on scaled features"
+                    .into(),
+            ));
+        }
+        let width = ops.iter().fold(input_shape.iter().product::<usize>(), |n, op| op.output_len(n));
+        let op = match e.op {
+            Op::TreeEnsemble { outputs, trees, base, .. } => {
+                crate::trees::validate(width, outputs, &trees, base.len()).map_err(crate::trees::invalid)?;
+                Op::TreeEnsemble { inputs: width, outputs, trees, base }
+            }
+            other => other,
+        };
+        ops.push(op.clone());
+        float_ensemble = Some(op);
+        head = e.head;
     }
     let graph = Graph { scale_bits: 0, inputs, input_shape, ops, head, outputs };
-    Ok(LoweredOnnx { graph, typed, scale_bits, notes: rewritten.notes })
+    Ok(LoweredOnnx { graph, typed, ensemble: float_ensemble, scale_bits, notes: rewritten.notes })
 }
 
 fn first_line(e: &TractError) -> String {

@@ -12,21 +12,30 @@
 //! - `Normalizer` with `L1` right after such a softmax (skl2onnx writes one for multi-class
 //!   models): dropped, since a softmax already sums to 1.
 //!
+//! - `TreeEnsembleClassifier` and `TreeEnsembleRegressor` (v1 to v3: random forests,
+//!   gradient boosting, LightGBM, XGBoost): lowered to zkDx's own [`Op::TreeEnsemble`], which
+//!   tract cannot run; the graph is cut at the ensemble's input (tract lowers what computes
+//!   it) and the ensemble appended. It must be the last step: only its label's consumers
+//!   (dropped), `Identity` and `ZipMap` may follow it.
+//!
 //! Anything else of ai.onnx.ml, and forms of these ops the IR cannot express exactly
 //! (one-vs-rest `LOGISTIC` with independent sigmoids, `post_transform` `PROBIT`), is refused
 //! naming the node. Each rewrite is reported in words (`zkdx inspect` prints them).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use tract_onnx::pb::{AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto};
 
 use crate::error::ModelError;
+use crate::ir::{Head, Op, TreeNode};
 
 const ML: &str = "ai.onnx.ml";
 /// `AttributeProto.type` for one integer.
 const ATTR_INT: i32 = 2;
 /// `TensorProto.data_type` for 32-bit floats.
 const FLOAT: i32 = 1;
+/// `TensorProto.data_type` for 64-bit floats.
+const DOUBLE: i32 = 11;
 
 /// What the rewrite did: one sentence per rewritten node, and the class labels a classifier
 /// declares (in output order).
@@ -36,6 +45,9 @@ pub struct Rewritten {
     pub notes: Vec<String>,
     /// The classifier's labels (`classlabels_strings` or `classlabels_ints`).
     pub labels: Option<Vec<String>>,
+    /// A tree ensemble that ends the model: lowered here, cut from the graph (whose output
+    /// becomes the ensemble's input) and appended after what tract lowers.
+    pub ensemble: Option<Ensemble>,
 }
 
 fn unsupported(node: &NodeProto, detail: impl Into<String>) -> ModelError {
@@ -104,11 +116,29 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
             dead.extend(n.output.iter().cloned());
             continue;
         }
+        let x = n.input.first().cloned().unwrap_or_default();
+        if done.ensemble.is_some() {
+            // after the ensemble, only what passes its output on unchanged
+            match (n.domain.as_str(), n.op_type.as_str()) {
+                ("", "Identity") | (ML, "ZipMap") => {
+                    if let Some(y) = n.output.first() {
+                        alias.insert(y.clone(), x.clone());
+                    }
+                    done.notes.push(format!("{} `{}`: dropped (the ensemble's output is proved)", n.op_type, n.name));
+                    continue;
+                }
+                _ => {
+                    return Err(unsupported(
+                        &n,
+                        "it follows the tree ensemble: zkDx proves an ensemble as the model's last step",
+                    ))
+                }
+            }
+        }
         if n.domain != ML {
             out.push(n);
             continue;
         }
-        let x = n.input.first().cloned().unwrap_or_default();
         match n.op_type.as_str() {
             "Scaler" => {
                 let (offset, scale) = (floats(&n, "offset")?, floats(&n, "scale")?);
@@ -196,6 +226,25 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
                     n.name
                 ));
             }
+            "TreeEnsembleClassifier" | "TreeEnsembleRegressor" => {
+                let (ensemble, labels, how) = tree_ensemble(&n)?;
+                let proved = if n.op_type == "TreeEnsembleClassifier" {
+                    let (label, probabilities) = match n.output.as_slice() {
+                        [l, p, ..] => (l.clone(), p.clone()),
+                        _ => return Err(unsupported(&n, "it has no probabilities output")),
+                    };
+                    dead.insert(label.clone());
+                    done.labels = labels;
+                    format!("its output `{probabilities}` and derives the label from it (output `{label}` dropped)")
+                } else {
+                    format!("its output `{}`", n.output.first().map_or("", String::as_str))
+                };
+                done.notes.push(format!(
+                    "{} `{}`: lowered by zkDx ({how}), every comparison proved; zkDx proves {proved}",
+                    n.op_type, n.name
+                ));
+                done.ensemble = Some(ensemble);
+            }
             "ZipMap" => {
                 if let Some(y) = n.output.first() {
                     alias.insert(y.clone(), x.clone());
@@ -212,6 +261,14 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
         }
     }
     g.node = out;
+    if let Some(e) = &done.ensemble {
+        // tract lowers what computes the ensemble's input
+        g.output = vec![ValueInfoProto { name: e.input.clone(), ..Default::default() }];
+        if !proto.opset_import.iter().any(|o| o.domain.is_empty()) {
+            proto.opset_import.push(tract_onnx::pb::OperatorSetIdProto { domain: String::new(), version: 13 });
+        }
+        return Ok(done);
+    }
     let outputs = std::mem::take(&mut g.output);
     g.output = outputs
         .into_iter()
@@ -227,6 +284,228 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
         proto.opset_import.push(tract_onnx::pb::OperatorSetIdProto { domain: String::new(), version: 13 });
     }
     Ok(done)
+}
+
+/// An ensemble lowered from `TreeEnsembleClassifier` or `TreeEnsembleRegressor`: the op
+/// (its `inputs` set once the width before it is known), the head its outputs need, and
+/// the tensor it reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ensemble {
+    /// The lowered op.
+    pub op: Op<f64>,
+    /// How its outputs read: scores, probabilities, logits or one logit.
+    pub head: Head,
+    /// The tensor the ensemble reads (the cut: tract lowers what computes it).
+    pub input: String,
+}
+
+/// The numbers of attribute `name`: its float list, or its `_as_tensor` form (ai.onnx.ml v3).
+fn numbers(node: &NodeProto, name: &str) -> Vec<f64> {
+    if let Some(a) = attr(node, name).filter(|a| !a.floats.is_empty()) {
+        return a.floats.iter().map(|&v| f64::from(v)).collect();
+    }
+    let Some(t) = attr(node, &format!("{name}_as_tensor")).and_then(|a| a.t.as_ref()) else { return Vec::new() };
+    if !t.float_data.is_empty() {
+        return t.float_data.iter().map(|&v| f64::from(v)).collect();
+    }
+    if !t.double_data.is_empty() {
+        return t.double_data.clone();
+    }
+    match t.data_type {
+        FLOAT => {
+            t.raw_data.chunks_exact(4).map(|c| f64::from(f32::from_le_bytes(c.try_into().unwrap_or([0; 4])))).collect()
+        }
+        DOUBLE => t.raw_data.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn integers(node: &NodeProto, name: &str) -> Vec<i64> {
+    attr(node, name).map(|a| a.ints.clone()).unwrap_or_default()
+}
+
+fn labels_of(node: &NodeProto) -> Option<Vec<String>> {
+    attr(node, "classlabels_strings")
+        .filter(|a| !a.strings.is_empty())
+        .map(|a| a.strings.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
+        .or_else(|| {
+            ["classlabels_ints", "classlabels_int64s"]
+                .iter()
+                .find_map(|k| attr(node, k).filter(|a| !a.ints.is_empty()))
+                .map(|a| a.ints.iter().map(i64::to_string).collect())
+        })
+}
+
+/// One tree's nodes in pre-order from its root, every comparison as "input ≤ threshold".
+fn one_tree(
+    n: &NodeProto,
+    tree: i64,
+    at: &HashMap<(i64, i64), usize>,
+    attrs: &TreeAttributes,
+    leaves: &HashMap<(i64, i64), Vec<(usize, f64)>>,
+) -> Result<Vec<TreeNode<f64>>, ModelError> {
+    let ids: Vec<i64> = at.keys().filter(|(t, _)| *t == tree).map(|&(_, id)| id).collect();
+    let children: HashSet<i64> = ids
+        .iter()
+        .filter_map(|id| at.get(&(tree, *id)))
+        .filter(|&&a| attrs.modes.get(a).is_some_and(|m| m != "LEAF"))
+        .flat_map(|&a| [attrs.yes.get(a).copied(), attrs.no.get(a).copied()])
+        .flatten()
+        .collect();
+    let root = ids
+        .iter()
+        .copied()
+        .filter(|id| !children.contains(id))
+        .min()
+        .ok_or_else(|| unsupported(n, format!("tree {tree} has no root")))?;
+    let mut out: Vec<TreeNode<f64>> = Vec::with_capacity(ids.len());
+    let mut stack: Vec<(i64, Option<(usize, bool)>)> = vec![(root, None)];
+    while let Some((id, parent)) = stack.pop() {
+        if out.len() >= ids.len() {
+            return Err(unsupported(n, format!("tree {tree} is not a tree (a node is reached twice)")));
+        }
+        let index = out.len();
+        if let Some((p, yes_side)) = parent {
+            if let Some(TreeNode::Branch { yes, no, .. }) = out.get_mut(p) {
+                *(if yes_side { yes } else { no }) = index;
+            }
+        }
+        let a = *at.get(&(tree, id)).ok_or_else(|| unsupported(n, format!("tree {tree} has no node {id}")))?;
+        let mode = attrs.modes.get(a).map_or("", String::as_str);
+        if mode == "LEAF" {
+            out.push(TreeNode::Leaf { values: leaves.get(&(tree, id)).cloned().unwrap_or_default() });
+            continue;
+        }
+        let threshold = attrs.thresholds.get(a).copied().unwrap_or(0.0);
+        // x < t ⇔ x ≤ the next 32-bit float below t (the inputs are 32-bit floats)
+        let below = f64::from((threshold as f32).next_down());
+        let (threshold, swap) = match mode {
+            "BRANCH_LEQ" => (threshold, false),
+            "BRANCH_LT" => (below, false),
+            "BRANCH_GT" => (threshold, true),
+            "BRANCH_GTE" => (below, true),
+            other => return Err(unsupported(n, format!("branch mode {other}: zkDx proves ≤, <, ≥ and > comparisons"))),
+        };
+        let feature = attrs.features.get(a).copied().unwrap_or(-1);
+        let feature = usize::try_from(feature).map_err(|_| unsupported(n, format!("feature index {feature}")))?;
+        out.push(TreeNode::Branch { feature, threshold, yes: 0, no: 0 });
+        let (yes, no) = (attrs.yes.get(a).copied().unwrap_or(-1), attrs.no.get(a).copied().unwrap_or(-1));
+        let (yes, no) = if swap { (no, yes) } else { (yes, no) };
+        stack.push((no, Some((index, false))));
+        stack.push((yes, Some((index, true))));
+    }
+    Ok(out)
+}
+
+/// The per-node attributes of an ensemble, all of one length.
+struct TreeAttributes {
+    modes: Vec<String>,
+    thresholds: Vec<f64>,
+    features: Vec<i64>,
+    yes: Vec<i64>,
+    no: Vec<i64>,
+}
+
+/// Lower a `TreeEnsembleClassifier` or `TreeEnsembleRegressor` (ai.onnx.ml v1 to v3).
+fn tree_ensemble(n: &NodeProto) -> Result<(Ensemble, Option<Vec<String>>, String), ModelError> {
+    let classifier = n.op_type == "TreeEnsembleClassifier";
+    let (tree_ids, node_ids) = (integers(n, "nodes_treeids"), integers(n, "nodes_nodeids"));
+    let attrs = TreeAttributes {
+        modes: attr(n, "nodes_modes")
+            .map(|a| a.strings.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
+            .unwrap_or_default(),
+        thresholds: numbers(n, "nodes_values"),
+        features: integers(n, "nodes_featureids"),
+        yes: integers(n, "nodes_truenodeids"),
+        no: integers(n, "nodes_falsenodeids"),
+    };
+    let len = tree_ids.len();
+    let lengths = [
+        node_ids.len(),
+        attrs.modes.len(),
+        attrs.thresholds.len(),
+        attrs.features.len(),
+        attrs.yes.len(),
+        attrs.no.len(),
+    ];
+    if len == 0 || lengths.iter().any(|&l| l != len) {
+        return Err(unsupported(n, "its node attributes are missing or of different lengths"));
+    }
+    let prefix = if classifier { "class" } else { "target" };
+    let leaf_trees = integers(n, &format!("{prefix}_treeids"));
+    let leaf_nodes = integers(n, &format!("{prefix}_nodeids"));
+    let leaf_outputs = integers(n, &format!("{prefix}_ids"));
+    let leaf_weights = numbers(n, &format!("{prefix}_weights"));
+    if [leaf_nodes.len(), leaf_outputs.len(), leaf_weights.len()].iter().any(|&l| l != leaf_trees.len()) {
+        return Err(unsupported(n, format!("its {prefix}_* attributes are of different lengths")));
+    }
+    let post = text(n, "post_transform", "NONE");
+    let base = numbers(n, "base_values");
+    let trees: BTreeSet<i64> = tree_ids.iter().copied().collect();
+    let labels = if classifier { labels_of(n) } else { None };
+    let columns = match &labels {
+        Some(l) => l.len(),
+        None if classifier => return Err(unsupported(n, "it names no class labels")),
+        None => attr(n, "n_targets").map_or(1, |a| a.i.max(1) as usize),
+    };
+    // binary: one column of weights (onnxruntime's reading), the score of the second class
+    let one_column = classifier && columns == 2 && leaf_outputs.iter().collect::<HashSet<_>>().len() <= 1;
+    let average = !classifier && text(n, "aggregate_function", "SUM") == "AVERAGE";
+    match text(n, "aggregate_function", "SUM").as_str() {
+        "SUM" | "AVERAGE" => {}
+        other => return Err(unsupported(n, format!("aggregate_function {other}: zkDx proves SUM and AVERAGE"))),
+    }
+    let per_tree = if average { 1.0 / trees.len() as f64 } else { 1.0 };
+    let b0 = base.first().copied().unwrap_or(0.0);
+    let (outputs, head, how, base) = match (classifier, one_column, post.as_str()) {
+        (false, _, "NONE") => (columns, Head::Identity, "summed scores", base),
+        (true, true, "LOGISTIC") => (1, Head::Sigmoid, "2 classes, logistic", vec![b0]),
+        // onnxruntime reads one column of votes as the second class's probability p,
+        // the first's 1 − p
+        (true, true, "NONE") if leaf_weights.iter().all(|&w| w >= 0.0) => {
+            (2, Head::Probabilities, "2 classes, averaged votes", vec![1.0 - b0, b0])
+        }
+        (true, false, "NONE") => (columns, Head::Probabilities, "averaged votes", base),
+        (true, false, "SOFTMAX") if columns >= 2 => (columns, Head::Softmax, "softmax", base),
+        _ => {
+            return Err(unsupported(
+                n,
+                format!(
+                    "post_transform {post} with {columns} {}: zkDx proves scores, averaged votes, a softmax \
+                         or a binary logistic output",
+                    if classifier { "classes" } else { "targets" }
+                ),
+            ))
+        }
+    };
+    let base = if base.is_empty() { vec![0.0; outputs] } else { base };
+    let mut leaves: HashMap<(i64, i64), Vec<(usize, f64)>> = HashMap::new();
+    for (((&t, &id), &o), &w) in leaf_trees.iter().zip(&leaf_nodes).zip(&leaf_outputs).zip(&leaf_weights) {
+        let w = w * per_tree;
+        let values: Vec<(usize, f64)> = if one_column && head == Head::Probabilities {
+            vec![(0, -w), (1, w)]
+        } else if one_column {
+            vec![(0, w)]
+        } else {
+            let o = usize::try_from(o)
+                .ok()
+                .filter(|&o| o < outputs)
+                .ok_or_else(|| unsupported(n, format!("a leaf adds to column {o} of {outputs}")))?;
+            vec![(o, w)]
+        };
+        leaves.entry((t, id)).or_default().extend(values);
+    }
+    let at: HashMap<(i64, i64), usize> =
+        tree_ids.iter().zip(&node_ids).enumerate().map(|(a, (&t, &id))| ((t, id), a)).collect();
+    let mut lowered = Vec::with_capacity(trees.len());
+    for &t in &trees {
+        lowered.push(one_tree(n, t, &at, &attrs, &leaves)?);
+    }
+    let nodes = len;
+    let input = n.input.first().cloned().unwrap_or_default();
+    let op = Op::TreeEnsemble { inputs: 0, outputs, trees: lowered, base };
+    let note = format!("{} trees, {nodes} nodes, {how}", trees.len());
+    Ok((Ensemble { op, head, input }, labels, note))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use zkdx_model::bounds::analyse;
 use zkdx_model::fixed::dequantise;
 use zkdx_model::infer::run;
-use zkdx_model::ir::{ConvGeometry, Graph, Head, InputSpec, Op, PoolGeometry};
+use zkdx_model::ir::{ConvGeometry, Graph, Head, InputSpec, Op, PoolGeometry, TreeNode};
 use zkdx_model::quantise::{quantise, quantise_input};
 
 const K: u32 = 16;
@@ -48,6 +48,7 @@ fn float_apply(op: &Op<f64>, x: &[f64]) -> Vec<f64> {
         }
         Op::Sigmoid => x.iter().map(|v| 1.0 / (1.0 + (-v).exp())).collect(),
         Op::Reshape { .. } => x.to_vec(),
+        Op::TreeEnsemble { trees, base, .. } => zkdx_model::trees::run_float(trees, base, x),
     }
 }
 
@@ -104,6 +105,26 @@ fn conv2d_within_bound() {
     };
     let kernel: Vec<f64> = (0..18).map(|i| ((i * 13 % 11) as f64 - 5.0) / 3.1).collect();
     check(Op::Conv2d { geometry: g, kernel, bias: vec![0.1, -0.2] }, 16, (9.0 * 4.0 + 2.0) * ulp());
+}
+
+#[test]
+fn tree_ensembles_take_the_float_branches_and_sum_their_leaves() {
+    // thresholds on the 2^-16 grid: the quantised branch is the float one on every input,
+    // so only the leaves' rounding remains (half a unit each, two trees, plus the base)
+    let first = vec![
+        TreeNode::Branch { feature: 0, threshold: 0.5, yes: 1, no: 4 },
+        TreeNode::Branch { feature: 2, threshold: -1.25, yes: 2, no: 3 },
+        TreeNode::Leaf { values: vec![(0, 0.123)] },
+        TreeNode::Leaf { values: vec![(0, -2.5), (1, 1e-3)] },
+        TreeNode::Leaf { values: vec![(1, 3.3)] },
+    ];
+    let second = vec![
+        TreeNode::Branch { feature: 1, threshold: 0.0, yes: 1, no: 2 },
+        TreeNode::Leaf { values: vec![(0, 0.7)] },
+        TreeNode::Leaf { values: vec![(1, -0.7)] },
+    ];
+    let op = Op::TreeEnsemble { inputs: 3, outputs: 2, trees: vec![first, second], base: vec![0.25, -0.1] };
+    check(op, 3, 3.0 * ulp());
 }
 
 #[test]
