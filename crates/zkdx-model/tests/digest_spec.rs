@@ -28,26 +28,33 @@ fn test_graph() -> Graph {
     }
 }
 
+/// The page's `u64`, `str`, `ints` and `dims`.
+fn u64le(b: &mut Vec<u8>, v: u64) {
+    b.extend(v.to_le_bytes());
+}
+
+fn string(b: &mut Vec<u8>, s: &str) {
+    u64le(b, s.len() as u64);
+    b.extend(s.as_bytes());
+}
+
+fn ints(b: &mut Vec<u8>, v: &[i64]) {
+    u64le(b, v.len() as u64);
+    for x in v {
+        b.extend(x.to_le_bytes());
+    }
+}
+
+fn dims(b: &mut Vec<u8>, v: &[u64]) {
+    u64le(b, v.len() as u64);
+    for &x in v {
+        u64le(b, x);
+    }
+}
+
 /// The encoding, as docs/digest.md states it.
 fn by_the_document() -> String {
     let mut b: Vec<u8> = b"zkdx/model-digest/v1".to_vec();
-    let u64le = |b: &mut Vec<u8>, v: u64| b.extend(v.to_le_bytes());
-    let string = |b: &mut Vec<u8>, s: &str| {
-        b.extend((s.len() as u64).to_le_bytes());
-        b.extend(s.as_bytes());
-    };
-    let ints = |b: &mut Vec<u8>, v: &[i64]| {
-        b.extend((v.len() as u64).to_le_bytes());
-        for x in v {
-            b.extend(x.to_le_bytes());
-        }
-    };
-    let dims = |b: &mut Vec<u8>, v: &[u64]| {
-        b.extend((v.len() as u64).to_le_bytes());
-        for x in v {
-            b.extend(x.to_le_bytes());
-        }
-    };
     u64le(&mut b, 8); // scale bits
     u64le(&mut b, 2); // two features
     for (name, min, max) in [("age", 18.0f64, 90.0f64), ("bmi", 12.0, 60.0)] {
@@ -106,23 +113,6 @@ fn tree_graph() -> Graph {
 /// The tree vector's encoding, as docs/digest.md states it.
 fn tree_by_the_document() -> String {
     let mut b: Vec<u8> = b"zkdx/model-digest/v1".to_vec();
-    let u64le = |b: &mut Vec<u8>, v: u64| b.extend(v.to_le_bytes());
-    let string = |b: &mut Vec<u8>, s: &str| {
-        b.extend((s.len() as u64).to_le_bytes());
-        b.extend(s.as_bytes());
-    };
-    let ints = |b: &mut Vec<u8>, v: &[i64]| {
-        b.extend((v.len() as u64).to_le_bytes());
-        for x in v {
-            b.extend(x.to_le_bytes());
-        }
-    };
-    let dims = |b: &mut Vec<u8>, v: &[u64]| {
-        b.extend((v.len() as u64).to_le_bytes());
-        for x in v {
-            b.extend(x.to_le_bytes());
-        }
-    };
     u64le(&mut b, 8);
     u64le(&mut b, 1);
     string(&mut b, "age");
