@@ -419,7 +419,7 @@ fn card_export_is_a_cyclonedx_1_6_ml_bom_that_the_reference_schema_accepts() {
     let python = root().join("tests/.venv/bin/python");
     assert!(python.exists(), "tests/.venv is missing: run scripts/setup.sh (it installs cyclonedx-python-lib)");
     let mut files = Vec::new();
-    for id in ["breast-cancer", "diabetes-progression"] {
+    for id in ["breast-cancer", "breast-cancer-gbt", "diabetes-progression"] {
         let out = tmp(&format!("{id}.cdx.json"));
         let o = zkdx(&["card", "export", &format!("models/{id}.onnx"), "--cyclonedx", "-o", s(&out)]);
         assert!(o.status.success(), "{}", text(&o));
@@ -590,6 +590,21 @@ fn a_valid_proof_of_an_unapproved_model_is_never_plain_valid() {
     assert!(v.get("model").is_none() && v["reason"].is_string(), "{v}");
     let (code, v) = json(&["verify", "no-such.zkdx.json", "--json"]);
     assert_eq!((code, v["outcome"].as_str(), v["exit_code"].as_u64()), (Some(2), Some("CANNOT CHECK"), Some(2)), "{v}");
+}
+
+#[test]
+fn the_shipped_tree_model_proves_and_is_valid_by_its_publisher() {
+    // gradient-boosted trees as skl2onnx exported them, lowered by zkDx, endorsed and listed
+    let o = zkdx(&["inspect", "models/breast-cancer-gbt.onnx"]);
+    assert!(text(&o).contains("TreeEnsemble 30 → 1, 60 trees"), "{}", text(&o));
+    let bundle = tmp("gbt.zkdx.json");
+    prove_ok("models/breast-cancer-gbt.onnx", "models/examples/breast-cancer-malignant.json", &bundle);
+    let o = zkdx(&["verify", s(&bundle)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("publisher  zkDx demonstration publisher") && t.contains("result     malignant"), "{t}");
+    let o = zkdx(&["card", "verify", "models/breast-cancer-gbt.onnx", "--trust", "models/trust.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
 #[test]

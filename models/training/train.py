@@ -5,7 +5,7 @@ Everything comes from scikit-learn's bundled data sets; nothing is downloaded.
 Run from the repository root:
 
     python3 -m pip install -r models/training/requirements.txt
-    python3 models/training/train.py
+    python3 models/training/train.py [model id …]   (default: every model)
 
 Writes, for each model:
   models/<id>.onnx            the float model; standardisation is inside the graph
@@ -14,19 +14,24 @@ Writes, for each model:
   models/data/<id>-test.csv   the held-out test split (features + reference label/target)
   models/examples/*.csv|json  a few example patient records
 
-The ONNX graphs are written by hand with `onnx.helper` (Sub, Mul, Gemm, Relu, Softmax) so
-that they contain only the ops zkDx supports. Each ONNX file carries its feature names and
+The networks' ONNX graphs are written by hand with `onnx.helper` (Sub, Mul, Gemm, Relu,
+Softmax); the gradient-boosted trees are exported by skl2onnx as scikit-learn users export
+them (TreeEnsembleClassifier, which zkDx lowers itself). Each ONNX file carries its feature names and
 plausible input ranges in `metadata_props` (key `zkdx.inputs`), so the model digest, which
 covers those ranges, is reproducible from the ONNX file alone.
 """
 import json
 import os
+import sys
 
 import numpy as np
 import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
+from skl2onnx import to_onnx
+from skl2onnx.common.data_types import FloatTensorType
 from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
@@ -216,6 +221,54 @@ def breast_cancer():
     return card
 
 
+def breast_cancer_gbt():
+    """The same task, split and features as `breast-cancer`, learned by gradient-boosted trees
+    and exported by skl2onnx as it stands (a TreeEnsembleClassifier that zkDx lowers itself)."""
+    data = load_breast_cancer()
+    x, y = data.data, data.target  # target 0 = malignant, 1 = benign
+    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.25, random_state=SEED, stratify=y)
+    clf = GradientBoostingClassifier(n_estimators=60, max_depth=3, learning_rate=0.1, random_state=SEED)
+    clf.fit(xtr.astype(np.float32), ytr)
+    features = [bc_feature(name, 0.0, nice_max(x[:, i].max())) for i, name in enumerate(data.feature_names)]
+    labels = ["malignant", "benign"]
+    model = to_onnx(clf, initial_types=[("input", FloatTensorType([None, x.shape[1]]))],
+                    options={id(clf): {"zipmap": False}}, target_opset={"": 13, "ai.onnx.ml": 3})
+    inputs = [{"name": f["name"], "min": f["min"], "max": f["max"]} for f in features]
+    helper.set_model_props(model, {"zkdx.inputs": json.dumps(inputs, separators=(",", ":")),
+                                   "zkdx.outputs": json.dumps(labels)})
+    path = os.path.join(ROOT, "models", "breast-cancer-gbt.onnx")
+    onnx.save(model, path)
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    pred = sess.run(None, {"input": xte.astype(np.float32)})[0]
+    assert (pred == clf.predict(xte.astype(np.float32))).all(), "ONNX export disagrees with scikit-learn"
+    acc = float((pred == yte).mean())
+    names = list(data.feature_names)
+    write_csv(os.path.join(ROOT, "models", "data", "breast-cancer-gbt-test.csv"), names + ["label"],
+              [list(r) + [labels[t]] for r, t in zip(xte, yte)])
+    card = {
+        "id": "breast-cancer-gbt",
+        "name": "Breast mass malignancy, gradient-boosted trees (Wisconsin diagnostic)",
+        "version": "1.0.0",
+        "kind": "classification",
+        "intended_use": "Decision support: estimates whether a breast mass sampled by fine-needle aspiration is "
+                        "malignant or benign from 30 nuclear features measured on the digitised aspirate image, "
+                        "with gradient-boosted decision trees (the same task and data as the breast-cancer "
+                        "network, for comparison).",
+        "limitations": "Trained on 426 records from one centre (University of Wisconsin, 1995). Not a diagnosis: "
+                       "a clinician must interpret the result with imaging and histology. Features must be "
+                       "measured the way the Wisconsin data set measured them.",
+        "features": features,
+        "labels": labels,
+        "training": {"data_set": "scikit-learn load_breast_cancer (Wisconsin diagnostic)", "train_records": len(ytr),
+                     "test_records": len(yte),
+                     "architecture": "gradient boosting: 60 trees of depth ≤ 3, learning rate 0.1, logistic "
+                                     "(exported by skl2onnx as TreeEnsembleClassifier)",
+                     "seed": SEED},
+        "metrics": {"float_accuracy": acc},
+    }
+    return card
+
+
 def diabetes():
     data = load_diabetes(scaled=False)
     x, y = data.data, data.target
@@ -265,7 +318,9 @@ def diabetes():
 
 
 def main():
-    for card in (breast_cancer(), diabetes()):
+    # `train.py breast-cancer-gbt` trains only the models named (the others keep their files)
+    models = {"breast-cancer": breast_cancer, "breast-cancer-gbt": breast_cancer_gbt, "diabetes-progression": diabetes}
+    for card in (train() for model_id, train in models.items() if len(sys.argv) < 2 or model_id in sys.argv[1:]):
         path = os.path.join(ROOT, "models", card["id"] + ".json")
         old = {}
         if os.path.exists(path):

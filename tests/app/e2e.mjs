@@ -456,6 +456,19 @@ try {
     await call("chooseModelById", "breast-cancer");
   });
 
+  await step("patient: the gradient-boosted trees model diagnoses and proves the same record", async () => {
+    await call("selectTab", "patient");
+    await call("chooseModelById", "breast-cancer-gbt");
+    await call("loadRecord", path.join(root, "models/examples/breast-cancer-malignant.csv"));
+    await browser.waitUntil(async () => (await (await $('[id="input-mean radius"]')).getValue()) !== "", { timeout: 10000 });
+    await (await $("#diagnose")).click();
+    await waitText("#diagnosis-text", (t) => t === "malignant");
+    await (await $("#prove")).click();
+    await browser.waitUntil(async () => (await (await $("#proof")).isDisplayed()), { timeout: 120000 });
+    assert.match(await (await $("#proof-text")).getText(), /KB, signed by this device/);
+    await call("chooseModelById", "breast-cancer");
+  });
+
   await step("regulator: a model's digest, its shipped match, and a bundle's model", async () => {
     await call("selectTab", "regulator");
     await call("openModel", path.join(root, "models/breast-cancer.onnx"));

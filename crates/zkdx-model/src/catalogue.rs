@@ -113,7 +113,8 @@ impl Catalogue {
         Ok(Model::load(&self.model_file(id)?)?)
     }
 
-    /// Every model in the folder that has a card, in file-name order.
+    /// Every model in the folder that has a card, in id order (`breast-cancer` before
+    /// `breast-cancer-gbt`, which a file-name order would reverse).
     pub fn models(&self) -> Result<Vec<Model>, CatalogueError> {
         let unreadable = |cause| CatalogueError::Unreadable { dir: self.dir.display().to_string(), cause };
         let mut paths: Vec<PathBuf> = std::fs::read_dir(&self.dir)
@@ -122,7 +123,7 @@ impl Catalogue {
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|x| x == "onnx"))
             .collect();
-        paths.sort();
+        paths.sort_by(|a, b| a.file_stem().cmp(&b.file_stem()));
         let mut out = Vec::new();
         for p in paths {
             let m = Model::load(&p)?;

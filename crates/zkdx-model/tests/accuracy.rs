@@ -21,6 +21,19 @@ fn breast_cancer_quantised_labels_equal_float_labels() {
 }
 
 #[test]
+fn breast_cancer_trees_quantised_labels_equal_float_labels() {
+    let m = Model::load(&model("breast-cancer-gbt")).unwrap();
+    let e = evaluate(&m, &root().join("models/data/breast-cancer-gbt-test.csv")).unwrap();
+    println!("breast-cancer-gbt: {e:?}");
+    assert_eq!(e.records, 143);
+    assert_eq!(e.agreeing, e.records, "every record gets the same label");
+    assert_eq!(e.quantised_accuracy, e.float_accuracy);
+    assert!(e.worst_error < 0.001, "worst logit error {}", e.worst_error);
+    let card = m.card().unwrap();
+    assert_eq!(card.metrics.get("quantised_accuracy"), card.metrics.get("float_accuracy"));
+}
+
+#[test]
 fn diabetes_quantised_scores_track_float_scores() {
     let m = Model::load(&model("diabetes-progression")).unwrap();
     let e = evaluate(&m, &root().join("models/data/diabetes-progression-test.csv")).unwrap();
