@@ -1031,10 +1031,12 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
         // torch-style logits (no softmax): a classifier once its classes are named
         ("torch-logits-iris", true, Some("0,1,2")),
         // tree ensembles: random forests (averaged votes; binary with ZipMap, and three
-        // classes), gradient boosting (a regressor) and LightGBM by onnxmltools (logistic)
+        // classes), gradient boosting (a regressor), a scaler then a forest regressor, and
+        // LightGBM by onnxmltools (logistic)
         ("sk-forest", true, None),
         ("sk-forest-iris", true, None),
         ("sk-gbr", false, None),
+        ("sk-scaled-forest", false, None),
         ("lgbm", true, None),
     ] {
         let onnx = dir.join(format!("{name}.onnx"));

@@ -25,7 +25,7 @@ from onnx import TensorProto, helper, numpy_helper
 from skl2onnx import to_onnx
 import lightgbm as lgb
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
-from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier
+from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -138,5 +138,9 @@ export("sk-forest", RandomForestClassifier(n_estimators=10, max_depth=4, random_
 export("sk-forest-iris", RandomForestClassifier(n_estimators=5, max_depth=3, random_state=SEED), load_iris(), True,
        options={RandomForestClassifier: {"zipmap": False}})
 export("sk-gbr", GradientBoostingRegressor(n_estimators=20, max_depth=3, random_state=SEED), load_diabetes(), False)
+# a scaler before the ensemble: tract lowers the Scaler, zkDx the trees after it
+export("sk-scaled-forest", make_pipeline(StandardScaler(), RandomForestRegressor(n_estimators=5, max_depth=4,
+                                                                                random_state=SEED)),
+       load_diabetes(), False)
 export("lgbm", lgb.LGBMClassifier(n_estimators=20, num_leaves=8, random_state=SEED, verbose=-1),
        load_breast_cancer(), True, writer=lightgbm_writer(30))
