@@ -22,7 +22,7 @@
 //! (one-vs-rest `LOGISTIC` with independent sigmoids, `post_transform` `PROBIT`), is refused
 //! naming the node. Each rewrite is reported in words (`zkdx inspect` prints them).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tract_onnx::pb::{AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto};
 
@@ -339,12 +339,11 @@ fn labels_of(node: &NodeProto) -> Option<Vec<String>> {
 /// One tree's nodes in pre-order from its root, every comparison as "input ≤ threshold".
 fn one_tree(
     n: &NodeProto,
-    tree: i64,
+    (tree, ids): (i64, &[i64]),
     at: &HashMap<(i64, i64), usize>,
     attrs: &TreeAttributes,
     leaves: &HashMap<(i64, i64), Vec<(usize, f64)>>,
 ) -> Result<Vec<TreeNode<f64>>, ModelError> {
-    let ids: Vec<i64> = at.keys().filter(|(t, _)| *t == tree).map(|&(_, id)| id).collect();
     let children: HashSet<i64> = ids
         .iter()
         .filter_map(|id| at.get(&(tree, *id)))
@@ -441,7 +440,11 @@ fn tree_ensemble(n: &NodeProto) -> Result<(Ensemble, Option<Vec<String>>, String
     }
     let post = text(n, "post_transform", "NONE");
     let base = numbers(n, "base_values");
-    let trees: BTreeSet<i64> = tree_ids.iter().copied().collect();
+    // each tree's node ids, gathered once (an ensemble may have thousands of trees)
+    let mut trees: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (&t, &id) in tree_ids.iter().zip(&node_ids) {
+        trees.entry(t).or_default().push(id);
+    }
     let labels = if classifier { labels_of(n) } else { None };
     let columns = match &labels {
         Some(l) => l.len(),
@@ -498,8 +501,8 @@ fn tree_ensemble(n: &NodeProto) -> Result<(Ensemble, Option<Vec<String>>, String
     let at: HashMap<(i64, i64), usize> =
         tree_ids.iter().zip(&node_ids).enumerate().map(|(a, (&t, &id))| ((t, id), a)).collect();
     let mut lowered = Vec::with_capacity(trees.len());
-    for &t in &trees {
-        lowered.push(one_tree(n, t, &at, &attrs, &leaves)?);
+    for (&t, ids) in &trees {
+        lowered.push(one_tree(n, (t, ids), &at, &attrs, &leaves)?);
     }
     let nodes = len;
     let input = n.input.first().cloned().unwrap_or_default();
