@@ -99,16 +99,10 @@ pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
             ));
         }
         let width = ops.iter().fold(input_shape.iter().product::<usize>(), |n, op| op.output_len(n));
-        let op = match e.op {
-            Op::TreeEnsemble { outputs, trees, base, .. } => {
-                crate::trees::validate(width, outputs, &trees, base.len()).map_err(crate::trees::invalid)?;
-                Op::TreeEnsemble { inputs: width, outputs, trees, base }
-            }
-            other => other,
-        };
+        head = e.head;
+        let op = e.op(width)?;
         ops.push(op.clone());
         float_ensemble = Some(op);
-        head = e.head;
     }
     let graph = Graph { scale_bits: 0, inputs, input_shape, ops, head, outputs };
     Ok(LoweredOnnx { graph, typed, ensemble: float_ensemble, scale_bits, notes: rewritten.notes })

@@ -216,10 +216,7 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
                     attrs,
                 ));
                 dead.insert(label.clone());
-                done.labels = attr(&n, "classlabels_strings")
-                    .filter(|a| !a.strings.is_empty())
-                    .map(|a| a.strings.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
-                    .or_else(|| attr(&n, "classlabels_ints").map(|a| a.ints.iter().map(i64::to_string).collect()));
+                done.labels = labels_of(&n);
                 done.notes.push(format!(
                     "LinearClassifier `{}`: lowered to Gemm and {head} ({how}); zkDx proves its output `{probabilities}` \
                      and derives the label from it (output `{label}` dropped)",
@@ -286,17 +283,29 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
     Ok(done)
 }
 
-/// An ensemble lowered from `TreeEnsembleClassifier` or `TreeEnsembleRegressor`: the op
-/// (its `inputs` set once the width before it is known), the head its outputs need, and
-/// the tensor it reads.
+/// An ensemble lowered from `TreeEnsembleClassifier` or `TreeEnsembleRegressor`: its
+/// trees (the op once the width before it is known, see [`Ensemble::op`]), the head its
+/// outputs need, and the tensor it reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ensemble {
-    /// The lowered op.
-    pub op: Op<f64>,
+    /// Output width.
+    pub outputs: usize,
+    /// The trees, each in pre-order.
+    pub trees: Vec<Vec<TreeNode<f64>>>,
+    /// One base value per output.
+    pub base: Vec<f64>,
     /// How its outputs read: scores, probabilities, logits or one logit.
     pub head: Head,
     /// The tensor the ensemble reads (the cut: tract lowers what computes it).
     pub input: String,
+}
+
+impl Ensemble {
+    /// The op on `inputs` values, checked ([`crate::trees::validate`]).
+    pub fn op(self, inputs: usize) -> Result<Op<f64>, ModelError> {
+        crate::trees::validate(inputs, self.outputs, &self.trees, self.base.len()).map_err(crate::trees::invalid)?;
+        Ok(Op::TreeEnsemble { inputs, outputs: self.outputs, trees: self.trees, base: self.base })
+    }
 }
 
 /// The numbers of attribute `name`: its float list, or its `_as_tensor` form (ai.onnx.ml v3).
@@ -324,16 +333,20 @@ fn integers(node: &NodeProto, name: &str) -> Vec<i64> {
     attr(node, name).map(|a| a.ints.clone()).unwrap_or_default()
 }
 
-fn labels_of(node: &NodeProto) -> Option<Vec<String>> {
-    attr(node, "classlabels_strings")
-        .filter(|a| !a.strings.is_empty())
+fn strings(node: &NodeProto, name: &str) -> Vec<String> {
+    attr(node, name)
         .map(|a| a.strings.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
-        .or_else(|| {
-            ["classlabels_ints", "classlabels_int64s"]
-                .iter()
-                .find_map(|k| attr(node, k).filter(|a| !a.ints.is_empty()))
-                .map(|a| a.ints.iter().map(i64::to_string).collect())
-        })
+        .unwrap_or_default()
+}
+
+/// A classifier's class labels: `classlabels_strings`, else its integer labels as text.
+fn labels_of(node: &NodeProto) -> Option<Vec<String>> {
+    Some(strings(node, "classlabels_strings")).filter(|l| !l.is_empty()).or_else(|| {
+        ["classlabels_ints", "classlabels_int64s"]
+            .iter()
+            .find_map(|k| attr(node, k).filter(|a| !a.ints.is_empty()))
+            .map(|a| a.ints.iter().map(i64::to_string).collect())
+    })
 }
 
 /// One tree's nodes in pre-order from its root, every comparison as "input ≤ threshold".
@@ -410,9 +423,7 @@ fn tree_ensemble(n: &NodeProto) -> Result<(Ensemble, Option<Vec<String>>, String
     let classifier = n.op_type == "TreeEnsembleClassifier";
     let (tree_ids, node_ids) = (integers(n, "nodes_treeids"), integers(n, "nodes_nodeids"));
     let attrs = TreeAttributes {
-        modes: attr(n, "nodes_modes")
-            .map(|a| a.strings.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect())
-            .unwrap_or_default(),
+        modes: strings(n, "nodes_modes"),
         thresholds: numbers(n, "nodes_values"),
         features: integers(n, "nodes_featureids"),
         yes: integers(n, "nodes_truenodeids"),
@@ -453,12 +464,12 @@ fn tree_ensemble(n: &NodeProto) -> Result<(Ensemble, Option<Vec<String>>, String
     };
     // binary: one column of weights (onnxruntime's reading), the score of the second class
     let one_column = classifier && columns == 2 && leaf_outputs.iter().collect::<HashSet<_>>().len() <= 1;
-    let average = !classifier && text(n, "aggregate_function", "SUM") == "AVERAGE";
-    match text(n, "aggregate_function", "SUM").as_str() {
-        "SUM" | "AVERAGE" => {}
+    // a leaf's weight once the trees are aggregated (only a regressor may average)
+    let per_tree = match text(n, "aggregate_function", "SUM").as_str() {
+        "AVERAGE" if !classifier => 1.0 / trees.len() as f64,
+        "SUM" | "AVERAGE" => 1.0,
         other => return Err(unsupported(n, format!("aggregate_function {other}: zkDx proves SUM and AVERAGE"))),
-    }
-    let per_tree = if average { 1.0 / trees.len() as f64 } else { 1.0 };
+    };
     let b0 = base.first().copied().unwrap_or(0.0);
     let (outputs, head, how, base) = match (classifier, one_column, post.as_str()) {
         (false, _, "NONE") => (columns, Head::Identity, "summed scores", base),
@@ -504,11 +515,9 @@ fn tree_ensemble(n: &NodeProto) -> Result<(Ensemble, Option<Vec<String>>, String
     for (&t, ids) in &trees {
         lowered.push(one_tree(n, (t, ids), &at, &attrs, &leaves)?);
     }
-    let nodes = len;
     let input = n.input.first().cloned().unwrap_or_default();
-    let op = Op::TreeEnsemble { inputs: 0, outputs, trees: lowered, base };
-    let note = format!("{} trees, {nodes} nodes, {how}", trees.len());
-    Ok((Ensemble { op, head, input }, labels, note))
+    let note = format!("{} trees, {len} nodes, {how}", trees.len());
+    Ok((Ensemble { outputs, trees: lowered, base, head, input }, labels, note))
 }
 
 #[cfg(test)]
