@@ -139,11 +139,16 @@ def dense_graph(model_id, features, mean, scale, layers, head, out_names, out_af
                               [helper.make_tensor_value_info(prev, TensorProto.FLOAT, [1, out_dim])], inits)
     model = helper.make_model(graph, producer_name="zkdx-train", opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
+    set_zkdx_metadata(model, features, out_names)
+    onnx.checker.check_model(model)
+    return model
+
+
+def set_zkdx_metadata(model, features, out_names):
+    """The features' names and plausible ranges, and the output names, in `metadata_props`."""
     inputs = [{"name": f["name"], "min": f["min"], "max": f["max"]} for f in features]
     helper.set_model_props(model, {"zkdx.inputs": json.dumps(inputs, separators=(",", ":")),
                                    "zkdx.outputs": json.dumps(out_names)})
-    onnx.checker.check_model(model)
-    return model
 
 
 def run_onnx(path, x):
@@ -169,10 +174,31 @@ def nice_max(v):
     return float(np.ceil(v / e) * e)
 
 
-def breast_cancer():
+BC_LABELS = ["malignant", "benign"]
+BC_INTENDED_USE = ("Decision support: estimates whether a breast mass sampled by fine-needle aspiration is "
+                   "malignant or benign from 30 nuclear features measured on the digitised aspirate image")
+BC_LIMITATIONS = ("Trained on 426 records from one centre (University of Wisconsin, 1995). Not a diagnosis: "
+                  "a clinician must interpret the result with imaging and histology. Features must be "
+                  "measured the way the Wisconsin data set measured them.")
+BC_DATA_SET = "scikit-learn load_breast_cancer (Wisconsin diagnostic)"
+
+
+def breast_cancer_data():
+    """The Wisconsin data, its seeded split (shared by both breast-cancer models) and features."""
     data = load_breast_cancer()
     x, y = data.data, data.target  # target 0 = malignant, 1 = benign
     xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.25, random_state=SEED, stratify=y)
+    features = [bc_feature(name, 0.0, nice_max(x[:, i].max())) for i, name in enumerate(data.feature_names)]
+    return data, (xtr, xte, ytr, yte), features
+
+
+def write_breast_cancer_split(model_id, names, xte, yte):
+    write_csv(os.path.join(ROOT, "models", "data", f"{model_id}-test.csv"), names + ["label"],
+              [list(r) + [BC_LABELS[t]] for r, t in zip(xte, yte)])
+
+
+def breast_cancer():
+    data, (xtr, xte, ytr, yte), features = breast_cancer_data()
     mean, std = xtr.mean(0), xtr.std(0)
     clf = MLPClassifier(hidden_layer_sizes=(16, 8), activation="relu", max_iter=2000, random_state=SEED, alpha=1e-3)
     clf.fit((xtr - mean) / std, ytr)
@@ -181,8 +207,7 @@ def breast_cancer():
     # so the graph ends in Softmax over (malignant, benign) with the same probabilities.
     w, b = layers[-1]
     layers[-1] = (np.concatenate([-w / 2, w / 2], axis=1), np.concatenate([-b / 2, b / 2]))
-    features = [bc_feature(name, 0.0, nice_max(x[:, i].max())) for i, name in enumerate(data.feature_names)]
-    labels = ["malignant", "benign"]
+    labels = BC_LABELS
     model = dense_graph("breast-cancer", features, mean, 1.0 / std, layers, "softmax", labels)
     path = os.path.join(ROOT, "models", "breast-cancer.onnx")
     onnx.save(model, path)
@@ -191,8 +216,7 @@ def breast_cancer():
     acc = float((pred == yte).mean())
     assert (pred == clf.predict((xte - mean) / std)).all(), "ONNX export disagrees with scikit-learn"
     names = list(data.feature_names)
-    write_csv(os.path.join(ROOT, "models", "data", "breast-cancer-test.csv"), names + ["label"],
-              [list(r) + [labels[t]] for r, t in zip(xte, yte)])
+    write_breast_cancer_split("breast-cancer", names, xte, yte)
     ex = os.path.join(ROOT, "models", "examples")
     mal, ben = int(np.where(yte == 0)[0][0]), int(np.where(yte == 1)[0][0])
     for tag, i in (("malignant", mal), ("benign", ben)):
@@ -206,14 +230,11 @@ def breast_cancer():
         "name": "Breast mass malignancy (Wisconsin diagnostic)",
         "version": "1.0.0",
         "kind": "classification",
-        "intended_use": "Decision support: estimates whether a breast mass sampled by fine-needle aspiration is "
-                        "malignant or benign from 30 nuclear features measured on the digitised aspirate image.",
-        "limitations": "Trained on 426 records from one centre (University of Wisconsin, 1995). Not a diagnosis: "
-                       "a clinician must interpret the result with imaging and histology. Features must be "
-                       "measured the way the Wisconsin data set measured them.",
+        "intended_use": BC_INTENDED_USE + ".",
+        "limitations": BC_LIMITATIONS,
         "features": features,
         "labels": labels,
-        "training": {"data_set": "scikit-learn load_breast_cancer (Wisconsin diagnostic)", "train_records": len(ytr),
+        "training": {"data_set": BC_DATA_SET, "train_records": len(ytr),
                      "test_records": len(yte), "architecture": "standardise → 30×16 ReLU → 16×8 ReLU → 8×2 softmax",
                      "seed": SEED},
         "metrics": {"float_accuracy": acc},
@@ -224,42 +245,36 @@ def breast_cancer():
 def breast_cancer_gbt():
     """The same task, split and features as `breast-cancer`, learned by gradient-boosted trees
     and exported by skl2onnx as it stands (a TreeEnsembleClassifier that zkDx lowers itself)."""
-    data = load_breast_cancer()
-    x, y = data.data, data.target  # target 0 = malignant, 1 = benign
-    xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.25, random_state=SEED, stratify=y)
+    data, (xtr, xte, ytr, yte), features = breast_cancer_data()
     clf = GradientBoostingClassifier(n_estimators=60, max_depth=3, learning_rate=0.1, random_state=SEED)
     clf.fit(xtr.astype(np.float32), ytr)
-    features = [bc_feature(name, 0.0, nice_max(x[:, i].max())) for i, name in enumerate(data.feature_names)]
-    labels = ["malignant", "benign"]
-    model = to_onnx(clf, initial_types=[("input", FloatTensorType([None, x.shape[1]]))],
+    labels = BC_LABELS
+    model = to_onnx(clf, initial_types=[("input", FloatTensorType([None, len(features)]))],
                     options={id(clf): {"zipmap": False}}, target_opset={"": 13, "ai.onnx.ml": 3})
-    inputs = [{"name": f["name"], "min": f["min"], "max": f["max"]} for f in features]
-    helper.set_model_props(model, {"zkdx.inputs": json.dumps(inputs, separators=(",", ":")),
-                                   "zkdx.outputs": json.dumps(labels)})
+    set_zkdx_metadata(model, features, labels)
+    # skl2onnx lists its opsets in set order, which changes from run to run: sort them, so
+    # that the file is the same byte for byte every time
+    imports = [helper.make_opsetid(o.domain, o.version) for o in sorted(model.opset_import, key=lambda o: o.domain)]
+    del model.opset_import[:]
+    model.opset_import.extend(imports)
     path = os.path.join(ROOT, "models", "breast-cancer-gbt.onnx")
     onnx.save(model, path)
     sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     pred = sess.run(None, {"input": xte.astype(np.float32)})[0]
     assert (pred == clf.predict(xte.astype(np.float32))).all(), "ONNX export disagrees with scikit-learn"
     acc = float((pred == yte).mean())
-    names = list(data.feature_names)
-    write_csv(os.path.join(ROOT, "models", "data", "breast-cancer-gbt-test.csv"), names + ["label"],
-              [list(r) + [labels[t]] for r, t in zip(xte, yte)])
+    write_breast_cancer_split("breast-cancer-gbt", list(data.feature_names), xte, yte)
     card = {
         "id": "breast-cancer-gbt",
         "name": "Breast mass malignancy, gradient-boosted trees (Wisconsin diagnostic)",
         "version": "1.0.0",
         "kind": "classification",
-        "intended_use": "Decision support: estimates whether a breast mass sampled by fine-needle aspiration is "
-                        "malignant or benign from 30 nuclear features measured on the digitised aspirate image, "
-                        "with gradient-boosted decision trees (the same task and data as the breast-cancer "
-                        "network, for comparison).",
-        "limitations": "Trained on 426 records from one centre (University of Wisconsin, 1995). Not a diagnosis: "
-                       "a clinician must interpret the result with imaging and histology. Features must be "
-                       "measured the way the Wisconsin data set measured them.",
+        "intended_use": BC_INTENDED_USE + ", with gradient-boosted decision trees (the same task and data as the "
+                                          "breast-cancer network, for comparison).",
+        "limitations": BC_LIMITATIONS,
         "features": features,
         "labels": labels,
-        "training": {"data_set": "scikit-learn load_breast_cancer (Wisconsin diagnostic)", "train_records": len(ytr),
+        "training": {"data_set": BC_DATA_SET, "train_records": len(ytr),
                      "test_records": len(yte),
                      "architecture": "gradient boosting: 60 trees of depth ≤ 3, learning rate 0.1, logistic "
                                      "(exported by skl2onnx as TreeEnsembleClassifier)",
@@ -326,8 +341,8 @@ def main():
         if os.path.exists(path):
             with open(path) as f:
                 old = json.load(f)
-        # keep what `zkdx card-sync` measured if the model did not change
-        for key in ("digest",):
+        # keep what `zkdx card-sync` and `zkdx calibrate` measured if the model did not change
+        for key in ("digest", "scale_bits"):
             if key in old:
                 card[key] = old[key]
         card["metrics"] = {**old.get("metrics", {}), **card["metrics"]}
