@@ -128,10 +128,15 @@ mod tests {
 
     /// The circuit on `x`, honest except where `dishonest` changes it.
     fn run(x: [i64; 2], dishonest: impl FnOnce(&mut Harness, &EnsembleTargets)) -> Harness {
+        run_within(x, &BOUNDS, dishonest)
+    }
+
+    /// [`run`] with other input bounds.
+    fn run_within(x: [i64; 2], bounds: &[Interval], dishonest: impl FnOnce(&mut Harness, &EnsembleTargets)) -> Harness {
         let (trees, base) = ensemble();
         let mut h = Harness::new();
         let xs: Vec<Target> = x.iter().map(|&v| h.private(v.into())).collect();
-        let t = tree_ensemble(&mut h.b, &xs, &BOUNDS, &trees, &base).unwrap_or_else(|e| unreachable!("{e}"));
+        let t = tree_ensemble(&mut h.b, &xs, bounds, &trees, &base).unwrap_or_else(|e| unreachable!("{e}"));
         for br in &t.branches {
             let TreeNode::Branch { feature, threshold, .. } = &trees[br.tree][br.node] else { unreachable!() };
             h.set(br.yes.target, i128::from(x[*feature] <= *threshold));
@@ -152,6 +157,40 @@ mod tests {
             let want: Vec<i128> = run_quantised(&trees, &base, &x).into_iter().map(i128::from).collect();
             assert_eq!(got, want, "x = {x:?}");
         }
+    }
+
+    /// The honest proof's outputs, which must be the reference's.
+    fn proves_the_reference(x: [i64; 2], bounds: &[Interval]) {
+        let (trees, base) = ensemble();
+        let out = accepts(run_within(x, bounds, |_, _| {}));
+        let got: Vec<i128> = out.iter().map(|&v| crate::field::to_signed(v)).collect();
+        let want: Vec<i128> = run_quantised(&trees, &base, &x).into_iter().map(i128::from).collect();
+        assert_eq!(got, want, "x = {x:?}, bounds {bounds:?}");
+    }
+
+    #[test]
+    fn branches_the_bounds_decide_are_constants_and_the_rest_stay_open() {
+        let iv = |lo, hi| Interval { lo, hi };
+        // x0 ≥ 11 > 10: always the no side; x1 ≤ 0: always the yes side (then x1 ≤ 3 too)
+        let decided = [iv(11, 50), iv(-50, 0)];
+        let t = run_within([11, 0], &decided, |_, t| assert!(t.branches.is_empty(), "{:?}", t.branches));
+        accepts(t);
+        for x in [[11, 0], [50, -50]] {
+            proves_the_reference(x, &decided);
+        }
+        // x0 from exactly the threshold: 10 goes yes, 11 no; neither side may be assumed
+        let from_threshold = [iv(10, 50), iv(-50, 50)];
+        for x in [[10, 0], [11, 0], [10, 1]] {
+            proves_the_reference(x, &from_threshold);
+        }
+    }
+
+    #[test]
+    fn each_range_check_is_as_wide_as_its_bounds_need() {
+        let iv = |lo, hi| Interval { lo, hi };
+        // far below the threshold (yes side, d = 1010) and far above it (no side, x − T − 1 = 989)
+        proves_the_reference([-1000, 0], &[iv(-1000, 50), iv(-50, 50)]);
+        proves_the_reference([1000, 0], &[iv(-50, 1000), iv(-50, 50)]);
     }
 
     #[test]
