@@ -1026,6 +1026,9 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
         ("sk-logistic-zipmap", true, None),
         ("sk-logistic", true, None),
         ("sk-logistic-iris", true, None),
+        // LinearSVC: decision scores, no probabilities (binary: one score; three classes)
+        ("sk-svc", true, None),
+        ("sk-svc-iris", true, None),
         ("sk-ridge", false, None),
         ("sk-mlp-minmax", false, None),
         // torch-style logits (no softmax): a classifier once its classes are named
@@ -1038,6 +1041,9 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
         ("sk-gbr", false, None),
         ("sk-scaled-forest", false, None),
         ("lgbm", true, None),
+        // XGBoost by onnxmltools (BRANCH_LT): binary logistic, and three classes (softmax)
+        ("xgb", true, None),
+        ("xgb-iris", true, None),
     ] {
         let onnx = dir.join(format!("{name}.onnx"));
         let data = dir.join(format!("{name}-data.csv"));
@@ -1059,6 +1065,9 @@ fn scikit_learn_exports_get_a_card_prove_and_match_onnxruntime_on_every_test_rec
         if labels.is_some() {
             // logits: the label is proved as their argmax, and inspect says so
             assert!(t.contains("zkDx proves the label as their argmax"), "{name}: {t}");
+        } else if name.starts_with("sk-svc") {
+            // decision scores: the label from them, and no probabilities made up
+            assert!(t.contains("decision scores are not probabilities") && t.contains("label"), "{name}: {t}");
         } else if classifier {
             // the exporter's ops are lowered by zkDx, and it says which output it proves
             assert!(

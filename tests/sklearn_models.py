@@ -1,8 +1,9 @@
 """Models as scikit-learn users export them, for tests/cli.rs: trained on data sets that ship
 inside scikit-learn, exported by skl2onnx with its defaults (ai.onnx.ml Scaler,
-LinearClassifier with `label` and `probabilities` outputs and ZipMap, LinearRegressor), and
+LinearClassifier with `label` and `probabilities` outputs and ZipMap, LinearSVC's decision
+scores, LinearRegressor), and
 run by onnxruntime for the reference results. Tree ensembles: scikit-learn's random forest
-and gradient boosting (skl2onnx) and LightGBM (onnxmltools). Also a classifier written the way
+and gradient boosting (skl2onnx), LightGBM and XGBoost (onnxmltools). Also a classifier written the way
 `torch.onnx.export` writes one (standardisation as Sub and Div, Gemm with transB, ReLU, and
 logits out: no softmax), built with onnx's helpers from a trained network's weights. Uses
 tests/.venv (pinned in tests/requirements.txt).
@@ -24,6 +25,7 @@ import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 from skl2onnx import to_onnx
 import lightgbm as lgb
+import xgboost as xgb
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -31,6 +33,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.svm import LinearSVC
 
 warnings.filterwarnings("ignore")
 SEED = 20261126
@@ -108,6 +111,14 @@ export("sk-logistic", make_pipeline(StandardScaler(), LogisticRegression(max_ite
 # three classes: LinearClassifier with SOFTMAX
 export("sk-logistic-iris", make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)), load_iris(), True,
        options={LogisticRegression: {"zipmap": False}})
+# LinearSVC: LinearClassifier with post_transform NONE, decision scores (not probabilities);
+# binary: two mirrored rows and an ArrayFeatureExtractor picking class 1's score. skl2onnx
+# 1.20 refuses this pipeline with no options at all (it offers LinearSVC a `zipmap` option
+# that LinearSVC does not have), so the classifier's options are given, empty.
+export("sk-svc", make_pipeline(StandardScaler(), LinearSVC(random_state=SEED)), load_breast_cancer(), True,
+       options={LinearSVC: {}})
+export("sk-svc-iris", make_pipeline(StandardScaler(), LinearSVC(random_state=SEED)), load_iris(), True,
+       options={LinearSVC: {}})
 # Scaler → LinearRegressor
 export("sk-ridge", make_pipeline(StandardScaler(), Ridge()), load_diabetes(), False)
 # MinMaxScaler (as Mul/Add) → MLP (MatMul/Add/Relu) → Reshape
@@ -118,6 +129,15 @@ export("sk-mlp-minmax", make_pipeline(MinMaxScaler(), MLPRegressor(hidden_layer_
 export("torch-logits-iris", make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(16,), max_iter=3000,
                                                                           random_state=SEED)),
        load_iris(), True, writer=torch_style_logits, logits=True)
+
+
+def xgboost_writer(n_features):
+    def write(pipeline, xtr, ytr):
+        from onnxmltools import convert_xgboost
+        from onnxmltools.convert.common.data_types import FloatTensorType
+        return convert_xgboost(pipeline, initial_types=[("input", FloatTensorType([None, n_features]))],
+                               target_opset=13)
+    return write
 
 
 def lightgbm_writer(n_features):
@@ -144,3 +164,8 @@ export("sk-scaled-forest", make_pipeline(StandardScaler(), RandomForestRegressor
        load_diabetes(), False)
 export("lgbm", lgb.LGBMClassifier(n_estimators=20, num_leaves=8, random_state=SEED, verbose=-1),
        load_breast_cancer(), True, writer=lightgbm_writer(30))
+# XGBoost by onnxmltools: BRANCH_LT comparisons; binary logistic, and three classes (softmax)
+export("xgb", xgb.XGBClassifier(n_estimators=20, max_depth=3, random_state=SEED), load_breast_cancer(), True,
+       writer=xgboost_writer(30))
+export("xgb-iris", xgb.XGBClassifier(n_estimators=10, max_depth=2, random_state=SEED), load_iris(), True,
+       writer=xgboost_writer(4))

@@ -168,7 +168,8 @@ pub struct ResultClaim {
     #[serde(default = "exact")]
     pub disclosure: Disclosure,
     /// Class probabilities (classifiers), in `output_names` order: from the exact logits, or
-    /// the proven whole percents / 100 (`coarse`); none for `label`.
+    /// the proven whole percents / 100 (`coarse`); none for `label`, and none for a model
+    /// whose outputs are decision scores (a linear SVM's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probabilities: Vec<f64>,
     /// The proven outputs (logits or scores) as integers at scale `2^scale_bits` (`exact`
@@ -330,10 +331,16 @@ impl ProofBundle {
                     return field("result.label", "does not match `output_names[label_index]`");
                 }
                 let expected = if r.disclosure == Disclosure::Label { 0 } else { r.output_names.len() };
-                if r.probabilities.len() != expected
+                // exact decision scores (a linear SVM's) have no probabilities; whether the
+                // model's outputs are such scores, the verdict checks against the model
+                let scores_only = r.disclosure == Disclosure::Exact && r.probabilities.is_empty();
+                if (r.probabilities.len() != expected && !scores_only)
                     || r.probabilities.iter().any(|p| !p.is_finite() || !(0.0..=1.0).contains(p))
                 {
-                    return field("result.probabilities", "one probability in [0, 1] per class (none for `label`)");
+                    return field(
+                        "result.probabilities",
+                        "one probability in [0, 1] per class (none for `label`, or for exact decision scores)",
+                    );
                 }
             }
             "regression" => {

@@ -118,16 +118,19 @@ impl ModelCircuit {
             activations.push(cur.clone());
             accumulators.push(accs);
         }
-        let classes = match model.graph().head {
-            Head::Identity => 0,
-            Head::Softmax | Head::Probabilities => cur.len(),
-            Head::Sigmoid => 2,
-        };
+        let head = model.graph().head;
+        let classes = head.classes(cur.len());
         if disclosure == Disclosure::Label && classes == 0 {
             return Err(CircuitError::Build(
                 "a score cannot be disclosed as a label (this model's card defines no score bands); choose coarse or exact"
                     .into(),
             ));
+        }
+        if !zkdx_model::disclosure::available(head).contains(&disclosure) {
+            return Err(CircuitError::Build(format!(
+                "this model's outputs are decision scores, not probabilities, so there are none to round: disclose \
+                 the label or the exact scores, not {disclosure}"
+            )));
         }
         w.disclose(&cur, disclosure)?;
         let layout = PublicLayout { disclosure, outputs: cur.len(), classes };
@@ -480,10 +483,13 @@ impl<'m> Wiring<'m> {
             Head::Sigmoid => Some(self.sign_head(out, out_iv, coarse)?),
             // probabilities already: their whole percents are the outputs rounded (below)
             Head::Probabilities => Some(self.argmax_head(out, out_iv, false)),
+            // decision scores: the sign of one, the argmax of several; nothing else to disclose
+            Head::Margins if out.len() == 1 => Some(self.sign_head(out, out_iv, false)?),
+            Head::Margins => Some(self.argmax_head(out, out_iv, false)),
         };
         if let Some((label, gaps, gap_bits)) = label {
             self.b.register_public_input(label);
-            if coarse && head != Head::Probabilities {
+            if coarse && matches!(head, Head::Softmax | Head::Sigmoid) {
                 self.percentages(&gaps, gap_bits)?;
             }
         }

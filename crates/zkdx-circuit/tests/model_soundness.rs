@@ -234,6 +234,42 @@ fn a_forest_proves_its_votes_and_refuses_a_wrong_branch() {
     assert_eq!(want.iter().sum::<u32>(), 100, "{want:?}");
 }
 
+/// Decision scores (a linear SVM's): the label is the sign of one score or the argmax of
+/// several, proved; no probabilities are made up, so `coarse` is refused.
+#[test]
+fn decision_scores_prove_their_label_and_disclose_no_probabilities() {
+    use zkdx_model::ir::Head;
+    let one = Model::load(&path("tests/fixtures/sigmoid-head.onnx")).unwrap();
+    let mut g = one.graph().clone();
+    g.head = Head::Margins;
+    let one = one.with_graph(g).unwrap();
+    let (m, input) = breast_cancer();
+    let mut g = m.graph().clone();
+    g.head = Head::Margins;
+    let several = m.with_graph(g).unwrap();
+    for (m, input) in [(one.clone(), one.quantise_input(&[1.0, -2.0, 0.5, 2.5])), (several, input)] {
+        assert_eq!(m.default_disclosure(), Disclosure::Label);
+        let e = ModelCircuit::build(&m, Disclosure::Coarse).err().unwrap().to_string();
+        assert!(e.contains("decision scores, not probabilities"), "{e}");
+        let outputs = run(m.graph(), &input).outputs().to_vec();
+        let want = m.interpret(&outputs).label;
+        assert!(m.interpret(&outputs).probabilities.is_empty());
+        for disclosure in [Disclosure::Label, Disclosure::Exact] {
+            let circuit = ModelCircuit::build(&m, disclosure).unwrap();
+            let public = verify(&circuit, &prove(&circuit, &m, &input, &Salt::random()).unwrap().bytes).unwrap();
+            assert_eq!(public.label, want);
+            assert!(public.percentages.is_empty() && public.rounded.is_empty());
+            if outputs.len() == 1 {
+                refused(&circuit, &m, &input, Hint::SigmoidSign, |v| F::ONE - v);
+            } else {
+                refused(&circuit, &m, &input, Hint::OneHot(want.unwrap()), |v| F::ONE - v);
+            }
+        }
+    }
+    assert_eq!(one.interpret(&[-1]).label, Some(0));
+    assert_eq!(one.interpret(&[0]).label, Some(1), "a score of 0 is class 1, as the circuit's sign");
+}
+
 #[test]
 fn hidden_sigmoid_model_proves_without_lookups_and_refuses_a_wrong_table_index() {
     let m = Model::load(&path("tests/fixtures/sigmoid-hidden.onnx")).unwrap();

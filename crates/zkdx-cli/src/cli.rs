@@ -73,9 +73,10 @@ enum Command {
         compact: bool,
         /// What the proof makes public: `label` (the class only), `coarse` (the class and
         /// whole-percent probabilities, or the score rounded to the card's resolution) or
-        /// `exact` (the raw outputs, which link two proofs of one record).
-        #[arg(long, default_value = "coarse", value_name = "label|coarse|exact")]
-        disclose: Disclosure,
+        /// `exact` (the raw outputs, which link two proofs of one record). Default: coarse,
+        /// or label for a model whose outputs are decision scores (no probabilities).
+        #[arg(long, value_name = "label|coarse|exact")]
+        disclose: Option<Disclosure>,
         /// The clinician's challenge code (`zkdx challenge`): the proof answers it, so the
         /// bundle cannot be passed off as the answer to another request.
         #[arg(long, value_name = "CODE")]
@@ -311,8 +312,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             verbs::bench::run(&models, runs, json, &records, disclose, compact, assurance)
         }
         Command::Prove { model, input, output, salt_out, quiet, compact, disclose, challenge, assurance } => {
-            let options = ProveOptions { disclosure: disclose, compact, challenge, assurance };
-            verbs::prove::run(&model, &input, output, salt_out, quiet, &options)
+            let options = ProveOptions { compact, challenge, assurance, ..ProveOptions::default() };
+            verbs::prove::run(&model, &input, output, salt_out, quiet, disclose, options)
         }
         Command::Challenge => verbs::challenge::run(),
         Command::Verify { bundle, against, json } => verbs::verify::run(&bundle, &against.into(), json),

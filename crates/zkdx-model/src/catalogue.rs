@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::card::Feature;
 use crate::error::ModelError;
-use crate::{Disclosure, Model};
+use crate::Model;
 
 /// Why a model could not be found or read in a catalogue.
 #[derive(Debug, thiserror::Error)]
@@ -161,7 +161,7 @@ impl ModelSummary {
                 .map(|d| DisclosureChoice {
                     name: d.as_str(),
                     explain: d.explain(),
-                    default: d == Disclosure::default(),
+                    default: d == crate::disclosure::default_for(m.graph().head),
                 })
                 .collect(),
         })

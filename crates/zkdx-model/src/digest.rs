@@ -146,6 +146,7 @@ pub fn digest(graph: &Graph) -> ModelDigest {
         Head::Softmax => "softmax",
         Head::Sigmoid => "sigmoid",
         Head::Probabilities => "probabilities",
+        Head::Margins => "margins",
     });
     e.usize(graph.outputs.len());
     for o in &graph.outputs {

@@ -77,11 +77,25 @@ impl FromStr for Disclosure {
 }
 
 /// The disclosures a model with this head can make: a score has no label to disclose (no
-/// score bands yet).
+/// score bands yet); decision scores (margins) have no probabilities to round, so their
+/// classifier discloses the label or the exact scores.
 pub fn available(head: Head) -> Vec<Disclosure> {
     match head {
         Head::Identity => vec![Disclosure::Coarse, Disclosure::Exact],
+        Head::Margins => vec![Disclosure::Label, Disclosure::Exact],
         Head::Softmax | Head::Sigmoid | Head::Probabilities => Disclosure::ALL.to_vec(),
+    }
+}
+
+/// What a proof of a model with this head discloses unless the patient chooses: coarse
+/// where the model has it ([`Disclosure::default`]), else the least that is available (the
+/// label, for decision scores).
+pub fn default_for(head: Head) -> Disclosure {
+    let available = available(head);
+    if available.contains(&Disclosure::default()) {
+        Disclosure::default()
+    } else {
+        available.first().copied().unwrap_or_default()
     }
 }
 
@@ -101,7 +115,7 @@ pub fn gap_index(d: i64, k: u32) -> usize {
 /// whole percents are the outputs rounded, see [`crate::model::Model::score_resolution`]).
 pub fn logits(head: Head, outputs: &[i64]) -> Option<Vec<i64>> {
     match head {
-        Head::Identity | Head::Probabilities => None,
+        Head::Identity | Head::Probabilities | Head::Margins => None,
         Head::Softmax => Some(outputs.to_vec()),
         Head::Sigmoid => Some(vec![0, outputs.first().copied().unwrap_or(0)]),
     }
@@ -142,6 +156,9 @@ mod tests {
         }
         assert_eq!(Disclosure::default(), Disclosure::Coarse);
         assert!("rough".parse::<Disclosure>().is_err());
+        assert_eq!(default_for(Head::Identity), Disclosure::Coarse);
+        assert_eq!(default_for(Head::Softmax), Disclosure::Coarse);
+        assert_eq!(default_for(Head::Margins), Disclosure::Label, "margins have no probabilities to round");
     }
 
     #[test]

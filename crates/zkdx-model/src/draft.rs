@@ -183,7 +183,7 @@ pub fn draft_card(bytes: &[u8], path: &Path, csv_text: &str, options: &DraftOpti
     };
     let classifier = graph.head != Head::Identity || logits_classes.is_some();
     let out_len = match (graph.head, logits_classes) {
-        (Head::Sigmoid, _) => 2,
+        (head, _) if head.one_score_two_classes(graph.output_len()) => 2,
         (_, Some(classes)) => classes,
         _ => graph.output_len(),
     };

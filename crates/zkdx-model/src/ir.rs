@@ -316,7 +316,7 @@ impl<W> Op<W> {
                         tree.push(match n {
                             TreeNode::Branch { feature, threshold, yes, no } => TreeNode::Branch {
                                 feature: *feature,
-                                threshold: f(threshold, Scale::Single)?,
+                                threshold: f(threshold, Scale::Threshold)?,
                                 yes: *yes,
                                 no: *no,
                             },
@@ -358,6 +358,13 @@ pub enum Scale {
     Single,
     /// `2^(2k)`: biases, added to a product's accumulator.
     Double,
+    /// `2^k`, for a branch threshold `t` (go left when a 32-bit float input is ≤ `t`). A `t`
+    /// that is a 32-bit float came from `≤` and is rounded: `round(t·2^k)`, so an input
+    /// equal to it stays left. Any other `t` stands for `input < u`, `u` the least 32-bit
+    /// float above `t` (`<` is lowered as `≤` the 64-bit float just below `u`), and is
+    /// `round(u·2^k) − 1`, so an input equal to `u` goes right, as in floats: XGBoost's
+    /// thresholds are training values compared with `<`.
+    Threshold,
 }
 
 /// What the last op's output means.
@@ -372,6 +379,26 @@ pub enum Head {
     /// The outputs are class probabilities already (a forest's averaged votes); the result
     /// is their argmax.
     Probabilities,
+    /// The outputs are decision scores (a linear SVM's margins): the result is their argmax,
+    /// or for one score `z` the label `z ≥ 0`; they are not probabilities, so none are read.
+    Margins,
+}
+
+impl Head {
+    /// Whether `outputs` values of this head name two classes by one score: a sigmoid's
+    /// logit, or one decision score (class 1 when it is ≥ 0).
+    pub fn one_score_two_classes(self, outputs: usize) -> bool {
+        self == Head::Sigmoid || (self == Head::Margins && outputs == 1)
+    }
+
+    /// How many classes `outputs` values of this head name (0 for a score).
+    pub fn classes(self, outputs: usize) -> usize {
+        match self {
+            Head::Identity => 0,
+            _ if self.one_score_two_classes(outputs) => 2,
+            _ => outputs,
+        }
+    }
 }
 
 /// A validated, quantised integer graph: what the circuit proves and the digest covers.

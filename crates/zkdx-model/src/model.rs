@@ -202,7 +202,7 @@ impl Model {
             return Err(ModelError::NoInputRanges);
         }
         let out_len = float_graph.output_len();
-        let names_len = if float_graph.head == Head::Sigmoid { 2 } else { out_len };
+        let names_len = if float_graph.head.one_score_two_classes(out_len) { 2 } else { out_len };
         if float_graph.outputs.is_empty() {
             float_graph.outputs = (0..names_len).map(|i| format!("output {i}")).collect();
         }
@@ -310,7 +310,15 @@ impl Model {
                 let label = names.get(l).map_or("?", String::as_str);
                 let probs: Vec<String> =
                     names.iter().zip(&o.probabilities).map(|(n, &p)| format!("{n} {}", percent_text(p))).collect();
-                if probs.is_empty() {
+                if self.graph.head == Head::Margins && !o.values.is_empty() {
+                    // decision scores, shown as what they are (never as probabilities)
+                    let scores: Vec<String> = o.values.iter().map(|v| format!("{v:.3}")).collect();
+                    format!(
+                        "{label} (decision score{} {})",
+                        if scores.len() == 1 { "" } else { "s" },
+                        scores.join(", ")
+                    )
+                } else if probs.is_empty() {
                     label.to_string()
                 } else {
                     format!("{label} ({})", probs.join(", "))
@@ -346,6 +354,12 @@ impl Model {
         self.card.as_ref().map_or(&self.id, |c| c.name.as_str())
     }
 
+    /// What a proof discloses unless the patient chooses ([`crate::disclosure::default_for`]
+    /// its head): coarse, or the label for decision scores.
+    pub fn default_disclosure(&self) -> crate::Disclosure {
+        crate::disclosure::default_for(self.graph.head)
+    }
+
     /// The step, in the score's unit, that a coarse disclosure rounds scores to: the card's
     /// `output.resolution`, or 1; for outputs that are probabilities, one percent.
     pub fn score_resolution(&self) -> f64 {
@@ -372,7 +386,7 @@ impl Model {
 pub fn interpret_quantised(graph: &Graph, outputs: &[i64]) -> Outcome {
     let values = outputs.iter().map(|&q| dequantise(q, graph.scale_bits)).collect();
     let mut outcome = interpret_values(graph, values);
-    if matches!(graph.head, Head::Softmax | Head::Probabilities) {
+    if matches!(graph.head, Head::Softmax | Head::Probabilities) || (graph.head == Head::Margins && outputs.len() > 1) {
         // the integer argmax, tie to the first, exactly as the circuit constrains it
         outcome.label = Some(infer::argmax(outputs));
     }
@@ -394,6 +408,14 @@ fn interpret_values(graph: &Graph, values: Vec<f64>) -> Outcome {
             let probabilities = values.iter().map(|p| p.clamp(0.0, 1.0)).collect();
             let label = infer::argmax(&values);
             Outcome { values, label: Some(label), probabilities }
+        }
+        Head::Margins if values.len() == 1 => {
+            let label = usize::from(values.first().is_some_and(|&z| z >= 0.0));
+            Outcome { values, label: Some(label), probabilities: Vec::new() }
+        }
+        Head::Margins => {
+            let label = infer::argmax(&values);
+            Outcome { values, label: Some(label), probabilities: Vec::new() }
         }
         Head::Sigmoid => {
             let z = values.first().copied().unwrap_or(0.0);

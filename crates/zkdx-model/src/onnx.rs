@@ -85,6 +85,13 @@ pub fn lower(bytes: &[u8], path: &str) -> Result<LoweredOnnx, ModelError> {
         Some(t) => lower_typed(t)?,
         None => (Vec::new(), Head::Identity, None),
     };
+    if let Some(h) = rewritten.head {
+        // decision scores end in a Gemm, which tract reads as a score
+        if head != Head::Identity {
+            return Err(ModelError::Shape("decision scores followed by a softmax or sigmoid".into()));
+        }
+        head = h;
+    }
     let mut typed = typed;
     if let (Some(t), Some(outlet)) = (typed.as_mut(), head_input) {
         t.select_output_outlets(&[outlet]).map_err(|e| ModelError::Analysis(first_line(&e)))?;

@@ -7,7 +7,10 @@
 //! - `LinearClassifier` (LogisticRegression): `Gemm`, then `Softmax` (`SOFTMAX`, or
 //!   multinomial) or `Sigmoid` (`LOGISTIC` with two mirrored classes: one logit); its
 //!   `probabilities` output is the one proved, and the `label` output (with the `Cast` that
-//!   follows it) is dropped: zkDx derives the label from the probabilities.
+//!   follows it) is dropped: zkDx derives the label from the probabilities. With
+//!   `post_transform` `NONE` (LinearSVC) the outputs are decision scores, the head
+//!   [`Head::Margins`]: a `Gemm` alone, one score for two mirrored classes (the
+//!   `ArrayFeatureExtractor` that picks class 1's column is dropped).
 //! - `ZipMap` (probabilities as a list of maps): dropped; its input is the output.
 //! - `Normalizer` with `L1` right after such a softmax (skl2onnx writes one for multi-class
 //!   models): dropped, since a softmax already sums to 1.
@@ -19,7 +22,8 @@
 //!   (dropped), `Identity` and `ZipMap` may follow it.
 //!
 //! Anything else of ai.onnx.ml, and forms of these ops the IR cannot express exactly
-//! (one-vs-rest `LOGISTIC` with independent sigmoids, `post_transform` `PROBIT`), is refused
+//! (one-vs-rest `LOGISTIC` with independent sigmoids, `post_transform` `PROBIT`, an
+//! `ArrayFeatureExtractor` other than the one above), is refused
 //! naming the node. Each rewrite is reported in words (`zkdx inspect` prints them).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -36,6 +40,8 @@ const ATTR_INT: i32 = 2;
 const FLOAT: i32 = 1;
 /// `TensorProto.data_type` for 64-bit floats.
 const DOUBLE: i32 = 11;
+/// `TensorProto.data_type` for 64-bit integers.
+const INT64: i32 = 7;
 
 /// What the rewrite did: one sentence per rewritten node, and the class labels a classifier
 /// declares (in output order).
@@ -48,6 +54,9 @@ pub struct Rewritten {
     /// A tree ensemble that ends the model: lowered here, cut from the graph (whose output
     /// becomes the ensemble's input) and appended after what tract lowers.
     pub ensemble: Option<Ensemble>,
+    /// How the outputs read, when the graph cannot say: decision scores (LinearSVC), which
+    /// end in a `Gemm` as a regression does.
+    pub head: Option<Head>,
 }
 
 fn unsupported(node: &NodeProto, detail: impl Into<String>) -> ModelError {
@@ -90,6 +99,19 @@ fn gemm(g: &mut GraphProto, base: &str, x: String, w: Vec<f32>, b: Vec<f32>, row
     node("Gemm", format!("{base}_zkdx_gemm"), vec![x, wn, bn], y, &[("transB", 1)])
 }
 
+/// The integers of a constant (initializer) tensor `name`: `int64_data` or raw little-endian
+/// bytes.
+fn constant_ints(g: &GraphProto, name: Option<&String>) -> Option<Vec<i64>> {
+    let t = g.initializer.iter().find(|t| Some(&t.name) == name)?;
+    if !t.int64_data.is_empty() {
+        return Some(t.int64_data.clone());
+    }
+    let raw = t.raw_data.as_slice();
+    (t.data_type == INT64 && raw.len() % 8 == 0).then(|| {
+        raw.chunks_exact(8).map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect()
+    })
+}
+
 /// Rewrite the ai.onnx.ml nodes of `proto` into standard ops (a model without any is left
 /// as it is).
 pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
@@ -101,6 +123,7 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
     let mut dead: HashSet<String> = HashSet::new(); // tensors no longer computed (labels)
     let mut alias: HashMap<String, String> = HashMap::new(); // a dropped node's output → its input
     let mut softmaxes: HashSet<String> = HashSet::new(); // outputs of the softmaxes written here
+    let mut margins: HashSet<String> = HashSet::new(); // binary decision scores written here
     let nodes = std::mem::take(&mut g.node);
     let mut out = Vec::with_capacity(nodes.len() + 4);
     for mut n in nodes {
@@ -180,6 +203,25 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
                 let mirrored =
                     classes == 2 && w[..cols].iter().zip(&w[cols..]).all(|(a, c)| *a == -*c) && b[0] == -b[1];
                 let (head, how) = match (post.as_str(), classes) {
+                    ("NONE", 2) if mirrored => {
+                        // LinearSVC's margins, one per class: the class-1 row is the decision
+                        // score z (class 0's is −z); skl2onnx picks column 1 with an
+                        // ArrayFeatureExtractor, which therefore reads z itself
+                        let z = format!("{}_zkdx_margin", n.name);
+                        out.push(gemm(g, &n.name, x, w[cols..].to_vec(), vec![b[1]], 1, z.clone()));
+                        alias.insert(probabilities.clone(), z.clone());
+                        margins.insert(z);
+                        (
+                            "Margins",
+                            format!(
+                                "2 classes, one decision score, column 1 of `{probabilities}`: class 1 when it is ≥ 0"
+                            ),
+                        )
+                    }
+                    ("NONE", c) if c >= 2 => {
+                        out.push(gemm(g, &n.name, x, w, b, c, probabilities.clone()));
+                        ("Margins", format!("{c} classes, decision scores: the label is their argmax"))
+                    }
                     ("SOFTMAX", c) if c >= 2 => {
                         out.push(gemm(g, &n.name, x, w, b, c, logits.clone()));
                         ("Softmax", format!("{c} classes, softmax"))
@@ -204,6 +246,18 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
                         ))
                     }
                 };
+                dead.insert(label.clone());
+                done.labels = labels_of(&n);
+                if head == "Margins" {
+                    done.head = Some(Head::Margins);
+                    done.notes.push(format!(
+                        "LinearClassifier `{}`: lowered to Gemm ({how}; decision scores are not probabilities, so \
+                         none are shown); zkDx proves the scores and derives the label from them (output `{label}` \
+                         dropped)",
+                        n.name
+                    ));
+                    continue;
+                }
                 let attrs: &[(&str, i64)] = if head == "Softmax" { &[("axis", 1)] } else { &[] };
                 if head == "Softmax" {
                     softmaxes.insert(probabilities.clone());
@@ -215,8 +269,6 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
                     probabilities.clone(),
                     attrs,
                 ));
-                dead.insert(label.clone());
-                done.labels = labels_of(&n);
                 done.notes.push(format!(
                     "LinearClassifier `{}`: lowered to Gemm and {head} ({how}); zkDx proves its output `{probabilities}` \
                      and derives the label from it (output `{label}` dropped)",
@@ -241,6 +293,16 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
                     n.op_type, n.name
                 ));
                 done.ensemble = Some(ensemble);
+            }
+            "ArrayFeatureExtractor" if margins.contains(&x) && constant_ints(g, n.input.get(1)) == Some(vec![1]) => {
+                // column 1 of a binary margin pair [−z, z], which the Gemm above wrote as z
+                if let Some(y) = n.output.first() {
+                    alias.insert(y.clone(), x.clone());
+                }
+                done.notes.push(format!(
+                    "ArrayFeatureExtractor `{}`: dropped (it picks class 1's decision score, the one computed)",
+                    n.name
+                ));
             }
             "ZipMap" => {
                 if let Some(y) = n.output.first() {
@@ -389,8 +451,9 @@ fn one_tree(
             continue;
         }
         let threshold = attrs.thresholds.get(a).copied().unwrap_or(0.0);
-        // x < t ⇔ x ≤ the next 32-bit float below t (the inputs are 32-bit floats)
-        let below = f64::from((threshold as f32).next_down());
+        // x < t ⇔ x ≤ the 64-bit float just below t (32-bit inputs are 64-bit floats too);
+        // not a 32-bit float itself, which tells quantisation the comparison was strict
+        let below = threshold.next_down();
         let (threshold, swap) = match mode {
             "BRANCH_LEQ" => (threshold, false),
             "BRANCH_LT" => (below, false),
@@ -567,13 +630,57 @@ mod tests {
         assert_eq!(weight, Some(vec![1.0, 2.0]), "the class-1 row");
     }
 
+    /// A binary LinearSVC as skl2onnx writes it: two mirrored rows of decision scores, and an
+    /// ArrayFeatureExtractor picking column `index`.
+    fn svc(index: i64) -> ModelProto {
+        let mut proto = classifier(&[-1.0, -2.0, 1.0, 2.0], &[-0.5, 0.5], "NONE");
+        if let Some(g) = proto.graph.as_mut() {
+            g.initializer.push(TensorProto {
+                name: "positive_class_index".into(),
+                dims: vec![1],
+                data_type: INT64,
+                int64_data: vec![index],
+                ..Default::default()
+            });
+            g.node.push(NodeProto {
+                op_type: "ArrayFeatureExtractor".into(),
+                domain: ML.into(),
+                name: "afe".into(),
+                input: vec!["probabilities".into(), "positive_class_index".into()],
+                output: vec!["score".into()],
+                ..Default::default()
+            });
+            g.output[1].name = "score".into();
+        }
+        proto
+    }
+
+    #[test]
+    fn linear_svc_scores_become_margins_and_only_class_one_is_picked() {
+        let mut proto = svc(1);
+        let done = rewrite(&mut proto).unwrap_or_default();
+        assert_eq!(done.head, Some(Head::Margins));
+        let g = proto.graph.unwrap_or_default();
+        assert_eq!(g.node.iter().map(|n| n.op_type.as_str()).collect::<Vec<_>>(), vec!["Gemm"]);
+        let out = g.node.first().and_then(|n| n.output.first()).cloned();
+        assert_eq!(g.output.iter().map(|o| Some(o.name.clone())).collect::<Vec<_>>(), vec![out]);
+        let weight = g.initializer.iter().find(|t| t.name.ends_with("_weight")).map(|t| t.float_data.clone());
+        assert_eq!(weight, Some(vec![1.0, 2.0]), "the class-1 row: z");
+        // column 0 would be −z, which is not computed
+        let e = rewrite(&mut svc(0)).map(|_| ()).map_err(|e| e.to_string());
+        assert!(e.is_err_and(|e| e.contains("`afe`")));
+        // several classes: a Gemm of every row, argmax
+        let mut proto = classifier(&[1.0, 2.0, 3.0, 4.0], &[0.0, 0.0], "NONE");
+        assert_eq!(rewrite(&mut proto).ok().and_then(|d| d.head), Some(Head::Margins));
+    }
+
     #[test]
     fn forms_the_ir_cannot_prove_exactly_are_refused_naming_the_node() {
         // two independent sigmoids are not a probability distribution
         let mut proto = classifier(&[1.0, 2.0, 1.0, 2.0], &[0.0, 0.0], "LOGISTIC");
         let e = rewrite(&mut proto).map(|_| ()).map_err(|e| e.to_string());
         assert!(e.as_ref().is_err_and(|e| e.contains("`lc`") && e.contains("one-vs-rest")), "{e:?}");
-        let mut proto = classifier(&[1.0, 2.0, 1.0, 2.0], &[0.0, 0.0], "NONE");
+        let mut proto = classifier(&[1.0, 2.0, 1.0, 2.0], &[0.0, 0.0], "PROBIT");
         assert!(rewrite(&mut proto).is_err());
         let mut proto = classifier(&[1.0, 2.0], &[0.0], "LOGISTIC");
         if let Some(n) = proto.graph.as_mut().and_then(|g| g.node.first_mut()) {

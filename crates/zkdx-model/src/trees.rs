@@ -3,11 +3,12 @@
 //! against the threshold) and in integers (what the circuit proves), with its output bounds.
 //!
 //! Every branch reads "input ≤ threshold". The ONNX modes map onto it when an exporter's
-//! ensemble is lowered ([`crate::onnx_ml`]): `BRANCH_LT` with the next float below the
-//! threshold, `BRANCH_GT` and `BRANCH_GTE` with the branches swapped. A quantised threshold
-//! is rounded as the input is, so the quantised comparison `q ≤ T` holds whenever the float
-//! one does; it can also hold when the input is above the threshold by less than one step of
-//! the scale (`zkdx calibrate` measures how often that changes a result).
+//! ensemble is lowered ([`crate::onnx_ml`]): `BRANCH_LT` with the 64-bit float just below
+//! the threshold, `BRANCH_GT` and `BRANCH_GTE` with the branches swapped. Quantised
+//! ([`crate::ir::Scale::Threshold`]), `x ≤ t` becomes `q ≤ round(t·2^k)` and `x < t` becomes
+//! `q ≤ round(t·2^k) − 1`, so an input equal to the threshold takes its float side, as it
+//! is rounded the same way; an input within half a step of the scale of the threshold can
+//! take the other side (`zkdx calibrate` measures how often that changes a result).
 
 use crate::bounds::Interval;
 use crate::error::ModelError;

@@ -120,7 +120,8 @@ pub async fn prove(
     on_event: Channel<ProveEvent>,
 ) -> UiResult<ProofView> {
     let model = models::catalogue().load(&model_id)?;
-    let disclosure: Disclosure = disclosure.as_deref().map(str::parse).transpose()?.unwrap_or_default();
+    let disclosure: Disclosure =
+        disclosure.as_deref().map(str::parse).transpose()?.unwrap_or_else(|| model.default_disclosure());
     let challenge = parse_challenge(challenge.as_deref())?;
     let x = checked_values(&model, &values)?;
     let (id, cancel) = state.proofs.start();

@@ -9,7 +9,6 @@ use anyhow::{Context, Result};
 use zkdx_circuit::ModelCircuit;
 use zkdx_model::calibrate::{card_of, choose, read_data, record_choice, trials};
 use zkdx_model::io::{read_limited, write_atomically, MAX_DATA_BYTES};
-use zkdx_model::Disclosure;
 
 use crate::args::load;
 
@@ -34,10 +33,10 @@ pub fn run(model_path: &Path, data: &Path, tolerance: f64, dry_run: bool) -> Res
         .iter()
         .map(|t| {
             let (_, m) = t.outcome.as_ref().ok()?;
-            ModelCircuit::build(m, Disclosure::default()).ok().map(|c| c.stats().gates)
+            ModelCircuit::build(m, m.default_disclosure()).ok().map(|c| c.stats().gates)
         })
         .collect();
-    println!("scale      agreement            worst error   headroom   circuit ({} proof)", Disclosure::default());
+    println!("scale      agreement            worst error   headroom   circuit ({} proof)", model.default_disclosure());
     for (t, r) in tried.iter().zip(&rows) {
         match (&t.outcome, r) {
             (Ok((a, _)), Some(r)) => println!(

@@ -38,7 +38,7 @@ pub fn init(
         .with_context(|| format!("zkDx cannot use {} as it is", model_path.display()))?;
     // the engine must also be able to prove it, not only load it
     let model = zkdx_model::Model::from_bytes(&bytes, model_path, Some(card.clone()))?;
-    ModelCircuit::build(&model, Disclosure::default())
+    ModelCircuit::build(&model, model.default_disclosure())
         .with_context(|| format!("zkDx cannot prove {}", model_path.display()))?;
     write_output(&out, (serde_json::to_string_pretty(&card)? + "\n").as_bytes())
         .with_context(|| format!("cannot write {}", out.display()))?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use zkdx_circuit::config::Assurance;
 use zkdx_circuit::Variant;
-use zkdx_model::{Disclosure, Model};
+use zkdx_model::Model;
 
 /// `zkdx inspect`.
 pub fn run(m: &Model) -> Result<ExitCode> {
@@ -32,7 +32,7 @@ pub fn run(m: &Model) -> Result<ExitCode> {
             circuit.verifier_fingerprint()
         );
     }
-    let default = Disclosure::default();
+    let default = m.default_disclosure();
     match zkdx_circuit::ModelCircuit::build_with(m, Variant { disclosure: default, assurance: Assurance::High }) {
         Ok(circuit) => println!(
             "high       {default:<6} 2^{} rows, {:.1} bits provable (`zkdx prove --assurance high`)",

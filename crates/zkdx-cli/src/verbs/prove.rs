@@ -7,20 +7,23 @@ use anyhow::{Context, Result};
 use zkdx_bundle::make::disclosed_outcome;
 use zkdx_bundle::workflow::{estimate_text, prove_diagnosis_with, ProveOptions, Stage};
 use zkdx_model::io::{check_output_target, check_secret_target, write_output, write_secret};
+use zkdx_model::Disclosure;
 
 use crate::args::{load, progress, read_input, Input};
 
-/// `zkdx prove`.
+/// `zkdx prove`: `disclose` as chosen, or the model's default.
 pub fn run(
     model_path: &Path,
     input: &Input,
     out: Option<PathBuf>,
     salt_out: Option<PathBuf>,
     quiet: bool,
-    options: &ProveOptions,
+    disclose: Option<Disclosure>,
+    options: ProveOptions,
 ) -> Result<ExitCode> {
-    let disclose = options.disclosure;
     let model = load(model_path)?;
+    let disclose = disclose.unwrap_or_else(|| model.default_disclosure());
+    let options = &ProveOptions { disclosure: disclose, ..options };
     let out = out.unwrap_or_else(|| PathBuf::from(format!("{}.zkdx.json", model.id())));
     let to_stdout = out.as_os_str() == "-";
     let salt_out = match salt_out {
