@@ -663,6 +663,40 @@ fn a_second_verification_uses_the_pinned_cached_verifier_and_ignores_a_tampered_
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
 
+#[test]
+fn a_second_proof_reuses_the_stored_circuit_and_a_damaged_one_is_built_again() {
+    use std::os::unix::fs::PermissionsExt;
+    let cache = tmp("circuit-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let bundle = tmp("stored-circuit.zkdx.json");
+    let prove = || {
+        let o = Command::new(env!("CARGO_BIN_EXE_zkdx"))
+            .args(["prove", "models/breast-cancer.onnx", "models/examples/breast-cancer-benign.json", "-q", "-o"])
+            .arg(&bundle)
+            .env("ZKDX_CACHE_DIR", &cache)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        let o = zkdx(&["verify", s(&bundle)]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    };
+    prove();
+    let entries: Vec<_> = std::fs::read_dir(cache.join("circuits")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(entries.len(), 1, "one circuit kept: {entries:?}");
+    // it says which model this computer proved with: owner-only, as a secret
+    assert_eq!(std::fs::metadata(&entries[0]).unwrap().permissions().mode() & 0o777, 0o600);
+    let kept = std::fs::read(&entries[0]).unwrap();
+    prove();
+    assert_eq!(std::fs::read(&entries[0]).unwrap(), kept, "read, not written again");
+    // a damaged entry is not read: the circuit is built again and the entry replaced
+    let mut damaged = kept.clone();
+    damaged.truncate(kept.len() / 2);
+    std::fs::write(&entries[0], &damaged).unwrap();
+    prove();
+    assert_eq!(std::fs::read(&entries[0]).unwrap().len(), kept.len());
+}
+
 /// tests/.venv's Python (fhir.resources and pypdf), which setup makes.
 fn venv_python() -> PathBuf {
     let python = root().join("tests/.venv/bin/python");

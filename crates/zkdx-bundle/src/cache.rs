@@ -4,12 +4,13 @@
 //! recursive wrappers). An entry is used only when its SHA-256 is the one a trusted
 //! publisher's endorsement pins ([`crate::trust::Pin`]); anything else in the folder is
 //! ignored and replaced. It also keeps how long each model's last proof took on this
-//! computer (`timings.json`), for the progress bars' estimates.
+//! computer (`timings.json`), for the progress bars' estimates, and the prover's circuits
+//! (`circuits/`, [`circuit`]), so that a model's second proof costs proving time only.
 
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
-use zkdx_circuit::{ModelVerifier, ProofKind, Variant};
+use zkdx_circuit::{CircuitError, ModelCircuit, ModelVerifier, ProofKind, Variant};
 use zkdx_model::Model;
 
 /// The cache folder, if the environment names one.
@@ -58,6 +59,39 @@ pub fn store(model: &Model, variant: Variant, verifier: &ModelVerifier, pinned_s
         }
     }
     let _ = zkdx_model::io::write_atomically(&path, &bytes);
+}
+
+/// Circuits larger than this (estimated from their rows, rate and columns) are not kept:
+/// reading a file that size costs about what building the circuit does.
+pub const MAX_STORED_CIRCUIT_BYTES: usize = 128 << 20;
+
+fn circuit_entry(model: &Model, variant: Variant) -> Option<PathBuf> {
+    Some(dir()?.join("circuits").join(format!("{}.bin", key(model, variant, ProofKind::Plain))))
+}
+
+/// The prover's circuit of `model`'s `variant`: read from the cache when this build of
+/// zkDx stored it there, else built and stored (best effort, owner-only: the file says
+/// which model was used). Only proving uses it: a tampered file can make a proof fail or
+/// leak, which a user who can write to their own cache folder can do anyway; verification
+/// never reads it (a verifier's data comes from the verifier cache, checked against a pin).
+pub fn circuit(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
+    let path = circuit_entry(model, variant);
+    if let Some(c) = path.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|b| ModelCircuit::from_bytes(&b).ok()) {
+        if c.layout.disclosure == variant.disclosure && c.assurance == variant.assurance {
+            return Ok(c);
+        }
+    }
+    let built = ModelCircuit::build_with(model, variant)?;
+    if let Some(path) = path {
+        if built.stored_size_estimate() <= MAX_STORED_CIRCUIT_BYTES {
+            if let (Some(parent), Ok(bytes)) = (path.parent(), built.to_bytes()) {
+                if std::fs::create_dir_all(parent).is_ok() {
+                    let _ = zkdx_model::io::write_secret(&path, &bytes);
+                }
+            }
+        }
+    }
+    Ok(built)
 }
 
 fn timings_path() -> Option<PathBuf> {

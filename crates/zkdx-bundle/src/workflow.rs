@@ -231,7 +231,7 @@ pub fn prove_diagnosis_with(
     let system = proof_system(kind, options.assurance).ok_or(WorkflowError::CompactNeedsStandardAssurance)?;
     let started = std::time::Instant::now();
     stage(Stage::BuildCircuit);
-    let circuit = ModelCircuit::build_with(model, variant)?;
+    let circuit = crate::cache::circuit(model, variant)?;
     if cancelled() {
         return Ok(None);
     }

@@ -11,6 +11,7 @@
 //! - [`witness`]: the prover's hint values, taken from the reference integer run.
 //! - [`prove`] / [`verify`]: the real plonky2 prover and verifier (zero knowledge on).
 //! - [`compact`]: the optional recursive wrapper for ~50 KB proofs.
+//! - [`stored`]: a built circuit as bytes, for a prover's cache.
 
 pub mod circuit;
 pub mod commitment;
@@ -22,6 +23,7 @@ pub mod gadgets;
 pub mod gates;
 pub mod prove;
 pub mod public;
+pub mod stored;
 pub mod verifier;
 pub mod verify;
 pub mod witness;

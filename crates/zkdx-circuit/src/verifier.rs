@@ -39,7 +39,7 @@ use zkdx_model::Disclosure;
 
 /// Every gate a zkDx circuit can hold: plonky2's own and zkDx's.
 #[derive(Debug)]
-struct ZkdxGates;
+pub(crate) struct ZkdxGates;
 
 impl GateSerializer<F, D> for ZkdxGates {
     impl_gate_serializer! {
