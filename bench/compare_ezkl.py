@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """zkDx against ezkl on the same ONNX models, in one run on one machine.
 
-    python3 bench/compare_ezkl.py                 # shipped models + MLPs up to 1M parameters
+    python3 bench/compare_ezkl.py                 # shipped models + MLPs from 650 to 1M parameters
     python3 bench/compare_ezkl.py --runs 3 --models models/breast-cancer.onnx
 
 For each model both provers prove the same input (a shipped example record, or a seeded
@@ -33,6 +33,8 @@ RESULTS = os.path.join(ROOT, "bench", "results")
 DEFAULT_MODELS = [
     "models/breast-cancer.onnx",
     "models/diabetes-progression.onnx",
+    # a plain tabular MLP (standardisation outside the graph, logits out): zkDx's fixed cost
+    "bench/models/mlp-650.onnx",
     "bench/models/mlp-10k.onnx",
     "bench/models/mlp-100k.onnx",
     "bench/models/mlp-1m.onnx",

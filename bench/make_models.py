@@ -3,6 +3,7 @@
 zkDx input ranges: a scaling family of dense MLPs (256-wide inputs) and a small CNN.
 
     python3 bench/make_models.py            # writes bench/models/*.onnx (git-ignored)
+    python3 bench/make_models.py mlp-650    # only mlp-650 (any other name: the whole family)
 
 Needs onnx and numpy; without them it runs itself in bench/.venv (made from
 bench/requirements.txt, as bench/compare_ezkl.py does).
@@ -16,9 +17,13 @@ bench/requirements.txt, as bench/compare_ezkl.py does).
 | cnn-250k | 1×28×28 → conv 16 → pool → conv 32 → pool → 150 → 10 | 241,660 |
 | mlp-18m  | 256 → 4096 → 4096 → 2                   | 17,842,178 |
 | mlp-27m  | 256 → 5120 → 5120 → 2                   | 27,545,602 |
+| mlp-650  | 30 → 20 → 2, logits out                 | 662        |
 
 mlp-18m and mlp-27m are the ones to prove within 20 GiB (`zkdx bench` reports peak memory);
-both fill a 2^18-row circuit, the largest that fits.
+both fill a 2^18-row circuit, the largest that fits. mlp-650 is a plain tabular classifier
+as scikit-learn or PyTorch users export one: standardisation outside the graph (inputs in
+[-4, 4] standard deviations), Gemm, ReLU, Gemm, two logits and no softmax; it has its own
+seed, so adding it changed none of the others.
 """
 import json
 import os
@@ -60,7 +65,7 @@ def save(name, nodes, inits, in_shape, out_dim, lo, hi):
     print(f"{name}: {params:,} parameters")
 
 
-def mlp(name, widths, rng):
+def mlp(name, widths, rng, softmax=True, lo=-1.0, hi=1.0):
     nodes, inits, prev = [], [], "input"
     for i, (a, b) in enumerate(zip(widths, widths[1:])):
         w = rng.normal(0, np.sqrt(2.0 / a), (b, a))
@@ -70,8 +75,9 @@ def mlp(name, widths, rng):
         if i + 2 < len(widths):
             nodes.append(helper.make_node("Relu", [prev], [f"r{i}"], name=f"relu{i}"))
             prev = f"r{i}"
-    nodes.append(helper.make_node("Softmax", [prev], ["p"], name="softmax", axis=1))
-    save(name, nodes, inits, [1, widths[0]], widths[-1], -1.0, 1.0)
+    if softmax:
+        nodes.append(helper.make_node("Softmax", [prev], ["p"], name="softmax", axis=1))
+    save(name, nodes, inits, [1, widths[0]], widths[-1], lo, hi)
 
 
 def cnn(rng):
@@ -98,13 +104,22 @@ def cnn(rng):
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(SEED)
-    mlp("mlp-10k", [256, 36, 16, 2], rng)
-    mlp("mlp-100k", [256, 256, 128, 2], rng)
-    mlp("mlp-1m", [256, 1024, 768, 2], rng)
-    mlp("mlp-4m", [256, 2048, 1792, 2], rng)
-    cnn(rng)
-    mlp("mlp-18m", [256, 4096, 4096, 2], rng)
-    mlp("mlp-27m", [256, 5120, 5120, 2], rng)
+    # in this order, from one generator: each model's weights depend on those before it
+    family = [
+        ("mlp-10k", lambda: mlp("mlp-10k", [256, 36, 16, 2], rng)),
+        ("mlp-100k", lambda: mlp("mlp-100k", [256, 256, 128, 2], rng)),
+        ("mlp-1m", lambda: mlp("mlp-1m", [256, 1024, 768, 2], rng)),
+        ("mlp-4m", lambda: mlp("mlp-4m", [256, 2048, 1792, 2], rng)),
+        ("cnn-250k", lambda: cnn(rng)),
+        ("mlp-18m", lambda: mlp("mlp-18m", [256, 4096, 4096, 2], rng)),
+        ("mlp-27m", lambda: mlp("mlp-27m", [256, 5120, 5120, 2], rng)),
+    ]
+    wanted = set(sys.argv[1:])
+    if not wanted or wanted - {"mlp-650"}:
+        for _, make in family:
+            make()
+    if not wanted or "mlp-650" in wanted:
+        mlp("mlp-650", [30, 20, 2], np.random.default_rng(SEED + 650), softmax=False, lo=-4.0, hi=4.0)
 
 
 if __name__ == "__main__":

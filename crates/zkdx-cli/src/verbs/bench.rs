@@ -1,14 +1,17 @@
 //! `zkdx bench`: prove time, verify time, proof size and peak memory per model, medians
 //! over several runs. A benchmark, not a test: run it on a release build.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 use zkdx_circuit::compact::CompactCircuit;
-use zkdx_circuit::{prove, verify, Assurance, ModelCircuit, Salt, Variant};
+use zkdx_circuit::{observe_prover_steps, prove, verify, Assurance, ModelCircuit, Salt, Variant};
 use zkdx_model::Disclosure;
 
 /// One model's measurements.
@@ -32,6 +35,9 @@ pub struct BenchRow {
     /// The proven outputs (dequantised) and label, to compare with another prover.
     outputs: Vec<f64>,
     label: Option<usize>,
+    /// Where the prove time goes: seconds per step of plonky2's prover (`witness`, `wires`,
+    /// `permutation`, `quotient`, `openings`, `fri`; medians), from the patch's step hook.
+    stages: BTreeMap<&'static str, f64>,
     /// With `--compact`: the recursive wrapper's build time, extra prove time, verify time
     /// and proof size (medians).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,6 +136,7 @@ pub fn run(
         let (mut build, mut proving, mut verifying) = (Vec::new(), Vec::new(), Vec::new());
         let mut proof_bytes = 0;
         let mut stats = None;
+        let mut stage_times: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
         let mut rss_after = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
@@ -137,8 +144,17 @@ pub fn run(
             build.push(t.elapsed().as_secs_f64());
             stats = Some(circuit.stats());
             let t = Instant::now();
-            let proof = prove(&circuit, &model, &input, &Salt::random())?;
+            let steps: Rc<RefCell<Vec<(&'static str, Instant)>>> = Rc::default();
+            let seen = steps.clone();
+            let observer = Box::new(move |step: &'static str| seen.borrow_mut().push((step, Instant::now())));
+            let proof = observe_prover_steps(observer, || prove(&circuit, &model, &input, &Salt::random()))?;
+            let end = Instant::now();
             proving.push(t.elapsed().as_secs_f64());
+            let steps = steps.borrow();
+            for (i, &(step, started)) in steps.iter().enumerate() {
+                let until = steps.get(i + 1).map_or(end, |s| s.1);
+                stage_times.entry(step).or_default().push((until - started).as_secs_f64());
+            }
             let t = Instant::now();
             public = Some(verify(&circuit, &proof.bytes)?);
             verifying.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -182,6 +198,7 @@ pub fn run(
                 .map(|p| p.outputs.iter().map(|&v| v as f64 / f64::from(1u32 << model.graph().scale_bits)).collect())
                 .unwrap_or_default(),
             label: public.and_then(|p| p.label),
+            stages: stage_times.into_iter().map(|(k, v)| (k, median(v))).collect(),
             compact: compact.then(|| CompactRow {
                 wrapper_degree_bits: c_bits,
                 build_s: median(c_build),
@@ -217,6 +234,10 @@ pub fn run(
                 r.model, c.proof_bytes, r.proof_bytes, c.verify_ms, c.extra_prove_s, c.wrapper_degree_bits, c.build_s
             );
         }
+    }
+    for r in &rows {
+        let steps: Vec<String> = r.stages.iter().map(|(k, s)| format!("{k} {:.0} ms", s * 1000.0)).collect();
+        println!("{}: prove time by plonky2's prover step (medians): {}", r.model, steps.join(", "));
     }
     for r in &rows {
         println!(
