@@ -239,9 +239,9 @@ pub fn rewrite(proto: &mut ModelProto) -> Result<Rewritten, ModelError> {
                         return Err(unsupported(
                             &n,
                             format!(
-                                "post_transform {post} with {classes} score columns: zkDx proves a softmax or a \
-                                 binary logistic output (one-vs-rest sigmoids and raw decision scores are not \
-                                 probabilities)"
+                                "post_transform {post} with {classes} score columns: zkDx proves a softmax, a \
+                                 binary logistic output, or decision scores (NONE) of two or more classes \
+                                 (one-vs-rest sigmoids are not probabilities)"
                             ),
                         ))
                     }
