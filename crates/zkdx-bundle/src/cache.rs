@@ -65,8 +65,12 @@ pub fn store(model: &Model, variant: Variant, verifier: &ModelVerifier, pinned_s
 /// reading a file that size costs about what building the circuit does.
 pub const MAX_STORED_CIRCUIT_BYTES: usize = 128 << 20;
 
+/// Where a prover's circuit is filed: under the model's digest and the variant, and the
+/// card's score resolution, which a coarse circuit holds as a constant and the digest does
+/// not cover (a card whose resolution changed gets another circuit).
 fn circuit_entry(model: &Model, variant: Variant) -> Option<PathBuf> {
-    Some(dir()?.join("circuits").join(format!("{}.bin", key(model, variant, ProofKind::Plain))))
+    let steps = zkdx_model::disclosure::resolution_steps(model.score_resolution(), model.graph().scale_bits);
+    Some(dir()?.join("circuits").join(format!("{}-r{steps}.bin", key(model, variant, ProofKind::Plain))))
 }
 
 /// The prover's circuit of `model`'s `variant`: read from the cache when this build of
