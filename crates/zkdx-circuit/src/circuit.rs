@@ -126,11 +126,15 @@ impl ModelCircuit {
                     .into(),
             ));
         }
-        if !zkdx_model::disclosure::available(head).contains(&disclosure) {
-            return Err(CircuitError::Build(format!(
-                "this model's outputs are decision scores, not probabilities, so there are none to round: disclose \
-                 the label or the exact scores, not {disclosure}"
-            )));
+        let available = zkdx_model::disclosure::available(head);
+        if !available.contains(&disclosure) {
+            let names: Vec<&str> = available.iter().map(Disclosure::as_str).collect();
+            let why = if head == Head::Margins {
+                "this model's outputs are decision scores, not probabilities, so there are none to round"
+            } else {
+                "this model cannot disclose that"
+            };
+            return Err(CircuitError::Build(format!("{why}: disclose {}, not {disclosure}", names.join(" or "))));
         }
         w.disclose(&cur, disclosure)?;
         let layout = PublicLayout { disclosure, outputs: cur.len(), classes };
