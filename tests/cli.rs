@@ -12,6 +12,16 @@ fn zkdx(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zkdx")).args(args).current_dir(root()).output().unwrap()
 }
 
+/// `zkdx` with `cache` as its cache folder (verifiers, circuits, proof times).
+fn zkdx_cached(args: &[&str], cache: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkdx"))
+        .args(args)
+        .env("ZKDX_CACHE_DIR", cache)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
 fn zkdx_stdin(args: &[&str], input: &[u8]) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_zkdx"))
@@ -630,14 +640,7 @@ fn a_second_verification_uses_the_pinned_cached_verifier_and_ignores_a_tampered_
     let _ = std::fs::remove_dir_all(&cache);
     let bundle = tmp("cached.zkdx.json");
     prove_ok("models/breast-cancer.onnx", "models/examples/breast-cancer-benign.json", &bundle);
-    let verify = || {
-        Command::new(env!("CARGO_BIN_EXE_zkdx"))
-            .args(["verify", s(&bundle)])
-            .env("ZKDX_CACHE_DIR", &cache)
-            .current_dir(root())
-            .output()
-            .unwrap()
-    };
+    let verify = || zkdx_cached(&["verify", s(&bundle)], &cache);
     let o = verify();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let entries: Vec<_> = std::fs::read_dir(cache.join("verifiers")).unwrap().map(|e| e.unwrap().path()).collect();
@@ -670,13 +673,8 @@ fn a_second_proof_reuses_the_stored_circuit_and_a_damaged_one_is_built_again() {
     let _ = std::fs::remove_dir_all(&cache);
     let bundle = tmp("stored-circuit.zkdx.json");
     let prove = || {
-        let o = Command::new(env!("CARGO_BIN_EXE_zkdx"))
-            .args(["prove", "models/breast-cancer.onnx", "models/examples/breast-cancer-benign.json", "-q", "-o"])
-            .arg(&bundle)
-            .env("ZKDX_CACHE_DIR", &cache)
-            .current_dir(root())
-            .output()
-            .unwrap();
+        let record = "models/examples/breast-cancer-benign.json";
+        let o = zkdx_cached(&["prove", "models/breast-cancer.onnx", record, "-q", "-o", s(&bundle)], &cache);
         assert!(o.status.success(), "{}", text(&o));
         let o = zkdx(&["verify", s(&bundle)]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -875,13 +873,8 @@ fn proof_times_are_kept_owner_only_for_the_next_estimate() {
     use std::os::unix::fs::PermissionsExt;
     let cache = tmp("timings-cache");
     let out = tmp("timings.zkdx.json");
-    let o = Command::new(env!("CARGO_BIN_EXE_zkdx"))
-        .args(["prove", "models/diabetes-progression.onnx", "models/examples/diabetes-progression.json", "-q", "-o"])
-        .arg(&out)
-        .env("ZKDX_CACHE_DIR", &cache)
-        .current_dir(root())
-        .output()
-        .unwrap();
+    let record = "models/examples/diabetes-progression.json";
+    let o = zkdx_cached(&["prove", "models/diabetes-progression.onnx", record, "-q", "-o", s(&out)], &cache);
     assert!(o.status.success(), "{}", text(&o));
     let timings = cache.join("timings.json");
     let mode = std::fs::metadata(&timings).unwrap().permissions().mode() & 0o777;

@@ -161,7 +161,7 @@ impl ModelSummary {
                 .map(|d| DisclosureChoice {
                     name: d.as_str(),
                     explain: d.explain(),
-                    default: d == crate::disclosure::default_for(m.graph().head),
+                    default: d == m.default_disclosure(),
                 })
                 .collect(),
         })
