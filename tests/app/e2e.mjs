@@ -481,7 +481,7 @@ try {
     assert.match(features, /mean radius\s*image units\s*0 to 43/, "each feature with its unit and range");
     const circuits = await (await $("#circuits-table")).getText();
     assert.equal((circuits.match(/[0-9a-f]{64}/g) || []).length, 3, "label, coarse and exact, each with its fingerprint");
-    assert.match(circuits, /512 rows/);
+    assert.match(circuits, /256 rows/);
     const layers = await (await $("#ops-table")).getText();
     assert.match(layers, /dense layer \(ONNX Gemm/);
     assert.doesNotMatch(layers, /AddConst|MulConst/, "zkDx's internal op names are not shown");

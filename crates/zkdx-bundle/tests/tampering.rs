@@ -109,13 +109,15 @@ fn unreadable_bundles_give_clear_errors() {
     assert!(matches!(ProofBundle::from_bytes(&bytes[..bytes.len() / 2]), Err(BundleError::Malformed(_))));
     assert!(matches!(ProofBundle::from_bytes(b"not json"), Err(BundleError::Malformed(_))));
     let text = String::from_utf8(bytes).unwrap();
-    let v5 = text.replacen("\"format_version\": 4", "\"format_version\": 5", 1);
-    assert_eq!(ProofBundle::from_bytes(v5.as_bytes()), Err(BundleError::UnsupportedVersion(5)));
-    assert!(BundleError::UnsupportedVersion(5).to_string().contains("update zkDx"));
+    let v6 = text.replacen("\"format_version\": 5", "\"format_version\": 6", 1);
+    assert_eq!(ProofBundle::from_bytes(v6.as_bytes()), Err(BundleError::UnsupportedVersion(6)));
+    assert!(BundleError::UnsupportedVersion(6).to_string().contains("update zkDx"));
     // an earlier version's proof was made with earlier circuits: not checkable, not a forgery
-    let v3 = text.replacen("\"format_version\": 4", "\"format_version\": 3", 1);
-    let e = ProofBundle::from_bytes(v3.as_bytes()).unwrap_err();
-    assert!(e.is_unreadable() && e.to_string().contains("ask for a new bundle"), "{e}");
+    for earlier in [3, 4] {
+        let old = text.replacen("\"format_version\": 5", &format!("\"format_version\": {earlier}"), 1);
+        let e = ProofBundle::from_bytes(old.as_bytes()).unwrap_err();
+        assert!(e.is_unreadable() && e.to_string().contains("ask for a new bundle"), "{e}");
+    }
     let other = text.replacen("zkdx-proof-bundle", "something-else", 1);
     assert!(matches!(ProofBundle::from_bytes(other.as_bytes()), Err(BundleError::WrongFormat(_))));
     let typed = text.replacen("\"scale_bits\": 16", "\"scale_bits\": \"16\"", 1);
@@ -124,7 +126,7 @@ fn unreadable_bundles_give_clear_errors() {
     assert!(matches!(ProofBundle::from_bytes(typed.as_bytes()), Err(BundleError::Damaged(_))));
     let extra = text.replacen("\"format\":", "\"input\": [1, 2, 3],\n  \"format\":", 1);
     assert!(matches!(ProofBundle::from_bytes(extra.as_bytes()), Err(BundleError::Damaged(_))));
-    for e in [ProofBundle::from_bytes(b"not json"), ProofBundle::from_bytes(v5.as_bytes())] {
+    for e in [ProofBundle::from_bytes(b"not json"), ProofBundle::from_bytes(v6.as_bytes())] {
         assert!(e.is_err_and(|e| e.is_unreadable()));
     }
     assert!(ProofBundle::from_bytes(typed.as_bytes()).is_err_and(|e| !e.is_unreadable()));

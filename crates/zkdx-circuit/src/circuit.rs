@@ -75,7 +75,7 @@ pub struct ModelCircuit {
     /// The targets of every activation: the input, then each op's output (the soundness
     /// tests tamper with them).
     pub activations: Vec<Vec<Target>>,
-    /// The accumulators of each dense and convolution op before rescaling (empty for other
+    /// The accumulators of each dense, convolution and (rescale-gate) constant-multiply op before rescaling (empty for other
     /// ops; the soundness tests tamper with them).
     pub accumulators: Vec<Vec<Target>>,
     /// The assurance level it was built at.
@@ -106,9 +106,65 @@ impl ModelCircuit {
     /// The circuit of `model`'s `variant`: its disclosure at its assurance. At
     /// [`Assurance::High`] a circuit whose provable soundness ([`config::security`]) falls
     /// below [`config::HIGH_ASSURANCE_BITS`] is refused.
+    ///
+    /// The configuration is chosen on the circuit itself: at standard assurance a circuit
+    /// that fits 2^[`config::COMPACT_MAX_DEGREE_BITS`] rows in [`config::compact`] is built
+    /// there (its proofs are about 60 KB); any other in [`config::config`] by the model's
+    /// size. Deterministic, like the rest of the build.
     pub fn build_with(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
         let Variant { disclosure, assurance } = variant;
-        let mut w = Wiring::new(model, assurance);
+        if assurance == Assurance::Standard && model.graph().macs() <= config::COMPACT_MAX_MACS {
+            let wired = Wired::new(model, disclosure, config::compact())?;
+            if wired.rows.0 < 1 << config::COMPACT_MAX_DEGREE_BITS {
+                let circuit = wired.build(assurance)?;
+                if circuit.stats().degree_bits <= config::COMPACT_MAX_DEGREE_BITS {
+                    return Ok(circuit);
+                }
+            }
+        }
+        Wired::new(model, disclosure, config::config(model.graph().macs(), assurance))?.build(assurance)
+    }
+
+    /// Which variant this circuit is.
+    pub fn variant(&self) -> Variant {
+        Variant { disclosure: self.layout.disclosure, assurance: self.assurance }
+    }
+
+    /// Conjectured and provable soundness of this circuit.
+    pub fn security(&self) -> SecurityBits {
+        config::security(&self.data.common)
+    }
+
+    /// Rows and gates of the circuit.
+    pub fn stats(&self) -> CircuitStats {
+        CircuitStats {
+            degree_bits: self.data.common.degree_bits(),
+            gates: self.data.common.degree(),
+            model_rows: self.rows.0,
+            mat_vec_rows: self.rows.1,
+        }
+    }
+
+    /// A fingerprint of the verifier data (plonky2's circuit digest), hex.
+    pub fn verifier_fingerprint(&self) -> String {
+        crate::verifier::fingerprint_of(&self.data.verifier_only)
+    }
+}
+
+/// A model's circuit wired in one configuration, before plonky2 builds it.
+struct Wired<'m> {
+    w: Wiring<'m>,
+    layout: PublicLayout,
+    activations: Vec<Vec<Target>>,
+    accumulators: Vec<Vec<Target>>,
+    /// Rows before blinding and padding, and mat-vec rows.
+    rows: (usize, usize),
+}
+
+impl<'m> Wired<'m> {
+    /// Wire every op of `model` and the disclosure of its result in `config`.
+    fn new(model: &'m Model, disclosure: Disclosure, config: CircuitConfig) -> Result<Wired<'m>, CircuitError> {
+        let mut w = Wiring::new(model, config);
         let mut cur = w.commit_to_input();
         let mut activations = vec![cur.clone()];
         let mut accumulators = Vec::with_capacity(model.graph().ops.len());
@@ -139,6 +195,12 @@ impl ModelCircuit {
         w.disclose(&cur, disclosure)?;
         let layout = PublicLayout { disclosure, outputs: cur.len(), classes };
         let rows = (w.b.num_gates(), w.mat_vec_rows);
+        Ok(Wired { w, layout, activations, accumulators, rows })
+    }
+
+    /// Let plonky2 build the circuit (blinding, padding, commitments to the constants).
+    fn build(self, assurance: Assurance) -> Result<ModelCircuit, CircuitError> {
+        let Wired { w, layout, activations, accumulators, rows } = self;
         let Wiring { b, hints, k, .. } = w;
         let data = b.build::<C>();
         let security = config::security(&data.common);
@@ -152,31 +214,6 @@ impl ModelCircuit {
             )));
         }
         Ok(ModelCircuit { data, layout, hints, scale_bits: k, activations, accumulators, rows, assurance })
-    }
-
-    /// Which variant this circuit is.
-    pub fn variant(&self) -> Variant {
-        Variant { disclosure: self.layout.disclosure, assurance: self.assurance }
-    }
-
-    /// Conjectured and provable soundness of this circuit.
-    pub fn security(&self) -> SecurityBits {
-        config::security(&self.data.common)
-    }
-
-    /// Rows and gates of the circuit.
-    pub fn stats(&self) -> CircuitStats {
-        CircuitStats {
-            degree_bits: self.data.common.degree_bits(),
-            gates: self.data.common.degree(),
-            model_rows: self.rows.0,
-            mat_vec_rows: self.rows.1,
-        }
-    }
-
-    /// A fingerprint of the verifier data (plonky2's circuit digest), hex.
-    pub fn verifier_fingerprint(&self) -> String {
-        crate::verifier::fingerprint_of(&self.data.verifier_only)
     }
 }
 
@@ -215,9 +252,9 @@ struct Wiring<'m> {
 }
 
 impl<'m> Wiring<'m> {
-    fn new(model: &'m Model, assurance: Assurance) -> Wiring<'m> {
+    fn new(model: &'m Model, config: CircuitConfig) -> Wiring<'m> {
         let k = model.graph().scale_bits;
-        let b = Builder::new(config::config(model.graph().macs(), assurance));
+        let b = Builder::new(config);
         let mat_vec_gate = config::mat_vec_gate(&b.config);
         let rescale_gates = rescale_gates(&b.config, model);
         Wiring {
@@ -288,6 +325,10 @@ impl<'m> Wiring<'m> {
                 return linear(self, accs);
             }
             Op::AddConst { values } => self.add_const(x, values),
+            Op::MulConst { values } if fused.is_some() => {
+                let accs = self.mul_const_accumulators(x, values);
+                return linear(self, accs);
+            }
             Op::MulConst { values } => self.mul_const(&site, x, values)?,
             Op::AvgPool { geometry, factor } => self.avg_pool(&site, x, geometry, *factor)?,
             Op::Relu if relu_was_fused => x.to_vec(),
@@ -370,6 +411,11 @@ impl<'m> Wiring<'m> {
 
     fn add_const(&mut self, x: &[Target], values: &[i64]) -> Vec<Target> {
         x.iter().zip(values).map(|(&x, &c)| self.b.add_const(x, to_field(i128::from(c)))).collect()
+    }
+
+    /// `c_i·x_i` plus the rounding half, for the op's rescale gate.
+    fn mul_const_accumulators(&mut self, x: &[Target], values: &[i64]) -> Vec<Target> {
+        x.iter().zip(values).map(|(&x, &c)| dense::dot(&mut self.b, &[c], &[x], self.half)).collect()
     }
 
     fn mul_const(&mut self, site: &OpSite, x: &[Target], values: &[i64]) -> Result<Vec<Target>, CircuitError> {
@@ -548,6 +594,25 @@ impl<'m> Wiring<'m> {
 
     /// Each class's whole percent from the logit gaps, public.
     fn percentages(&mut self, gaps: &[Target], gap_bits: u32) -> Result<(), CircuitError> {
+        if let &[d0, d1] = gaps {
+            let p = disclose::pair_percentages(&mut self.b, self.mat_vec_gate, [d0, d1], gap_bits, self.k)
+                .map_err(CircuitError::Build)?;
+            self.hints.push((p.first_larger, Hint::PairFirstLarger));
+            if let Some(step) = p.step {
+                self.hints.push((step.q, Hint::PairStep));
+                self.hints.push((step.r, Hint::PairStepRemainder));
+            }
+            if let Some(high) = p.high {
+                self.hints.push((high.target, Hint::PairHigh));
+            }
+            for (rank, flags) in p.flags.iter().enumerate() {
+                for (j, flag) in flags.iter().enumerate() {
+                    self.hints.push((flag.target, Hint::PairFlag { rank, j }));
+                }
+            }
+            self.b.register_public_inputs(&p.percents);
+            return Ok(());
+        }
         let rows = disclose::exp_rows();
         let percents = disclose::percentages(&mut self.b, self.mat_vec_gate, &rows, gaps, gap_bits, self.k)
             .map_err(CircuitError::Build)?;
@@ -569,7 +634,8 @@ impl<'m> Wiring<'m> {
     }
 }
 
-/// The circuit's [`RescaleGate`]s (linear, with ReLU) for dense and convolution outputs: one
+/// The circuit's [`RescaleGate`]s (linear, with ReLU) for dense, convolution and
+/// constant-multiply outputs: one
 /// quotient width covering every such output's interval. `None` (range-check rescaling)
 /// when the scale is odd or the widest quotient does not fit the gate.
 fn rescale_gates(config: &CircuitConfig, model: &Model) -> Option<(RescaleGate, RescaleGate)> {
@@ -579,7 +645,7 @@ fn rescale_gates(config: &CircuitConfig, model: &Model) -> Option<(RescaleGate, 
         .ops
         .iter()
         .enumerate()
-        .filter(|(_, op)| matches!(op, Op::Dense { .. } | Op::Conv2d { .. }))
+        .filter(|(_, op)| matches!(op, Op::Dense { .. } | Op::Conv2d { .. } | Op::MulConst { .. }))
         .flat_map(|(i, _)| bounds[i + 1].iter())
         .map(|iv| rescale::gate_quotient_bits(iv.lo, iv.hi))
         .max()?;

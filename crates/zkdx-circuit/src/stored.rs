@@ -111,6 +111,11 @@ fn encode_hint(h: Hint) -> (u8, [u64; 3]) {
         Hint::OneHot(j) => (18, [u(j), 0, 0]),
         Hint::SigmoidSign => (19, [0, 0, 0]),
         Hint::TreeBranch { op, feature, threshold } => (20, [u(op), u(feature), threshold as u64]),
+        Hint::PairFirstLarger => (21, [0, 0, 0]),
+        Hint::PairStep => (22, [0, 0, 0]),
+        Hint::PairStepRemainder => (23, [0, 0, 0]),
+        Hint::PairHigh => (24, [0, 0, 0]),
+        Hint::PairFlag { rank, j } => (25, [u(rank), u(j), 0]),
     }
 }
 
@@ -139,6 +144,11 @@ fn decode_hint(tag: u8, [a, b, c]: [u64; 3]) -> Option<Hint> {
         18 => Hint::OneHot(a),
         19 => Hint::SigmoidSign,
         20 => Hint::TreeBranch { op: a, feature: b, threshold: c as i64 },
+        21 => Hint::PairFirstLarger,
+        22 => Hint::PairStep,
+        23 => Hint::PairStepRemainder,
+        24 => Hint::PairHigh,
+        25 => Hint::PairFlag { rank: a, j: b },
         _ => return None,
     })
 }
@@ -286,11 +296,16 @@ mod tests {
             Hint::OneHot(2),
             Hint::SigmoidSign,
             Hint::TreeBranch { op: 0, feature: 3, threshold: -12345 },
+            Hint::PairFirstLarger,
+            Hint::PairStep,
+            Hint::PairStepRemainder,
+            Hint::PairHigh,
+            Hint::PairFlag { rank: 1, j: 17 },
         ];
         for h in hints {
             let (tag, numbers) = encode_hint(h);
             assert_eq!(decode_hint(tag, numbers), Some(h));
         }
-        assert_eq!(decode_hint(21, [0; 3]), None);
+        assert_eq!(decode_hint(26, [0; 3]), None);
     }
 }

@@ -98,6 +98,22 @@ pub enum Hint {
         /// Flag index.
         j: usize,
     },
+    /// Two classes (coarse disclosure): whether class 0's logit gap is zero.
+    PairFirstLarger,
+    /// Two classes: the nonzero gap in steps of 1/256.
+    PairStep,
+    /// The remainder of that step.
+    PairStepRemainder,
+    /// Whether 4095 minus that step is positive (the clamp is not taken).
+    PairHigh,
+    /// Two classes: flag `j` of the runs of the larger class's percent (`rank` 0) or the
+    /// smaller's (`rank` 1) (see [`crate::gadgets::disclose::pair_runs`]).
+    PairFlag {
+        /// 0: the larger class, 1: the smaller.
+        rank: usize,
+        /// Run index.
+        j: usize,
+    },
     /// Output `i` in steps of the resolution (coarse disclosure of a score).
     RoundedScore(usize),
     /// Argmax one-hot element `j`.
@@ -168,6 +184,15 @@ impl Assignment<'_> {
             Hint::PercentDigit { class, j } => {
                 F::from_bool(crate::gadgets::table::one_hot(disclosure::gap_index(self.gap(class), self.k))[j])
             }
+            Hint::PairFirstLarger => F::from_bool(self.gap(0) == 0),
+            Hint::PairStep => to_field(sigmoid::step(self.pair_gap(), self.k).0.into()),
+            Hint::PairStepRemainder => to_field(sigmoid::step(self.pair_gap(), self.k).1.into()),
+            Hint::PairHigh => F::from_bool(sigmoid::step(self.pair_gap(), self.k).0 < sigmoid::TABLE_LEN as i64 - 1),
+            Hint::PairFlag { rank, j } => {
+                let u = disclosure::gap_index(self.pair_gap(), self.k);
+                let runs = crate::gadgets::disclose::pair_runs();
+                F::from_bool(runs.get(rank).and_then(|r| crate::gadgets::disclose::run_of(r, u)) == Some(j))
+            }
             Hint::RoundedScore(i) => to_field(
                 disclosure::round_score(t.outputs().get(i).copied().unwrap_or(0), self.resolution_steps).into(),
             ),
@@ -189,6 +214,11 @@ impl Assignment<'_> {
     /// Class `c`'s logit gap.
     fn gap(&self, c: usize) -> i64 {
         disclosure::gaps(&self.logits()).get(c).copied().unwrap_or(0)
+    }
+
+    /// Two classes: the gap of the smaller logit (the other gap is zero).
+    fn pair_gap(&self) -> i64 {
+        self.gap(0) + self.gap(1)
     }
 }
 

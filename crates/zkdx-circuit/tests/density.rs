@@ -1,10 +1,11 @@
 //! Dense layers pack at least 64 multiply-adds into a circuit row (the performance goal),
+//! small circuits are compact (proofs of at most 64 KB),
 //! and a model that large proves and verifies with every constraint on.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 
-use zkdx_circuit::{prove, verify, ModelCircuit, Salt};
+use zkdx_circuit::{config, prove, verify, ModelCircuit, Salt};
 use zkdx_model::infer::run;
 use zkdx_model::{Disclosure, Model, Op};
 
@@ -12,8 +13,8 @@ fn path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
 }
 
-/// breast-cancer with its hidden layers widened to 30 → 200 → 8 (7,616 multiply-adds, so
-/// the large-model config), deterministic small weights.
+/// breast-cancer with its hidden layers widened to 30 → 600 → 8 (22,800 multiply-adds: more
+/// than a compact circuit holds, so the large-model config), deterministic small weights.
 fn wide_model() -> Model {
     let base = Model::load(&path("models/breast-cancer.onnx")).unwrap();
     let mut g = base.graph().clone();
@@ -23,8 +24,8 @@ fn wide_model() -> Model {
         weights: (0..inputs * outputs).map(|i| ((i as i64 * 7919 + seed) % 4001) - 2000).collect(),
         bias: (0..outputs).map(|i| (i as i64 * 31) % 97).collect(),
     };
-    g.ops[2] = dense(30, 200, 3);
-    g.ops[4] = dense(200, 8, 5);
+    g.ops[2] = dense(30, 600, 3);
+    g.ops[4] = dense(600, 8, 5);
     base.with_graph(g).unwrap()
 }
 
@@ -39,4 +40,26 @@ fn dense_rows_hold_at_least_64_multiply_adds_and_prove() {
     let input = m.quantise_input(&x);
     let proof = prove(&circuit, &m, &input, &Salt::random()).unwrap();
     assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, run(m.graph(), &input).outputs());
+}
+
+/// breast-cancer's circuits are compact in every disclosure it offers, with proofs of at
+/// most 64 KB (the bundle-size goal) that verify; the tree ensemble, too large for
+/// 2^9 rows in the compact config, keeps the config its size gives.
+#[test]
+fn small_circuits_are_compact_and_prove_in_at_most_64_kb() {
+    let bc = Model::load(&path("models/breast-cancer.onnx")).unwrap();
+    let record = bc.read_record(&path("models/examples/breast-cancer-malignant.json")).unwrap();
+    let input = bc.quantise_input(&record);
+    for disclosure in zkdx_model::disclosure::available(bc.graph().head) {
+        let circuit = ModelCircuit::build(&bc, disclosure).unwrap();
+        assert_eq!(circuit.data.common.config, config::compact(), "{disclosure}");
+        assert!(circuit.stats().degree_bits <= config::COMPACT_MAX_DEGREE_BITS);
+        let proof = prove(&circuit, &bc, &input, &Salt::random()).unwrap();
+        assert!(proof.bytes.len() <= 64_000, "{disclosure}: {} bytes", proof.bytes.len());
+        assert_eq!(verify(&circuit, &proof.bytes).unwrap().outputs, proof.public.outputs);
+    }
+    let gbt = Model::load(&path("models/breast-cancer-gbt.onnx")).unwrap();
+    let circuit = ModelCircuit::build(&gbt, gbt.default_disclosure()).unwrap();
+    assert!(circuit.stats().degree_bits > config::COMPACT_MAX_DEGREE_BITS);
+    assert_eq!(circuit.data.common.config, config::for_model(gbt.graph().macs()));
 }

@@ -110,11 +110,9 @@ fn dishonest_hints_are_refused() {
     let (m, input) = breast_cancer();
     let circuit = ModelCircuit::build(&m, Disclosure::Exact).unwrap();
     let trace = run(m.graph(), &input);
-    // a wrong rescale of the standardisation (range-check rescale), of each dense layer
-    // (rescale gates fused with the ReLU that follows, or not)
-    refused(&circuit, &m, &input, Hint::Quotient { op: 1, i: 0 }, |v| v + F::ONE);
-    refused(&circuit, &m, &input, Hint::Remainder { op: 1, i: 3 }, |v| v + F::ONE);
-    for (op, i) in [(2, 3), (4, 0), (6, 1)] {
+    // a wrong rescale of the standardisation and of each dense layer (rescale gates, fused
+    // with the ReLU that follows or not)
+    for (op, i) in [(1, 0), (1, 3), (2, 3), (4, 0), (6, 1)] {
         let honest = trace.activations[op + 1][i];
         refused_activation(&circuit, &m, &input, op, i, honest + 1);
         refused_activation(&circuit, &m, &input, op, i, honest - 1);
@@ -164,6 +162,12 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
     for (op, i) in [(0, 9), (3, 5), (6, 2)] {
         refused_activation(&circuit, &m, &input, op, i, trace.activations[op + 1][i] - 1);
     }
+    // three classes: whole percents by table selection, one off refused
+    let coarse = ModelCircuit::build(&m, Disclosure::Coarse).unwrap();
+    let proof = prove(&coarse, &m, &input, &Salt::random()).unwrap();
+    let public = verify(&coarse, &proof.bytes).unwrap();
+    assert_eq!(public.percentages, percentages(trace.outputs(), m.graph().scale_bits));
+    refused(&coarse, &m, &input, Hint::Percent(2), |v| v + F::ONE);
 
     let s = Model::load(&path("tests/fixtures/sigmoid-head.onnx")).unwrap();
     let input = s.quantise_input(&[1.0, -2.0, 0.5, 2.5]);
@@ -178,7 +182,8 @@ fn cnn_and_sigmoid_models_prove_and_refuse_dishonest_hints() {
     let public = verify(&coarse, &proof.bytes).unwrap();
     let z = run(s.graph(), &input).outputs()[0];
     assert_eq!(public.percentages, percentages(&[0, z], s.graph().scale_bits));
-    refused(&coarse, &s, &input, Hint::Percent(1), |v| v + F::ONE);
+    refused(&coarse, &s, &input, Hint::PairStep, |v| v + F::ONE);
+    refused(&coarse, &s, &input, Hint::PairFlag { rank: 1, j: 0 }, |v| F::ONE - v);
 }
 
 /// A random-forest-shaped model over breast-cancer's 30 inputs: three depth-2 trees whose
@@ -316,9 +321,12 @@ fn coarse_and_label_proofs_disclose_only_what_they_say() {
     assert!(public.outputs.is_empty(), "no exact logit is public");
     assert_eq!(public.label, Some(0));
     assert_eq!(public.percentages, percentages(trace.outputs(), m.graph().scale_bits));
-    // a percent one off is refused by the circuit
-    refused(&coarse, &m, &input, Hint::Percent(0), |v| v - F::ONE);
-    refused(&coarse, &m, &input, Hint::Percent(1), |v| v + F::ONE);
+    // two classes' percents come from the run their gap falls in: the wrong class as the
+    // larger, a run moved or the gap's step off by one is refused by the circuit
+    refused(&coarse, &m, &input, Hint::PairFirstLarger, |v| F::ONE - v);
+    refused(&coarse, &m, &input, Hint::PairFlag { rank: 0, j: 0 }, |v| F::ONE - v);
+    refused(&coarse, &m, &input, Hint::PairFlag { rank: 1, j: 3 }, |v| F::ONE - v);
+    refused(&coarse, &m, &input, Hint::PairStep, |v| v + F::ONE);
     // two coarse proofs of one record share the disclosed result and nothing else public
     let again = prove(&coarse, &m, &input, &Salt::random()).unwrap();
     assert_eq!((again.public.label, &again.public.percentages), (public.label, &public.percentages));

@@ -11,6 +11,7 @@
 //!   fresh per proof, and bound by the proof.
 //! - Witness randomness: the blinding rows cover every value a proof reveals of a wire or
 //!   permutation polynomial, extension-field openings counted `D` times.
+#![allow(clippy::panic)]
 
 use plonky2::field::extension::quadratic::QuadraticExtension;
 use plonky2::field::extension::FieldExtension;
@@ -22,7 +23,7 @@ use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use plonky2::plonk::prover::quotient_chunks;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkdx_circuit::config::for_model;
+use zkdx_circuit::config::{compact, for_model};
 use zkdx_circuit::field::{C, D, F};
 
 type E = QuadraticExtension<F>;
@@ -150,20 +151,25 @@ fn quotient_chunk_openings_are_uniform_but_for_the_identity_the_verifier_checks(
     // The revealed chunk values are (values fixed by the quotient) + A * (link coefficients).
     // Their sum weighted by powers of each point is the quotient's value there whatever the
     // links; every other direction is hidden exactly when A reaches full rank on that
-    // complement. Checked for both configurations at the smallest degree zkDx proves with.
-    for (macs, degree_bits) in [(0, 11), (1_000_000, 12)] {
-        let s = split(&for_model(macs), degree_bits);
+    // complement. Checked for every configuration at the smallest degree zkDx proves with.
+    for (name, config) in [("compact", compact()), ("small", for_model(0)), ("large", for_model(1_000_000))] {
+        let s = split(&config, 8);
         let (got, needed) = link_rank(&s, s.link_degree, 5);
-        assert_eq!(got, needed, "{macs} MACs: chunk openings not hidden");
+        assert_eq!(got, needed, "{name} config: chunk openings not hidden");
         // the plonky2 1.1.0 split (no links) hides nothing
         let plain = Split { chunk_len: s.n, num_chunks: 8, ..s };
         assert_eq!(link_rank(&plain, 0, 5).0, 0);
     }
 }
 
-/// A small circuit on the production configuration: `x * x + 3 = y` with `x` private.
-fn square_circuit() -> (CircuitData<F, C, D>, plonky2::iop::target::Target) {
-    let mut b = CircuitBuilder::<F, D>::new(for_model(0));
+/// The zero-knowledge configurations zkDx proves small circuits with.
+fn small_configs() -> [CircuitConfig; 2] {
+    [compact(), for_model(0)]
+}
+
+/// A small circuit on a production configuration: `x * x + 3 = y` with `x` private.
+fn square_circuit(config: CircuitConfig) -> (CircuitData<F, C, D>, plonky2::iop::target::Target) {
+    let mut b = CircuitBuilder::<F, D>::new(config);
     let x = b.add_virtual_target();
     let xx = b.mul(x, x);
     let three = b.constant(F::from_canonical_u64(3));
@@ -174,7 +180,13 @@ fn square_circuit() -> (CircuitData<F, C, D>, plonky2::iop::target::Target) {
 
 #[test]
 fn fri_masks_are_committed_and_opened_with_the_quotient_fresh_per_proof_and_bound() {
-    let (data, x) = square_circuit();
+    for config in small_configs() {
+        masks_are_fresh_and_bound(config);
+    }
+}
+
+fn masks_are_fresh_and_bound(config: CircuitConfig) {
+    let (data, x) = square_circuit(config);
     let common = &data.common;
     assert_eq!(common.num_fri_masks(), D);
     assert_eq!(common.num_quotient_chunks(), split(&common.config, common.degree_bits()).num_chunks);
@@ -228,7 +240,13 @@ fn blinding_rows_cover_every_revealed_value_counting_extension_openings_d_times(
     // plonky2 adds one random row per revealed wire value and a copy-constrained random pair
     // per revealed permutation value; the masks need a degree of at least every value they
     // hide.
-    let (data, _) = square_circuit();
+    for config in small_configs() {
+        blinding_covers_every_revealed_value(config);
+    }
+}
+
+fn blinding_covers_every_revealed_value(config: CircuitConfig) {
+    let (data, _) = square_circuit(config);
     let common = &data.common;
     let q = common.config.fri_config.num_query_rounds;
     let regular = D + q;

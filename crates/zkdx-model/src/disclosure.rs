@@ -135,6 +135,24 @@ pub fn percentages(logits: &[i64], k: u32) -> Vec<u32> {
     e.iter().map(|&ej| ((200 * ej + s) / (2 * s)) as u32).collect()
 }
 
+/// For two classes, the whole percents [`percentages`] gives the larger and the smaller
+/// logit, indexed by their gap's table index `u` ([`gap_index`]; the larger logit's gap is
+/// 0, index 0): `(larger, smaller)` for each `u` in `[0, 4096)`. The smaller class's
+/// percent falls and the larger's rises as `u` grows (the table falls), which is what lets
+/// a circuit prove them from `u` by intervals instead of a table of 4,096 values.
+pub fn two_class_percents() -> Vec<(u32, u32)> {
+    let table = exp_table();
+    let top = table[0];
+    table
+        .iter()
+        .map(|&e| {
+            let s = top + e;
+            let percent = |x: i64| ((200 * x + s) / (2 * s)) as u32;
+            (percent(top), percent(e))
+        })
+        .collect()
+}
+
 /// The resolution `r` (in output units) as an integer number of `2^-k` steps, at least 1.
 pub fn resolution_steps(resolution: f64, k: u32) -> i64 {
     ((resolution * f64::from(1u32 << k)).round() as i64).max(1)
@@ -174,6 +192,21 @@ mod tests {
             }
         }
         assert_eq!(percentages(&[0, 0], 16), [50, 50]);
+    }
+
+    #[test]
+    fn two_class_percents_are_the_percentages_by_gap_and_monotone() {
+        let by_gap = two_class_percents();
+        assert_eq!(by_gap.len(), TABLE_LEN);
+        let k = 16;
+        for (a, b) in [(0, 0), (1, 0), (131_072, -65_536), (-5, 700_000), (9 << 20, -(9 << 20)), (40_000, 40_127)] {
+            let want = percentages(&[a, b], k);
+            let (larger, smaller) = by_gap[gap_index((a - b).abs(), k)];
+            let got = if a >= b { [larger, smaller] } else { [smaller, larger] };
+            assert_eq!(want, got, "logits ({a}, {b})");
+        }
+        assert!(by_gap.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 >= w[1].1));
+        assert_eq!(by_gap[0], (50, 50));
     }
 
     #[test]

@@ -209,7 +209,7 @@ mod tests {
     fn wire_and_constant_counts_are_exactly_what_the_layout_uses() {
         // an overstated count would not break a proof but would waste or overflow a row
         // (a 16 × 8 gate must fit the large config's 135 wires)
-        for (inputs, outputs) in [(16, 8), (16, 4), (8, 2), (1, 1)] {
+        for (inputs, outputs) in [(16, 8), (16, 4), (16, 2), (8, 2), (1, 1)] {
             let g = MatVecGate { inputs, outputs };
             assert_eq!(Gate::<F, D>::num_wires(&g), g.wire_acc_out(outputs - 1) + 1);
             assert_eq!(Gate::<F, D>::num_constants(&g), g.constant_weight(outputs - 1, inputs - 1) + 1);
@@ -231,11 +231,13 @@ mod tests {
     fn low_degree() {
         test_low_degree::<F, _, D>(MatVecGate { inputs: 16, outputs: 8 });
         test_low_degree::<F, _, D>(MatVecGate { inputs: 16, outputs: 4 });
+        test_low_degree::<F, _, D>(MatVecGate { inputs: 16, outputs: 2 });
     }
 
     #[test]
     fn eval_fns() -> anyhow::Result<()> {
         test_eval_fns::<F, C, _, D>(MatVecGate { inputs: 16, outputs: 8 })?;
+        test_eval_fns::<F, C, _, D>(MatVecGate { inputs: 16, outputs: 2 })?;
         test_eval_fns::<F, C, _, D>(MatVecGate { inputs: 3, outputs: 2 })
     }
 }
