@@ -75,8 +75,8 @@ pub struct ModelCircuit {
     /// The targets of every activation: the input, then each op's output (the soundness
     /// tests tamper with them).
     pub activations: Vec<Vec<Target>>,
-    /// The accumulators of each dense, convolution and (rescale-gate) constant-multiply op before rescaling (empty for other
-    /// ops; the soundness tests tamper with them).
+    /// The accumulators of each dense, convolution and (rescale-gate) constant-multiply op
+    /// before rescaling (empty for other ops; the soundness tests tamper with them).
     pub accumulators: Vec<Vec<Target>>,
     /// The assurance level it was built at.
     pub assurance: Assurance,
@@ -114,8 +114,9 @@ impl ModelCircuit {
     pub fn build_with(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
         let Variant { disclosure, assurance } = variant;
         if assurance == Assurance::Standard && model.graph().macs() <= config::COMPACT_MAX_MACS {
-            let wired = Wired::new(model, disclosure, config::compact())?;
-            if wired.rows.0 < 1 << config::COMPACT_MAX_DEGREE_BITS {
+            // a refusal is left to the size config's wiring below, which says it again
+            let wired = Wired::new(model, disclosure, config::compact());
+            if let Some(wired) = wired.ok().filter(|w| w.rows.0 < 1 << config::COMPACT_MAX_DEGREE_BITS) {
                 let circuit = wired.build(assurance)?;
                 if circuit.stats().degree_bits <= config::COMPACT_MAX_DEGREE_BITS {
                     return Ok(circuit);
