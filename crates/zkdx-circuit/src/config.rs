@@ -69,9 +69,9 @@ impl FromStr for Assurance {
 
 /// Circuits of at most `2^COMPACT_MAX_DEGREE_BITS` rows are proved with [`compact`] at
 /// standard assurance. Its prove time follows the low-degree extension, `2^(rows + 6)`
-/// points: measured (`zkdx bench`, 2 cores) 0.64 s at 2^8 rows for breast-cancer against
-/// 0.26 s with the small config, so about +0.4 s at 2^8 and +0.9 s at 2^9 rows; at 2^10 it
-/// would pass the +1.5 s a compact proof may cost.
+/// points: measured (`zkdx bench`, 2 cores) 0.64–0.74 s at 2^8 rows for breast-cancer
+/// against 0.26–0.37 s with the small config, so +0.3–0.5 s at 2^8 and, doubling, about
+/// +0.9 s at 2^9 rows; at 2^10 it would pass the +1.5 s a compact proof may cost.
 pub const COMPACT_MAX_DEGREE_BITS: usize = 9;
 
 /// A model with more multiply-accumulates than this cannot fit a compact circuit (2^9 rows
@@ -85,12 +85,13 @@ pub const COMPACT_MAX_MACS: usize = 32 << COMPACT_MAX_DEGREE_BITS;
 /// What makes the proof small, measured on breast-cancer (`zkdx bench`; 109 KB with the
 /// small config): every FRI query opens every committed column, so fewer queries and
 /// fewer columns. Rate 1/64 needs 14 queries (14 × 6 + 16 = 100 bits) instead of 21;
-/// folding by 8 with an 8-coefficient final polynomial needs fewer Merkle paths than
-/// folding by 2; 32 routed wires and constant columns instead of 64 (a [`MatVecGate`] row
+/// folding by 8 down to a final polynomial of at most 8 coefficients needs fewer Merkle
+/// paths than folding by 2; 32 routed wires and constant columns instead of 64 (a [`MatVecGate`] row
 /// of 16 × 2 weights: more rows, but still 2^8 for breast-cancer). Each change alone left
 /// the proof above 64 KB (rate 1/64 alone: 87 KB; with folding by 8: 69 KB; with 32
 /// columns: 60 KB). The masks' degree bound of the zero-knowledge patch (see
-/// `docs/zero-knowledge.md`) is met at 2^8 rows: 2 + 14 × (1 + 14) + 8 = 220 values.
+/// `docs/zero-knowledge.md`) is met at 2^8 rows: two folds by 8 leave 4 coefficients, so
+/// the masks hide 2 + 14 × (1 + 2 × 7) + 4 = 216 values.
 pub fn compact() -> CircuitConfig {
     CircuitConfig {
         num_wires: 135,
@@ -258,9 +259,9 @@ pub fn security(common: &CommonCircuitData<F, D>) -> SecurityBits {
 /// 4. FRI's commit phase (Ben-Sasson, Carmon, Ishai, Kopparty, Saraf, *Proximity gaps for
 ///    Reed–Solomon codes*, 2020): batching t polynomials with powers of one challenge is a
 ///    degree-(t − 1) curve, and each fold by `a` a degree-(a − 1) curve (a line for
-///    arity 2; `folds` below is their sum, at least one per bit of the domain). Unique decoding (δ < (1 − ρ)/2):
-///    (t − 1 + folds) · n / |K| over an evaluation domain of n points. Johnson regime with
-///    parameter m ≥ 3 (δ < 1 − √ρ·(1 + 1/2m)): (t − 1 + folds) · (m + ½)^7 · n² /
+///    arity 2; `folds` below is their sum, at least one per bit of the domain). Unique
+///    decoding (δ < (1 − ρ)/2): (t − 1 + folds) · n / |K| over an evaluation domain of n
+///    points. Johnson regime with parameter m ≥ 3 (δ < 1 − √ρ·(1 + 1/2m)): (t − 1 + folds) · (m + ½)^7 · n² /
 ///    (2 ρ^{3/2} |K|) + (2m + 1)(n + 1) · folds · 2 / (√ρ |K|), as in the ethSTARK
 ///    documentation's statement of that theorem;
 /// 5. FRI's query phase, s queries after `pow` grinding bits: (1 − δ)^s · 2^−pow.
