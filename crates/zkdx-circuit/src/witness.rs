@@ -83,7 +83,8 @@ pub enum Hint {
         /// Flag index.
         j: usize,
     },
-    /// The whole percent of class `c` (coarse disclosure).
+    /// The whole percent of class `c` (coarse disclosure of three or more classes; two use
+    /// the `Pair` hints).
     Percent(usize),
     /// Class `c`'s logit gap in steps of 1/256.
     PercentStep(usize),
