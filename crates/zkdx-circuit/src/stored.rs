@@ -6,8 +6,9 @@
 //! zkdx-model and the plonky2 patch), and are refused by any other build: the same model
 //! digest can give another circuit once that code changes. They carry no model digest:
 //! whoever keeps them files them under everything else that shapes the circuit: the model's
-//! digest, the variant and the card's score resolution (zkdx-bundle's cache does). Nothing here is secret, but a circuit file says which model was used, so
-//! the cache keeps it owner-only.
+//! digest, the variant and the card's score resolution (zkdx-bundle's cache does). Nothing
+//! here is secret, but a circuit file says which model was used, so the cache keeps it
+//! owner-only.
 
 use plonky2::gadgets::arithmetic::EqualityGenerator;
 use plonky2::gadgets::arithmetic_extension::QuotientGeneratorExtension;
