@@ -1,9 +1,9 @@
-//! The bundle's JSON format (version 5) and its structural checks.
+//! The bundle's JSON format (version 6) and its structural checks.
 //!
 //! ```json
 //! {
 //!   "format": "zkdx-proof-bundle",
-//!   "format_version": 5,
+//!   "format_version": 6,
 //!   "zkdx_version": "0.1.0",
 //!   "created_at": "2026-11-25T21:00:00Z",
 //!   "model": { "id": "breast-cancer", "name": "…", "version": "1.0.0", "digest": "sha256:…" },
@@ -42,12 +42,13 @@ pub const FORMAT: &str = "zkdx-proof-bundle";
 /// for an `exact` disclosure; 4 adds the optional `challenge`, and its proofs have the
 /// challenge among their public inputs; 5 changes no field, but its proofs come from the
 /// circuits that choose their configuration (the compact one for small circuits) and prove
-/// two classes' percents by runs.
-pub const FORMAT_VERSION: u32 = 5;
+/// two classes' percents by runs; 6 changes no field, but its circuits hash in narrow
+/// Poseidon rows (48 wire columns in compact circuits, up to 2^10 rows).
+pub const FORMAT_VERSION: u32 = 6;
 /// The oldest version this code reads: the proofs of earlier versions were made with
-/// earlier circuits (before the zero-knowledge patch, the challenge, the compact config),
-/// which this zkDx cannot check.
-pub const MIN_FORMAT_VERSION: u32 = 5;
+/// earlier circuits (before the zero-knowledge patch, the challenge, the compact config,
+/// the narrow Poseidon rows), which this zkDx cannot check.
+pub const MIN_FORMAT_VERSION: u32 = 6;
 /// The proof system named in bundles.
 pub const PROOF_SYSTEM: &str = "plonky2-1.1 goldilocks poseidon zk";
 /// The proof system of a compact bundle: the zero-knowledge proof wrapped in plonky2's

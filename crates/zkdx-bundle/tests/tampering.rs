@@ -109,12 +109,12 @@ fn unreadable_bundles_give_clear_errors() {
     assert!(matches!(ProofBundle::from_bytes(&bytes[..bytes.len() / 2]), Err(BundleError::Malformed(_))));
     assert!(matches!(ProofBundle::from_bytes(b"not json"), Err(BundleError::Malformed(_))));
     let text = String::from_utf8(bytes).unwrap();
-    let v6 = text.replacen("\"format_version\": 5", "\"format_version\": 6", 1);
-    assert_eq!(ProofBundle::from_bytes(v6.as_bytes()), Err(BundleError::UnsupportedVersion(6)));
-    assert!(BundleError::UnsupportedVersion(6).to_string().contains("update zkDx"));
+    let v7 = text.replacen("\"format_version\": 6", "\"format_version\": 7", 1);
+    assert_eq!(ProofBundle::from_bytes(v7.as_bytes()), Err(BundleError::UnsupportedVersion(7)));
+    assert!(BundleError::UnsupportedVersion(7).to_string().contains("update zkDx"));
     // an earlier version's proof was made with earlier circuits: not checkable, not a forgery
-    for earlier in [3, 4] {
-        let old = text.replacen("\"format_version\": 5", &format!("\"format_version\": {earlier}"), 1);
+    for earlier in [4, 5] {
+        let old = text.replacen("\"format_version\": 6", &format!("\"format_version\": {earlier}"), 1);
         let e = ProofBundle::from_bytes(old.as_bytes()).unwrap_err();
         assert!(e.is_unreadable() && e.to_string().contains("ask for a new bundle"), "{e}");
     }
@@ -126,7 +126,7 @@ fn unreadable_bundles_give_clear_errors() {
     assert!(matches!(ProofBundle::from_bytes(typed.as_bytes()), Err(BundleError::Damaged(_))));
     let extra = text.replacen("\"format\":", "\"input\": [1, 2, 3],\n  \"format\":", 1);
     assert!(matches!(ProofBundle::from_bytes(extra.as_bytes()), Err(BundleError::Damaged(_))));
-    for e in [ProofBundle::from_bytes(b"not json"), ProofBundle::from_bytes(v6.as_bytes())] {
+    for e in [ProofBundle::from_bytes(b"not json"), ProofBundle::from_bytes(v7.as_bytes())] {
         assert!(e.is_err_and(|e| e.is_unreadable()));
     }
     assert!(ProofBundle::from_bytes(typed.as_bytes()).is_err_and(|e| !e.is_unreadable()));

@@ -2,8 +2,8 @@
 //! op, the head (argmax or sign), the disclosed result (exact outputs, or whole percents and
 //! rounded scores proved from them), and the public inputs (see [`crate::public`]).
 
+use crate::hash::NarrowPoseidonHash;
 use plonky2::field::types::Field;
-use plonky2::hash::poseidon::PoseidonHash;
 use plonky2::iop::target::Target;
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 
@@ -109,7 +109,7 @@ impl ModelCircuit {
     ///
     /// The configuration is chosen on the circuit itself: at standard assurance a circuit
     /// that fits 2^[`config::COMPACT_MAX_DEGREE_BITS`] rows in [`config::compact`] is built
-    /// there (its proofs are about 60 KB); any other in [`config::config`] by the model's
+    /// there (its proofs are about 50 KB); any other in [`config::config`] by the model's
     /// size. Deterministic, like the rest of the build.
     pub fn build_with(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
         let Variant { disclosure, assurance } = variant;
@@ -293,7 +293,7 @@ impl<'m> Wiring<'m> {
         }
         let salt: Vec<Target> = (0..4).map(|j| self.hint(Hint::Salt(j))).collect();
         let preimage: Vec<Target> = input.iter().chain(&salt).copied().collect();
-        let commitment = self.b.hash_n_to_hash_no_pad::<PoseidonHash>(preimage);
+        let commitment = self.b.hash_n_to_hash_no_pad::<NarrowPoseidonHash>(preimage);
         self.b.register_public_inputs(&commitment.elements);
         // the freshness challenge: public inputs the prover sets and the verifier supplies,
         // bound to the proof by plonky2's public-input hash (no other constraint needed)

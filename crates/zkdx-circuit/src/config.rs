@@ -69,17 +69,30 @@ impl FromStr for Assurance {
 
 /// Circuits of at most `2^COMPACT_MAX_DEGREE_BITS` rows are proved with [`compact`] at
 /// standard assurance. Its prove time follows the low-degree extension, `2^(rows + 6)`
-/// points: measured (`zkdx bench`, 2 cores) 0.64–0.74 s at 2^8 rows for breast-cancer
-/// against 0.26–0.37 s with the small config, so +0.3–0.5 s at 2^8 and, doubling, about
-/// +0.9 s at 2^9 rows; at 2^10 it would pass the +1.5 s a compact proof may cost.
-pub const COMPACT_MAX_DEGREE_BITS: usize = 9;
+/// points. Measured with 48 wire columns (`zkdx bench --runs 5`, 2 cores; 64 columns give
+/// the same within noise): breast-cancer-gbt
+/// at 2^10 rows proves in 1.13 s against 0.58 s in the config its size gives (+0.55 s, and
+/// 58 KB instead of 129 KB); the 10k-parameter MLP at 2^11 rows in 2.30 s against 0.41 s,
+/// more than the +1.5 s a compact proof may cost.
+pub const COMPACT_MAX_DEGREE_BITS: usize = 10;
 
-/// A model with more multiply-accumulates than this cannot fit a compact circuit (2^9 rows
+/// A model with more multiply-accumulates than this cannot fit a compact circuit (2^10 rows
 /// of at most 32 multiply-adds), so its compact circuit is not even wired.
 pub const COMPACT_MAX_MACS: usize = 32 << COMPACT_MAX_DEGREE_BITS;
 
+/// Wire columns of a compact circuit. Every wire column is Merkle-hashed at every point of
+/// the low-degree extension, the larger part of a compact proof's time. Without plonky2's
+/// 135-wire Poseidon gate (see [`crate::hash`]) the widest rows are Poseidon's full rounds
+/// (60 wires); rescale rows hold as many ops as fit. Measured on breast-cancer and mlp-650
+/// (`zkdx bench --runs 5`, exact): 135 wires 0.64–0.68 s and 60 KB; 96 wires 0.40–0.51 s and
+/// 55 KB; 64 wires 0.24–0.30 s and 51 KB. 48 wires (Poseidon in five rows of at most 46)
+/// gave 49 KB in the same time, but breast-cancer's coarse circuit no longer fit 2^8 rows.
+pub const COMPACT_WIRES: usize = 64;
+// a compact circuit must hold a Poseidon row (checked when compiling)
+const _: () = assert!(crate::gates::poseidon_rounds::MAX_WIRES <= COMPACT_WIRES);
+
 /// The configuration of small circuits (up to 2^[`COMPACT_MAX_DEGREE_BITS`] rows): a proof
-/// of about 60 KB that verifies in about 4 ms, with the same 100-bit conjectured security
+/// of about 50 KB that verifies in about 3 ms, with the same 100-bit conjectured security
 /// and zero knowledge as [`for_model`].
 ///
 /// What makes the proof small, measured on breast-cancer (`zkdx bench`; 109 KB with the
@@ -89,12 +102,12 @@ pub const COMPACT_MAX_MACS: usize = 32 << COMPACT_MAX_DEGREE_BITS;
 /// paths than folding by 2; 32 routed wires and constant columns instead of 64 (a [`MatVecGate`] row
 /// of 16 × 2 weights: more rows, but still 2^8 for breast-cancer). Each change alone left
 /// the proof above 64 KB (rate 1/64 alone: 87 KB; with folding by 8: 69 KB; with 32
-/// columns: 60 KB). The masks' degree bound of the zero-knowledge patch (see
+/// columns: 60 KB; with 64 wire columns instead of 135: 51 KB). The masks' degree bound of the zero-knowledge patch (see
 /// `docs/zero-knowledge.md`) is met at 2^8 rows: two folds by 8 leave 4 coefficients, so
 /// the masks hide 2 + 14 × (1 + 2 × 7) + 4 = 216 values.
 pub fn compact() -> CircuitConfig {
     CircuitConfig {
-        num_wires: 135,
+        num_wires: COMPACT_WIRES,
         num_routed_wires: 32,
         num_constants: 32,
         use_base_arithmetic_gate: true,

@@ -2,12 +2,11 @@
 
 use plonky2::field::goldilocks_field::GoldilocksField;
 use plonky2::field::types::{Field, Field64, PrimeField64};
-use plonky2::plonk::config::PoseidonGoldilocksConfig;
 
 /// Extension degree.
 pub const D: usize = 2;
-/// Proof configuration: Goldilocks with Poseidon.
-pub type C = PoseidonGoldilocksConfig;
+/// Proof configuration: Goldilocks with Poseidon (narrow rows in circuits; see [`crate::hash`]).
+pub type C = crate::hash::ZkdxConfig;
 /// The field (p = 2^64 − 2^32 + 1).
 pub type F = GoldilocksField;
 

@@ -4,8 +4,9 @@
 //!
 //! - [`gadgets`]: one module per op; where each constraint lives.
 //! - [`gates`]: zkDx's custom gates (dense rows with the weights as constants; rescale
-//!   fused with ReLU), each with `gate_testing` and dishonest-witness tests.
-//! - [`config`]: the plonky2 configuration per model size.
+//!   fused with ReLU; Poseidon's rounds a few per row), each with `gate_testing` and dishonest-witness tests.
+//! - [`config`]: the plonky2 configuration per model size; [`hash`] its hashes (Poseidon,
+//!   in narrow rows inside circuits).
 //! - [`commitment`]: the salt, the input commitment and their hex form.
 //! - [`circuit`]: the whole graph wired from the gadgets; [`public`] the public-input layout.
 //! - [`witness`]: the prover's hint values, taken from the reference integer run.
@@ -21,6 +22,7 @@ pub mod error;
 pub mod field;
 pub mod gadgets;
 pub mod gates;
+pub mod hash;
 pub mod prove;
 pub mod public;
 pub mod stored;

@@ -37,6 +37,7 @@ use crate::config::Assurance;
 use crate::error::CircuitError;
 use crate::field::{C, D, F};
 use crate::gates::mat_vec::MatVecGenerator;
+use crate::gates::poseidon_rounds::PoseidonRoundsGenerator;
 use crate::gates::rescale::RescaleGenerator;
 use crate::public::PublicLayout;
 use crate::verifier::ZkdxGates;
@@ -79,6 +80,7 @@ impl WitnessGeneratorSerializer<F, D> for ZkdxGenerators {
         SplitGenerator,
         WireSplitGenerator,
         MatVecGenerator<F>,
+        PoseidonRoundsGenerator,
         RescaleGenerator
     }
 }

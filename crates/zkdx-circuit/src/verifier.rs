@@ -31,6 +31,7 @@ use crate::circuit::ModelCircuit;
 use crate::error::CircuitError;
 use crate::field::{C, D, F};
 use crate::gates::mat_vec::MatVecGate;
+use crate::gates::poseidon_rounds::PoseidonRoundsGate;
 use crate::gates::rescale::RescaleGate;
 use crate::public::{PublicLayout, PublicValues};
 use crate::verify::guarded;
@@ -56,6 +57,7 @@ impl GateSerializer<F, D> for ZkdxGates {
         NoopGate,
         PoseidonMdsGate<F, D>,
         PoseidonGate<F, D>,
+        PoseidonRoundsGate,
         PublicInputGate,
         RandomAccessGate<F, D>,
         ReducingExtensionGate<D>,

@@ -1,6 +1,8 @@
 //! zkDx's custom plonky2 gates: the rows that make dense layers and rescaling cheap.
 //!
 //! - [`mat_vec`]: a block of dot products with the weights in the gate's constants.
+//! - [`poseidon_rounds`]: a few rounds of the Poseidon permutation, so in-circuit hashing
+//!   does not need plonky2's 135-wire `PoseidonGate`.
 //! - [`rescale`]: round-to-nearest rescaling, optionally fused with ReLU, by base-4 digits.
 //!
 //! Each gate is checked by plonky2's `gate_testing` (low degree; the native, batched and
@@ -13,6 +15,7 @@ use plonky2::iop::target::Target;
 use plonky2::iop::witness::{PartitionWitness, Witness, WitnessWrite};
 
 pub mod mat_vec;
+pub mod poseidon_rounds;
 pub mod rescale;
 
 /// Set `t` to `v` unless the prover's partial witness already gave it a value: the gates'
