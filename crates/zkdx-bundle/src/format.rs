@@ -43,7 +43,8 @@ pub const FORMAT: &str = "zkdx-proof-bundle";
 /// challenge among their public inputs; 5 changes no field, but its proofs come from the
 /// circuits that choose their configuration (the compact one for small circuits) and prove
 /// two classes' percents by runs; 6 changes no field, but its circuits hash in narrow
-/// Poseidon rows (48 wire columns in compact circuits, up to 2^10 rows).
+/// Poseidon rows (64 wire columns in compact circuits, which now reach 2^10 rows, and rate
+/// 1/32 for those that fit 2^8 rows at it).
 pub const FORMAT_VERSION: u32 = 6;
 /// The oldest version this code reads: the proofs of earlier versions were made with
 /// earlier circuits (before the zero-knowledge patch, the challenge, the compact config,

@@ -107,19 +107,21 @@ impl ModelCircuit {
     /// [`Assurance::High`] a circuit whose provable soundness ([`config::security`]) falls
     /// below [`config::HIGH_ASSURANCE_BITS`] is refused.
     ///
-    /// The configuration is chosen on the circuit itself: at standard assurance a circuit
-    /// that fits 2^[`config::COMPACT_MAX_DEGREE_BITS`] rows in [`config::compact`] is built
-    /// there (its proofs are about 50 KB); any other in [`config::config`] by the model's
-    /// size. Deterministic, like the rest of the build.
+    /// The configuration is chosen on the circuit itself: at standard assurance the first of
+    /// [`config::compact_configs`] whose row limit the built circuit meets (rate 1/32 up to
+    /// 2^8 rows, about 60 KB proofs; rate 1/64 up to 2^10, about 51 KB); any other circuit in
+    /// [`config::config`] by the model's size. Deterministic, like the rest of the build.
     pub fn build_with(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
         let Variant { disclosure, assurance } = variant;
         if assurance == Assurance::Standard && model.graph().macs() <= config::COMPACT_MAX_MACS {
-            // a refusal is left to the size config's wiring below, which says it again
-            let wired = Wired::new(model, disclosure, config::compact());
-            if let Some(wired) = wired.ok().filter(|w| w.rows.0 < 1 << config::COMPACT_MAX_DEGREE_BITS) {
-                let circuit = wired.build(assurance)?;
-                if circuit.stats().degree_bits <= config::COMPACT_MAX_DEGREE_BITS {
-                    return Ok(circuit);
+            for (compact, max_bits) in config::compact_configs() {
+                // a refusal is left to the size config's wiring below, which says it again
+                let wired = Wired::new(model, disclosure, compact);
+                if let Some(wired) = wired.ok().filter(|w| w.rows.0 < 1 << max_bits) {
+                    let circuit = wired.build(assurance)?;
+                    if circuit.stats().degree_bits <= max_bits {
+                        return Ok(circuit);
+                    }
                 }
             }
         }

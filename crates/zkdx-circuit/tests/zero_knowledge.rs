@@ -23,7 +23,7 @@ use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use plonky2::plonk::prover::quotient_chunks;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkdx_circuit::config::{compact, for_model};
+use zkdx_circuit::config::{compact, compact_fast, for_model};
 use zkdx_circuit::field::{C, D, F};
 
 type E = QuadraticExtension<F>;
@@ -152,7 +152,13 @@ fn quotient_chunk_openings_are_uniform_but_for_the_identity_the_verifier_checks(
     // Their sum weighted by powers of each point is the quotient's value there whatever the
     // links; every other direction is hidden exactly when A reaches full rank on that
     // complement. Checked for every configuration at the smallest degree zkDx proves with.
-    for (name, config) in [("compact", compact()), ("small", for_model(0)), ("large", for_model(1_000_000))] {
+    let configs = [
+        ("compact", compact()),
+        ("compact, rate 1/32", compact_fast()),
+        ("small", for_model(0)),
+        ("large", for_model(1_000_000)),
+    ];
+    for (name, config) in configs {
         let s = split(&config, 8);
         let (got, needed) = link_rank(&s, s.link_degree, 5);
         assert_eq!(got, needed, "{name} config: chunk openings not hidden");
@@ -163,8 +169,8 @@ fn quotient_chunk_openings_are_uniform_but_for_the_identity_the_verifier_checks(
 }
 
 /// The zero-knowledge configurations zkDx proves small circuits with.
-fn small_configs() -> [CircuitConfig; 2] {
-    [compact(), for_model(0)]
+fn small_configs() -> [CircuitConfig; 3] {
+    [compact(), compact_fast(), for_model(0)]
 }
 
 /// A small circuit on a production configuration: `x * x + 3 = y` with `x` private.

@@ -69,7 +69,7 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
         /// Wrap the proof into a compact recursive proof (~50 KB; tens of seconds more). Small models
-        /// (circuits up to 2^10 rows) already prove in about 50 KB without it.
+        /// (circuits up to 2^10 rows) already prove in 50–60 KB without it.
         #[arg(long)]
         compact: bool,
         /// What the proof makes public: `label` (the class only), `coarse` (the class and
