@@ -177,10 +177,9 @@ fn constraints<T: Copy, L: Layers<T>>(
             for r in 0..N_PARTIAL_ROUNDS {
                 let sbox_in = wire(PoseidonRoundsGate::wire_partial_sbox(r));
                 out(l.sub(state[0], sbox_in));
-                state[0] = l.sbox(sbox_in);
-                if r + 1 < N_PARTIAL_ROUNDS {
-                    state[0] = l.add_partial_constant(state[0], r);
-                }
+                // (the last round's constant is zero, as in plonky2's native permutation)
+                let sbox_out = l.sbox(sbox_in);
+                state[0] = l.add_partial_constant(sbox_out, r);
                 state = l.mds_partial_fast(&state, r);
             }
         }
@@ -443,10 +442,8 @@ impl<F: RichField + Extendable<D>, const D: usize> SimpleGenerator<F, D> for Pos
                 state = l.mds_partial_init(&state);
                 for r in 0..N_PARTIAL_ROUNDS {
                     state[0] = take(PoseidonRoundsGate::wire_partial_sbox(r), state[0])?;
-                    state[0] = l.sbox(state[0]);
-                    if r + 1 < N_PARTIAL_ROUNDS {
-                        state[0] = l.add_partial_constant(state[0], r);
-                    }
+                    let sbox_out = l.sbox(state[0]);
+                    state[0] = l.add_partial_constant(sbox_out, r);
                     state = l.mds_partial_fast(&state, r);
                 }
             }
