@@ -2,7 +2,6 @@
 //! op, the head (argmax or sign), the disclosed result (exact outputs, or whole percents and
 //! rounded scores proved from them), and the public inputs (see [`crate::public`]).
 
-use crate::hash::NarrowPoseidonHash;
 use plonky2::field::types::Field;
 use plonky2::iop::target::Target;
 use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
@@ -14,6 +13,7 @@ use crate::gadgets::range::{assert_between, assert_range};
 use crate::gadgets::{argmax, dense, disclose, pool, relu, rescale, sigmoid, tree, Builder};
 use crate::gates::mat_vec::MatVecGate;
 use crate::gates::rescale::RescaleGate;
+use crate::hash::NarrowPoseidonHash;
 use crate::public::PublicLayout;
 use crate::public::CHALLENGE_LEN;
 use crate::witness::{Hint, HintTarget};

@@ -70,10 +70,9 @@ impl FromStr for Assurance {
 /// Circuits of at most `2^COMPACT_MAX_DEGREE_BITS` rows are proved with [`compact`] at
 /// standard assurance. Its prove time follows the low-degree extension, `2^(rows + 6)`
 /// points. Measured with 48 wire columns (`zkdx bench --runs 5`, 2 cores; 64 columns give
-/// the same within noise): breast-cancer-gbt
-/// at 2^10 rows proves in 1.13 s against 0.58 s in the config its size gives (+0.55 s, and
-/// 58 KB instead of 129 KB); the 10k-parameter MLP at 2^11 rows in 2.30 s against 0.41 s,
-/// more than the +1.5 s a compact proof may cost.
+/// the same within noise): breast-cancer-gbt at 2^10 rows proves in 1.13 s against 0.58 s
+/// in the config its size gives (+0.55 s, and 58 KB instead of 129 KB); the 10k-parameter
+/// MLP at 2^11 rows in 2.30 s against 0.41 s, more than the +1.5 s a compact proof may cost.
 pub const COMPACT_MAX_DEGREE_BITS: usize = 10;
 
 /// A model with more multiply-accumulates than this cannot fit a compact circuit (2^10 rows
@@ -99,12 +98,13 @@ const _: () = assert!(crate::gates::poseidon_rounds::MAX_WIRES <= COMPACT_WIRES)
 /// small config): every FRI query opens every committed column, so fewer queries and
 /// fewer columns. Rate 1/64 needs 14 queries (14 × 6 + 16 = 100 bits) instead of 21;
 /// folding by 8 down to a final polynomial of at most 8 coefficients needs fewer Merkle
-/// paths than folding by 2; 32 routed wires and constant columns instead of 64 (a [`MatVecGate`] row
-/// of 16 × 2 weights: more rows, but still 2^8 for breast-cancer). Each change alone left
-/// the proof above 64 KB (rate 1/64 alone: 87 KB; with folding by 8: 69 KB; with 32
-/// columns: 60 KB; with 64 wire columns instead of 135: 51 KB). The masks' degree bound of the zero-knowledge patch (see
-/// `docs/zero-knowledge.md`) is met at 2^8 rows: two folds by 8 leave 4 coefficients, so
-/// the masks hide 2 + 14 × (1 + 2 × 7) + 4 = 216 values.
+/// paths than folding by 2; 32 routed wires and constant columns instead of 64 (a
+/// [`MatVecGate`] row of 16 × 2 weights: more rows, but still 2^8 for breast-cancer). Each
+/// change alone left the proof above 64 KB (rate 1/64 alone: 87 KB; with folding by 8:
+/// 69 KB; with 32 columns: 60 KB; with 64 wire columns instead of 135: 51 KB). The masks'
+/// degree bound of the zero-knowledge patch (see `docs/zero-knowledge.md`) is met at 2^8
+/// rows: two folds by 8 leave 4 coefficients, so the masks hide 2 + 14 × (1 + 2 × 7) + 4 =
+/// 216 values.
 pub fn compact() -> CircuitConfig {
     CircuitConfig {
         num_wires: COMPACT_WIRES,

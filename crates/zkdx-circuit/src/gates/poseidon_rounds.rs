@@ -338,7 +338,20 @@ impl<F: RichField + Extendable<D>, const D: usize> Gate<F, D> for PoseidonRounds
             1 => PoseidonRounds::Partial,
             _ => return Err(IoError),
         };
-        Ok(PoseidonRoundsGate { rounds })
+        // a stored circuit that names rounds the permutation does not have is damaged (its
+        // round constants would be read out of range)
+        let full_rounds_ok = |first: usize, count: usize| match first.checked_add(count) {
+            Some(end) if count >= 1 => {
+                end <= HALF_N_FULL_ROUNDS
+                    || (first >= HALF_N_FULL_ROUNDS + N_PARTIAL_ROUNDS
+                        && end <= 2 * HALF_N_FULL_ROUNDS + N_PARTIAL_ROUNDS)
+            }
+            _ => false,
+        };
+        match rounds {
+            PoseidonRounds::Full { first, count } if !full_rounds_ok(first, count) => Err(IoError),
+            _ => Ok(PoseidonRoundsGate { rounds }),
+        }
     }
 
     fn eval_unfiltered(&self, vars: EvaluationVars<F, D>) -> Vec<F::Extension> {
@@ -510,6 +523,25 @@ mod tests {
             };
             assert_eq!(Gate::<F, D>::num_wires(&g), last + 1, "{g:?}");
             assert!(PoseidonRoundsGate::wire_output(SPONGE_WIDTH - 1) < crate::config::compact().num_routed_wires);
+        }
+    }
+
+    #[test]
+    fn serialized_rows_read_back_and_impossible_rounds_are_refused() {
+        use plonky2::plonk::circuit_builder::CircuitBuilder;
+        let common = CircuitBuilder::<F, D>::new(crate::config::compact()).build::<C>().common;
+        for g in PoseidonRoundsGate::permutation() {
+            let mut bytes = Vec::new();
+            Gate::<F, D>::serialize(&g, &mut bytes, &common).unwrap();
+            let back = <PoseidonRoundsGate as Gate<F, D>>::deserialize(&mut Buffer::new(&bytes), &common);
+            assert_eq!(back.ok(), Some(g));
+        }
+        for (first, count) in [(0, 0), (2, 4), (4, 1), (25, 4), (28, 4), (usize::MAX, 2)] {
+            let g = PoseidonRoundsGate { rounds: PoseidonRounds::Full { first, count } };
+            let mut bytes = Vec::new();
+            Gate::<F, D>::serialize(&g, &mut bytes, &common).unwrap();
+            let back = <PoseidonRoundsGate as Gate<F, D>>::deserialize(&mut Buffer::new(&bytes), &common);
+            assert!(back.is_err(), "rounds {first}..+{count} were read");
         }
     }
 
