@@ -44,9 +44,9 @@ fn dense_rows_hold_at_least_64_multiply_adds_and_prove() {
 
 /// breast-cancer's circuits in every disclosure it offers, diabetes-progression's default
 /// and the tree ensemble's label circuit are compact (rate 1/32 where they fit 2^8 rows at
-/// it, rate 1/64 otherwise), with proofs of at most 64 KB (the
-/// bundle-size goal) that verify; the tree ensemble's coarse circuit (its sigmoid's percent
-/// table needs more than 2^10 rows of 32 columns) keeps the config its size gives.
+/// it, rate 1/64 otherwise), with proofs of at most 64 KB (the bundle-size goal) that
+/// verify; the tree ensemble's coarse circuit (its sigmoid's percent table needs more than
+/// 2^10 rows of 32 columns) keeps the config its size gives.
 #[test]
 fn small_circuits_are_compact_and_prove_in_at_most_64_kb() {
     let bc = Model::load(&path("models/breast-cancer.onnx")).unwrap();
