@@ -1,10 +1,12 @@
 //! The proof configuration's hashes: [`ZkdxConfig`] is plonky2's Poseidon-Goldilocks
-//! configuration except that hashing *inside* a circuit (the input commitment, plonky2's
-//! public-input hash, a recursive verifier's challenger) is computed by
-//! [`PoseidonRoundsGate`] rows ([`NarrowPoseidonHash`]) instead of plonky2's one 135-wire
-//! `PoseidonGate`. The function is the same Poseidon permutation, so every hash value (the
-//! commitment `zkdx open` recomputes, the public-input hash, Merkle caps) is unchanged;
-//! only the circuits are narrower. Merkle trees still use [`PoseidonHash`].
+//! configuration except that its in-circuit hash (the input commitment, and plonky2's
+//! public-input hash, which every circuit computes) is computed by [`PoseidonRoundsGate`]
+//! rows ([`NarrowPoseidonHash`]) instead of plonky2's one 135-wire `PoseidonGate`. The
+//! function is the same Poseidon permutation, so every hash value (the commitment
+//! `zkdx open` recomputes, the public-input hash, Merkle caps) is unchanged; only the
+//! circuits are narrower. Merkle trees, the Fiat–Shamir challenger and a recursive
+//! verifier's Merkle proofs and challenger (the compact wrappers, which keep 135 wires)
+//! still use [`PoseidonHash`].
 
 use plonky2::field::extension::quadratic::QuadraticExtension;
 use plonky2::field::extension::Extendable;
