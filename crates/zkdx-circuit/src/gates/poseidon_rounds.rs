@@ -146,23 +146,24 @@ trait Layers<T: Copy> {
     fn mds_partial_fast(&mut self, state: &[T; SPONGE_WIDTH], r: usize) -> [T; SPONGE_WIDTH];
 }
 
-/// The row's constraints: `wire` reads a wire, `l` computes, `out` takes each constraint.
-fn constraints<T: Copy, L: Layers<T>>(
+/// The row's rounds from its incoming state `input`. At each stored wire (every S-box input
+/// but those of the row's first round, then the outgoing state), `stored(l, wire, computed)`
+/// says what to carry on with: the constraints read the wire and constrain it to the
+/// computed value; the generator sets the wire to the computed value.
+fn walk<T: Copy, L: Layers<T>, E>(
     g: &PoseidonRoundsGate,
-    wire: impl Fn(usize) -> T,
+    input: [T; SPONGE_WIDTH],
     l: &mut L,
-    mut out: impl FnMut(T),
-) {
-    let mut state: [T; SPONGE_WIDTH] = std::array::from_fn(|i| wire(PoseidonRoundsGate::wire_input(i)));
+    mut stored: impl FnMut(&mut L, usize, T) -> Result<T, E>,
+) -> Result<(), E> {
+    let mut state = input;
     match g.rounds {
         PoseidonRounds::Full { first, count } => {
             for r in 0..count {
                 l.constant_layer(&mut state, first + r);
                 if r > 0 {
                     for (i, s) in state.iter_mut().enumerate() {
-                        let sbox_in = wire(PoseidonRoundsGate::wire_full_sbox(r, i));
-                        out(l.sub(*s, sbox_in));
-                        *s = sbox_in;
+                        *s = stored(l, PoseidonRoundsGate::wire_full_sbox(r, i), *s)?;
                     }
                 }
                 for s in state.iter_mut() {
@@ -175,18 +176,34 @@ fn constraints<T: Copy, L: Layers<T>>(
             l.partial_first_constant_layer(&mut state);
             state = l.mds_partial_init(&state);
             for r in 0..N_PARTIAL_ROUNDS {
-                let sbox_in = wire(PoseidonRoundsGate::wire_partial_sbox(r));
-                out(l.sub(state[0], sbox_in));
+                state[0] = stored(l, PoseidonRoundsGate::wire_partial_sbox(r), state[0])?;
                 // (the last round's constant is zero, as in plonky2's native permutation)
-                let sbox_out = l.sbox(sbox_in);
+                let sbox_out = l.sbox(state[0]);
                 state[0] = l.add_partial_constant(sbox_out, r);
                 state = l.mds_partial_fast(&state, r);
             }
         }
     }
     for (i, s) in state.into_iter().enumerate() {
-        out(l.sub(s, wire(PoseidonRoundsGate::wire_output(i))));
+        stored(l, PoseidonRoundsGate::wire_output(i), s)?;
     }
+    Ok(())
+}
+
+/// The row's constraints, `computed − wire` at every stored wire: `wire` reads a wire, `l`
+/// computes, `out` takes each constraint.
+fn constraints<T: Copy, L: Layers<T>>(
+    g: &PoseidonRoundsGate,
+    wire: impl Fn(usize) -> T,
+    l: &mut L,
+    mut out: impl FnMut(T),
+) {
+    let input = std::array::from_fn(|i| wire(PoseidonRoundsGate::wire_input(i)));
+    let Ok(()) = walk::<T, L, std::convert::Infallible>(g, input, l, |l, w, computed| {
+        let value = wire(w);
+        out(l.sub(computed, value));
+        Ok(value)
+    });
 }
 
 /// Extension-field values (the verifier's evaluation).
@@ -425,46 +442,15 @@ impl<F: RichField + Extendable<D>, const D: usize> SimpleGenerator<F, D> for Pos
     }
 
     fn run_once(&self, witness: &PartitionWitness<F>, out_buffer: &mut GeneratedValues<F>) -> Result<()> {
-        let get = |w: usize| witness.get_target(Target::wire(self.row, w));
-        let mut state: [F; SPONGE_WIDTH] = std::array::from_fn(|i| get(PoseidonRoundsGate::wire_input(i)));
-        let mut set = |w: usize, v: F| set_unless_given(witness, out_buffer, Target::wire(self.row, w), v);
-        // A stored S-box input the prover already gave wins and carries on, like every
-        // other value the tests give in advance.
-        let mut take = |w: usize, v: F| -> Result<F> {
-            set(w, v)?;
-            Ok(witness.try_get_target(Target::wire(self.row, w)).unwrap_or(v))
-        };
+        let wire = |w: usize| Target::wire(self.row, w);
+        let input = std::array::from_fn(|i| witness.get_target(wire(PoseidonRoundsGate::wire_input(i))));
         let mut l = NativeLayers::<F>(std::marker::PhantomData);
-        match self.gate.rounds {
-            PoseidonRounds::Full { first, count } => {
-                for r in 0..count {
-                    l.constant_layer(&mut state, first + r);
-                    if r > 0 {
-                        for (i, s) in state.iter_mut().enumerate() {
-                            *s = take(PoseidonRoundsGate::wire_full_sbox(r, i), *s)?;
-                        }
-                    }
-                    for s in state.iter_mut() {
-                        *s = l.sbox(*s);
-                    }
-                    state = l.mds(&state);
-                }
-            }
-            PoseidonRounds::Partial => {
-                l.partial_first_constant_layer(&mut state);
-                state = l.mds_partial_init(&state);
-                for r in 0..N_PARTIAL_ROUNDS {
-                    state[0] = take(PoseidonRoundsGate::wire_partial_sbox(r), state[0])?;
-                    let sbox_out = l.sbox(state[0]);
-                    state[0] = l.add_partial_constant(sbox_out, r);
-                    state = l.mds_partial_fast(&state, r);
-                }
-            }
-        }
-        for (i, s) in state.into_iter().enumerate() {
-            take(PoseidonRoundsGate::wire_output(i), s)?;
-        }
-        Ok(())
+        // A stored value the prover already gave wins and carries on, like every other
+        // value the tests give in advance.
+        walk(&self.gate, input, &mut l, |_, w, computed| {
+            set_unless_given(witness, out_buffer, wire(w), computed)?;
+            Ok(witness.try_get_target(wire(w)).unwrap_or(computed))
+        })
     }
 
     fn serialize(&self, dst: &mut Vec<u8>, common_data: &CommonCircuitData<F, D>) -> IoResult<()> {
