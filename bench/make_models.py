@@ -18,12 +18,21 @@ bench/requirements.txt, as bench/compare_ezkl.py does).
 | mlp-18m  | 256 → 4096 → 4096 → 2                   | 17,842,178 |
 | mlp-27m  | 256 → 5120 → 5120 → 2                   | 27,545,602 |
 | mlp-650  | 30 → 20 → 2, logits out                 | 662        |
+| mlp-100m | 256 → 10240 → 9728 → 2                  | 102,275,586 |
+| cnn-imaging | 1×64×64 → 5 conv blocks (8, 32, 128, 256, 256 channels, 3×3) → 64 → 2 | 1,186,994 (68,976,768 multiply-adds) |
 
 mlp-18m and mlp-27m are the ones to prove within 20 GiB (`zkdx bench` reports peak memory);
 both fill a 2^18-row circuit, the largest that fits. mlp-650 is a plain tabular classifier
 as scikit-learn or PyTorch users export one: standardisation outside the graph (inputs in
 [-4, 4] standard deviations), Gemm, ReLU, Gemm, two logits and no softmax; it has its own
 seed, so adding it changed none of the others.
+
+mlp-100m and cnn-imaging are larger than one circuit: `zkdx bench --segment-bits N` proves
+them in segments (README, "Models larger than one circuit"). They are made only when named
+(`python3 bench/make_models.py mlp-100m cnn-imaging`; mlp-100m is a 400 MB file), each with
+its own seed. cnn-imaging is shaped like a small medical-imaging classifier (one 64×64
+channel in, two classes out); its weights are scaled so that each output's weights sum to
+about 1.2 in magnitude, which keeps the bound analysis of seven layers within the field.
 """
 import json
 import os
@@ -101,6 +110,31 @@ def cnn(rng):
     save("cnn-250k", nodes, inits, [1, 1, 28, 28], 10, 0.0, 1.0)
 
 
+def cnn_imaging(rng):
+    channels = [1, 8, 32, 128, 256, 256]
+    nodes, inits, prev = [], [], "input"
+    for i, (a, b) in enumerate(zip(channels, channels[1:])):
+        n = a * 9
+        inits += [t(f"k{i}", rng.normal(0, 1.5 / n, (b, a, 3, 3))), t(f"kb{i}", np.zeros(b))]
+        nodes.append(helper.make_node("Conv", [prev, f"k{i}", f"kb{i}"], [f"c{i}"], name=f"conv{i}", pads=[1, 1, 1, 1]))
+        nodes.append(helper.make_node("Relu", [f"c{i}"], [f"r{i}"], name=f"relu{i}"))
+        prev = f"r{i}"
+        if i != 3:  # 64 → 32 → 16 → 8 → (8) → 4
+            nodes.append(helper.make_node("MaxPool", [prev], [f"p{i}"], name=f"pool{i}", kernel_shape=[2, 2],
+                                          strides=[2, 2]))
+            prev = f"p{i}"
+    nodes.append(helper.make_node("Flatten", [prev], ["f"], name="flatten"))
+    inits += [t("w1", rng.normal(0, 1.5 / 4096, (64, 4096))), t("b1", np.zeros(64)),
+              t("w2", rng.normal(0, 1.5 / 64, (2, 64))), t("b2", np.zeros(2))]
+    nodes += [
+        helper.make_node("Gemm", ["f", "w1", "b1"], ["d1"], name="dense1", transB=1),
+        helper.make_node("Relu", ["d1"], ["r5"], name="relu5"),
+        helper.make_node("Gemm", ["r5", "w2", "b2"], ["d2"], name="dense2", transB=1),
+        helper.make_node("Softmax", ["d2"], ["p"], name="softmax", axis=1),
+    ]
+    save("cnn-imaging", nodes, inits, [1, 1, 64, 64], 2, 0.0, 1.0)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(SEED)
@@ -115,11 +149,17 @@ def main():
         ("mlp-27m", lambda: mlp("mlp-27m", [256, 5120, 5120, 2], rng)),
     ]
     wanted = set(sys.argv[1:])
-    if not wanted or wanted - {"mlp-650"}:
+    own_seed = {"mlp-650", "mlp-100m", "cnn-imaging"}
+    if not wanted or wanted - own_seed:
         for _, make in family:
             make()
     if not wanted or "mlp-650" in wanted:
         mlp("mlp-650", [30, 20, 2], np.random.default_rng(SEED + 650), softmax=False, lo=-4.0, hi=4.0)
+    # larger than one circuit: only when named
+    if "mlp-100m" in wanted:
+        mlp("mlp-100m", [256, 10240, 9728, 2], np.random.default_rng(SEED + 100))
+    if "cnn-imaging" in wanted:
+        cnn_imaging(np.random.default_rng(SEED + 64))
 
 
 if __name__ == "__main__":

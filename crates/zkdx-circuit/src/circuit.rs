@@ -177,26 +177,8 @@ impl<'m> Wired<'m> {
             activations.push(cur.clone());
             accumulators.push(accs);
         }
-        let head = model.graph().head;
-        let classes = head.classes(cur.len());
-        if disclosure == Disclosure::Label && classes == 0 {
-            return Err(CircuitError::Build(
-                "a score cannot be disclosed as a label (this model's card defines no score bands); choose coarse or exact"
-                    .into(),
-            ));
-        }
-        let available = zkdx_model::disclosure::available(head);
-        if !available.contains(&disclosure) {
-            let names: Vec<&str> = available.iter().map(Disclosure::as_str).collect();
-            let why = if head == Head::Margins {
-                "this model's outputs are decision scores, not probabilities, so there are none to round"
-            } else {
-                "this model cannot disclose that"
-            };
-            return Err(CircuitError::Build(format!("{why}: disclose {}, not {disclosure}", names.join(" or "))));
-        }
+        let layout = layout_for(model, disclosure, cur.len())?;
         w.disclose(&cur, disclosure)?;
-        let layout = PublicLayout { disclosure, outputs: cur.len(), classes };
         let rows = (w.b.num_gates(), w.mat_vec_rows);
         Ok(Wired { w, layout, activations, accumulators, rows })
     }
@@ -220,6 +202,30 @@ impl<'m> Wired<'m> {
     }
 }
 
+/// The public-input layout of `model`'s result as `disclosure` says, for `outputs` outputs;
+/// an error when the model cannot disclose its result that way.
+pub(crate) fn layout_for(model: &Model, disclosure: Disclosure, outputs: usize) -> Result<PublicLayout, CircuitError> {
+    let head = model.graph().head;
+    let classes = head.classes(outputs);
+    if disclosure == Disclosure::Label && classes == 0 {
+        return Err(CircuitError::Build(
+            "a score cannot be disclosed as a label (this model's card defines no score bands); choose coarse or exact"
+                .into(),
+        ));
+    }
+    let available = zkdx_model::disclosure::available(head);
+    if !available.contains(&disclosure) {
+        let names: Vec<&str> = available.iter().map(Disclosure::as_str).collect();
+        let why = if head == Head::Margins {
+            "this model's outputs are decision scores, not probabilities, so there are none to round"
+        } else {
+            "this model cannot disclose that"
+        };
+        return Err(CircuitError::Build(format!("{why}: disclose {}, not {disclosure}", names.join(" or "))));
+    }
+    Ok(PublicLayout { disclosure, outputs, classes })
+}
+
 /// What a label head hands the disclosure: the label, the logit gaps `max − x_j ≥ 0` that
 /// whole percents start from (only for a coarse classifier), and the gaps' bit width.
 type LabelHead = (Target, Vec<Target>, u32);
@@ -234,14 +240,18 @@ struct OpSite<'m> {
     /// The rescale gate its accumulators go through (with ReLU when a ReLU follows and is
     /// fused into it); `None`: range-checked rescaling.
     fused: Option<RescaleGate>,
+    /// The index of the first output this site computes (non-zero only for part of a dense
+    /// or convolution op, in a segment: [`crate::segment`]).
+    offset: usize,
 }
 
 /// The circuit while it is being wired: the builder, the prover's hints, and what every
-/// op's gadget shares. One method per op; [`ModelCircuit::build_with`] calls them in order.
-struct Wiring<'m> {
+/// op's gadget shares. One method per op; [`ModelCircuit::build_with`] calls them in order,
+/// and [`crate::segment`] calls them on a range of ops.
+pub(crate) struct Wiring<'m> {
     model: &'m Model,
-    b: Builder,
-    hints: Vec<HintTarget>,
+    pub(crate) b: Builder,
+    pub(crate) hints: Vec<HintTarget>,
     /// Scale bits, and half a unit at that scale (the rounding offset of accumulators).
     k: u32,
     half: i128,
@@ -255,7 +265,7 @@ struct Wiring<'m> {
 }
 
 impl<'m> Wiring<'m> {
-    fn new(model: &'m Model, config: CircuitConfig) -> Wiring<'m> {
+    pub(crate) fn new(model: &'m Model, config: CircuitConfig) -> Wiring<'m> {
         let k = model.graph().scale_bits;
         let b = Builder::new(config);
         let mat_vec_gate = config::mat_vec_gate(&b.config);
@@ -275,7 +285,7 @@ impl<'m> Wiring<'m> {
     }
 
     /// A private value the prover supplies as `h`.
-    fn hint(&mut self, h: Hint) -> Target {
+    pub(crate) fn hint(&mut self, h: Hint) -> Target {
         let t = self.b.add_virtual_target();
         self.hints.push((t, h));
         t
@@ -284,7 +294,7 @@ impl<'m> Wiring<'m> {
     /// The public inputs that come before the result: the model digest (constants), the
     /// range-checked private input's commitment with its salt, and the freshness
     /// challenge. Returns the input's targets.
-    fn commit_to_input(&mut self) -> Vec<Target> {
+    pub(crate) fn commit_to_input(&mut self) -> Vec<Target> {
         for limb in self.model.digest().limbs() {
             let t = self.b.constant(F::from_canonical_u32(limb));
             self.b.register_public_input(t);
@@ -306,13 +316,13 @@ impl<'m> Wiring<'m> {
 
     /// Op `index` on its input `x`: its outputs, and its accumulators before rescaling
     /// (dense and convolution ops only).
-    fn op(&mut self, index: usize, x: &[Target]) -> Result<(Vec<Target>, Vec<Target>), CircuitError> {
+    pub(crate) fn op(&mut self, index: usize, x: &[Target]) -> Result<(Vec<Target>, Vec<Target>), CircuitError> {
         let model = self.model;
         let ops = &model.graph().ops;
         let bounds = &model.bounds().activations;
         let relu_next = matches!(ops.get(index + 1), Some(Op::Relu));
         let fused = self.rescale_gates.map(|(linear, relu)| if relu_next { relu } else { linear });
-        let site = OpSite { index, x_iv: &bounds[index], y_iv: &bounds[index + 1], fused };
+        let site = OpSite { index, x_iv: &bounds[index], y_iv: &bounds[index + 1], fused, offset: 0 };
         let relu_was_fused = std::mem::replace(&mut self.relu_done, false);
         let linear = |w: &mut Wiring, accs: Vec<Target>| -> Result<(Vec<Target>, Vec<Target>), CircuitError> {
             w.relu_done = relu_next && fused.is_some();
@@ -324,7 +334,7 @@ impl<'m> Wiring<'m> {
                 return linear(self, accs);
             }
             Op::Conv2d { geometry, kernel, bias } => {
-                let accs = self.conv2d(x, geometry, kernel, bias)?;
+                let accs = self.conv2d(x, geometry, kernel, bias, 0..geometry.output_len())?;
                 return linear(self, accs);
             }
             Op::AddConst { values } => self.add_const(x, values),
@@ -359,7 +369,9 @@ impl<'m> Wiring<'m> {
     fn rescale_all(&mut self, site: &OpSite, accs: Vec<Target>) -> Result<Vec<Target>, CircuitError> {
         match site.fused {
             Some(gate) => Ok(accs.into_iter().map(|acc| rescale::rescale_in_gate(&mut self.b, gate, acc)).collect()),
-            None => accs.into_iter().enumerate().map(|(i, acc)| self.rescale_checked(site, acc, i)).collect(),
+            None => {
+                accs.into_iter().enumerate().map(|(i, acc)| self.rescale_checked(site, acc, site.offset + i)).collect()
+            }
         }
     }
 
@@ -377,19 +389,68 @@ impl<'m> Wiring<'m> {
         self.mat_vec(&rows, x, &inits)
     }
 
-    /// A convolution: outputs at one position (every channel) read the same taps, so each
-    /// position is one mat-vec.
+    /// Outputs `outputs` of dense or convolution op `index` on its input `x`, rescaled (with
+    /// the following ReLU when the op's rescale gate fuses it: see
+    /// [`Wiring::fuses_relu_after`]). A segment computes a large op in such parts.
+    pub(crate) fn linear_part(
+        &mut self,
+        index: usize,
+        x: &[Target],
+        outputs: std::ops::Range<usize>,
+    ) -> Result<Vec<Target>, CircuitError> {
+        let model = self.model;
+        let bounds = &model.bounds().activations;
+        let relu_next = matches!(model.graph().ops.get(index + 1), Some(Op::Relu));
+        let fused = self.rescale_gates.map(|(linear, relu)| if relu_next { relu } else { linear });
+        let site = OpSite { index, x_iv: &bounds[index], y_iv: &bounds[index + 1], fused, offset: outputs.start };
+        let accs = match &model.graph().ops[index] {
+            Op::Dense { inputs, weights, bias, .. } => {
+                let weights = weights.get(outputs.start * inputs..outputs.end * inputs);
+                let bias = bias.get(outputs.clone());
+                let (Some(weights), Some(bias)) = (weights, bias) else {
+                    return Err(CircuitError::Build(format!("op {index} has no outputs {outputs:?}")));
+                };
+                self.dense(x, *inputs, weights, bias)
+            }
+            Op::Conv2d { geometry, kernel, bias } => self.conv2d(x, geometry, kernel, bias, outputs)?,
+            _ => return Err(CircuitError::Build(format!("op {index} is not a dense or convolution op"))),
+        };
+        self.rescale_all(&site, accs)
+    }
+
+    /// Whether op `index`'s rescale gate applies the ReLU that follows it (so that ReLU op
+    /// passes its input on).
+    pub(crate) fn fuses_relu_after(&self, index: usize) -> bool {
+        self.rescale_gates.is_some() && matches!(self.model.graph().ops.get(index + 1), Some(Op::Relu))
+    }
+
+    /// How many values activation `act` has (the input first, then each op's output).
+    pub(crate) fn activation_len(&self, act: usize) -> usize {
+        self.model.bounds().activations.get(act).map_or(0, Vec::len)
+    }
+
+    /// Marks that the ReLU after op `index` was applied by its rescale gate, as
+    /// [`Wiring::op`] does when it wires a whole op.
+    pub(crate) fn finish_linear(&mut self, index: usize) {
+        self.relu_done = self.fuses_relu_after(index);
+    }
+
+    /// A convolution's `outputs` (a range of its channel-major output indices): outputs at
+    /// one position read the same taps, so each position is one mat-vec.
     fn conv2d(
         &mut self,
         x: &[Target],
         g: &ConvGeometry,
         kernel: &[i64],
         bias: &[i64],
+        outputs: std::ops::Range<usize>,
     ) -> Result<Vec<Target>, CircuitError> {
         type Group = (Vec<usize>, Vec<(usize, usize, Vec<i64>)>);
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of: std::collections::HashMap<Vec<usize>, usize> = Default::default();
-        for (i, (o, taps)) in conv_outputs(g, kernel).enumerate() {
+        let first = outputs.start;
+        let wanted = conv_outputs(g, kernel).enumerate().skip(first).take(outputs.len());
+        for (i, (o, taps)) in wanted {
             let (idx, ws): (Vec<usize>, Vec<i64>) = taps.into_iter().unzip();
             let gi = *group_of.entry(idx.clone()).or_insert_with(|| {
                 groups.push((idx, Vec::new()));
@@ -397,14 +458,16 @@ impl<'m> Wiring<'m> {
             });
             groups[gi].1.push((i, o, ws));
         }
-        let mut accs: Vec<Option<Target>> = vec![None; g.output_len()];
+        let mut accs: Vec<Option<Target>> = vec![None; outputs.len()];
         for (idx, members) in &groups {
             let xs: Vec<Target> = idx.iter().map(|&j| x[j]).collect();
             let rows: Vec<&[i64]> = members.iter().map(|(_, _, ws)| ws.as_slice()).collect();
             let inits: Vec<i128> = members.iter().map(|&(_, o, _)| i128::from(bias[o]) + self.half).collect();
             let group_accs = self.mat_vec(&rows, &xs, &inits);
             for ((i, _, _), acc) in members.iter().zip(group_accs) {
-                accs[*i] = Some(acc);
+                if let Some(slot) = accs.get_mut(*i - first) {
+                    *slot = Some(acc);
+                }
             }
         }
         accs.into_iter()
@@ -523,7 +586,7 @@ impl<'m> Wiring<'m> {
     /// The result's public inputs, by `disclosure`: the exact outputs, then the label (a
     /// classifier's), then whole percents (a coarse classifier) or rounded scores (a
     /// coarse regression).
-    fn disclose(&mut self, out: &[Target], disclosure: Disclosure) -> Result<(), CircuitError> {
+    pub(crate) fn disclose(&mut self, out: &[Target], disclosure: Disclosure) -> Result<(), CircuitError> {
         if disclosure == Disclosure::Exact {
             self.b.register_public_inputs(out);
         }
@@ -641,7 +704,7 @@ impl<'m> Wiring<'m> {
 /// constant-multiply outputs: one
 /// quotient width covering every such output's interval. `None` (range-check rescaling)
 /// when the scale is odd or the widest quotient does not fit the gate.
-fn rescale_gates(config: &CircuitConfig, model: &Model) -> Option<(RescaleGate, RescaleGate)> {
+pub(crate) fn rescale_gates(config: &CircuitConfig, model: &Model) -> Option<(RescaleGate, RescaleGate)> {
     let bounds = &model.bounds().activations;
     let m = model
         .graph()

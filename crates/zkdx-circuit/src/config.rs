@@ -355,6 +355,30 @@ pub fn security_of(s: &SoundnessInputs) -> SecurityBits {
     SecurityBits { conjectured: fri.min(128), provable: (unique.max(johnson) * 10.0).floor() / 10.0 }
 }
 
+/// The configuration of a segment of a model larger than one circuit ([`crate::segment`]):
+/// the large-model layout of [`config`] (128 weights per dense row, rate 1/8, 28 queries,
+/// 100-bit conjectured security) without zero-knowledge blinding. A segment's proof never
+/// leaves the prover: it is a witness of the zero-knowledge aggregate proof
+/// ([`aggregate`]), which hides it.
+pub fn segment() -> CircuitConfig {
+    CircuitConfig { zero_knowledge: false, ..config(usize::MAX, Assurance::Standard) }
+}
+
+/// The configuration of a step that folds two segment proofs together
+/// ([`crate::segment`]): plonky2's standard recursion configuration (135 wires, 80 routed;
+/// 100-bit conjectured) for the folds that stay on the prover's machine, and for the last
+/// fold, whose proof is the one published, the same layout with zero knowledge and the FRI
+/// parameters of the large-model [`config`] (rate 1/8, 28 queries, folding by 2). A
+/// 135-wire circuit with 128 routed wires cannot verify proofs recursively: plonky2's
+/// random-access gate would need 152 wires.
+pub fn aggregate(last: bool) -> CircuitConfig {
+    let standard = CircuitConfig::standard_recursion_config();
+    if !last {
+        return standard;
+    }
+    CircuitConfig { zero_knowledge: true, fri_config: config(usize::MAX, Assurance::Standard).fri_config, ..standard }
+}
+
 /// The [`MatVecGate`] with the most weights per row that the config holds: one weight per
 /// constant column (plonky2's constant rows route every constant, so a config has at most
 /// as many constants as routed wires) and routed wires for the inputs and two per output.

@@ -12,6 +12,7 @@
 //! - [`witness`]: the prover's hint values, taken from the reference integer run.
 //! - [`prove`] / [`verify`]: the real plonky2 prover and verifier (zero knowledge on).
 //! - [`compact`]: the optional recursive wrapper for ~50 KB proofs.
+//! - [`segment`]: models larger than one circuit, proved in segments folded into one proof.
 //! - [`stored`]: a built circuit as bytes, for a prover's cache.
 
 pub mod circuit;
@@ -25,6 +26,7 @@ pub mod gates;
 pub mod hash;
 pub mod prove;
 pub mod public;
+pub mod segment;
 pub mod stored;
 pub mod verifier;
 pub mod verify;

@@ -96,6 +96,7 @@ fn prove_inner(
     let assignment = Assignment {
         trace: &trace,
         salt: salt.field(),
+        cut_salts: &[],
         challenge: challenge.map_or([0; CHALLENGE_LEN], |c| c.limbs()).map(F::from_canonical_u64),
         k: circuit.scale_bits,
         head: model.graph().head,

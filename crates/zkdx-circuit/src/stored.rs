@@ -119,6 +119,8 @@ fn encode_hint(h: Hint) -> (u8, [u64; 3]) {
         Hint::PairStepRemainder => (23, [0, 0, 0]),
         Hint::PairHigh => (24, [0, 0, 0]),
         Hint::PairFlag { rank, j } => (25, [u(rank), u(j), 0]),
+        Hint::Live { act, i } => (26, [u(act), u(i), 0]),
+        Hint::CutSalt { cut, j } => (27, [u(cut), u(j), 0]),
     }
 }
 
@@ -152,6 +154,8 @@ fn decode_hint(tag: u8, [a, b, c]: [u64; 3]) -> Option<Hint> {
         23 => Hint::PairStepRemainder,
         24 => Hint::PairHigh,
         25 => Hint::PairFlag { rank: a, j: b },
+        26 => Hint::Live { act: a, i: b },
+        27 => Hint::CutSalt { cut: a, j: b },
         _ => return None,
     })
 }

@@ -105,6 +105,13 @@ impl ModelVerifier {
         ModelVerifier { data, layout, kind: ProofKind::Compact }
     }
 
+    /// The verifier of segmented proofs: the last fold's verifier data, whose constants
+    /// bind every segment and so the model (`crate::segment`). A folded proof is an
+    /// ordinary plonky2 proof with the model circuit's public inputs.
+    pub(crate) fn folded(data: VerifierCircuitData<F, C, D>, layout: PublicLayout) -> ModelVerifier {
+        ModelVerifier { data, layout, kind: ProofKind::Plain }
+    }
+
     /// Which proofs it checks.
     pub fn kind(&self) -> ProofKind {
         self.kind

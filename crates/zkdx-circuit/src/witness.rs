@@ -130,6 +130,21 @@ pub enum Hint {
         /// The quantised threshold.
         threshold: i64,
     },
+    /// Value `i` of activation `act` (the input first, then each op's output), carried into
+    /// a segment across a cut ([`crate::segment`]).
+    Live {
+        /// Activation index.
+        act: usize,
+        /// Element index.
+        i: usize,
+    },
+    /// Element `j` of the salt of the commitment at cut `cut` ([`crate::segment`]).
+    CutSalt {
+        /// Cut index.
+        cut: usize,
+        /// Salt element.
+        j: usize,
+    },
 }
 
 /// The values every hint takes for one input.
@@ -138,6 +153,8 @@ pub struct Assignment<'a> {
     pub trace: &'a Trace,
     /// The salt.
     pub salt: [F; 4],
+    /// The salts of a segmented proof's cut commitments, by cut (empty for one circuit).
+    pub cut_salts: &'a [[F; 4]],
     /// The freshness challenge's public-input values (zeros without one).
     pub challenge: [F; crate::public::CHALLENGE_LEN],
     /// Scale bits.
@@ -202,6 +219,10 @@ impl Assignment<'_> {
             Hint::TreeBranch { op, feature, threshold } => {
                 F::from_bool(t.activations[op].get(feature).is_some_and(|&v| v <= threshold))
             }
+            Hint::Live { act, i } => {
+                to_field(t.activations.get(act).and_then(|a| a.get(i)).copied().unwrap_or(0).into())
+            }
+            Hint::CutSalt { cut, j } => self.cut_salts.get(cut).map_or(F::ZERO, |s| s[j % 4]),
         }
     }
 }

@@ -23,7 +23,7 @@ use plonky2::plonk::circuit_data::{CircuitConfig, CircuitData};
 use plonky2::plonk::prover::quotient_chunks;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use zkdx_circuit::config::{compact, compact_fast, for_model};
+use zkdx_circuit::config::{aggregate, compact, compact_fast, for_model};
 use zkdx_circuit::field::{C, D, F};
 
 type E = QuadraticExtension<F>;
@@ -157,6 +157,7 @@ fn quotient_chunk_openings_are_uniform_but_for_the_identity_the_verifier_checks(
         ("compact, rate 1/32", compact_fast()),
         ("small", for_model(0)),
         ("large", for_model(1_000_000)),
+        ("segmented proofs' last fold", aggregate(true)),
     ];
     for (name, config) in configs {
         let s = split(&config, 8);
@@ -168,9 +169,10 @@ fn quotient_chunk_openings_are_uniform_but_for_the_identity_the_verifier_checks(
     }
 }
 
-/// The zero-knowledge configurations zkDx proves small circuits with.
-fn small_configs() -> [CircuitConfig; 3] {
-    [compact(), compact_fast(), for_model(0)]
+/// The zero-knowledge configurations zkDx proves small circuits with, and that of a
+/// segmented proof's last fold (`zkdx_circuit::segment`).
+fn small_configs() -> [CircuitConfig; 4] {
+    [compact(), compact_fast(), for_model(0), aggregate(true)]
 }
 
 /// A small circuit on a production configuration: `x * x + 3 = y` with `x` private.

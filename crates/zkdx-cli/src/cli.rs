@@ -188,6 +188,10 @@ enum Command {
         /// The assurance of the measured proofs (`standard` or `high`).
         #[arg(long, default_value = "standard", value_name = "standard|high")]
         assurance: Assurance,
+        /// Prove each model in segments of at most 2^N rows folded into one proof (for
+        /// models larger than one circuit; about 50 KB of memory per row of a segment).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(10..=20))]
+        segment_bits: Option<u8>,
     },
     /// Choose a model's fixed-point scale by measurement (a model publisher's verb): the
     /// model at each scale 2^8 … 2^20 on your data beside the float model (agreement, worst
@@ -309,7 +313,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 verbs::card::verify(&model, &trust)
             }
         },
-        Command::Bench { models, runs, json, records, disclose, compact, assurance } => {
+        Command::Bench { models, runs, json, records, disclose, compact, assurance, segment_bits: Some(bits) } => {
+            anyhow::ensure!(
+                !compact && assurance == Assurance::Standard,
+                "segmented proofs are standard and not compact"
+            );
+            verbs::bench::run_segmented(&models, runs, json, &records, disclose, usize::from(bits))
+        }
+        Command::Bench { models, runs, json, records, disclose, compact, assurance, segment_bits: None } => {
             verbs::bench::run(&models, runs, json, &records, disclose, compact, assurance)
         }
         Command::Prove { model, input, output, salt_out, quiet, compact, disclose, challenge, assurance } => {

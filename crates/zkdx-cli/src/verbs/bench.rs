@@ -79,6 +79,160 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// The quantised input a benchmark proves: `record`, or a deterministic pseudo-random input
+/// spread over every range.
+fn bench_input(model: &zkdx_model::Model, record: Option<&PathBuf>) -> Result<Vec<i64>> {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let values: Vec<f64> = match record {
+        Some(r) => model.read_record(r).with_context(|| format!("cannot read record {}", r.display()))?,
+        None => model
+            .graph()
+            .inputs
+            .iter()
+            .map(|i| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                i.min + (i.max - i.min) * ((seed >> 11) as f64 / (1u64 << 53) as f64)
+            })
+            .collect(),
+    };
+    Ok(model.quantise_input(&values))
+}
+
+/// One model's segmented proof (`--segment-bits`).
+#[derive(Debug, Serialize)]
+pub struct SegmentedRow {
+    model: String,
+    parameters: usize,
+    macs: usize,
+    segments: usize,
+    segment_bits: usize,
+    /// log2 of the largest segment's rows, as built.
+    largest_segment_degree_bits: usize,
+    /// Seconds from the model loaded to the folded proof: every segment's and fold's
+    /// circuit built and proved (medians).
+    total_s: f64,
+    /// Of which: building segment circuits, proving segments, building and proving folds.
+    segment_build_s: f64,
+    segment_prove_s: f64,
+    fold_s: f64,
+    verify_ms: f64,
+    proof_bytes: usize,
+    peak_rss_mb: f64,
+    runs: usize,
+    outputs: Vec<f64>,
+    label: Option<usize>,
+    /// Each step of the last run: name, log2 rows, build s, prove s.
+    steps: Vec<(String, usize, f64, f64)>,
+}
+
+/// `zkdx bench --segment-bits N`: prove each model in segments of at most 2^N rows, folded
+/// into one zero-knowledge proof (`zkdx_circuit::segment`).
+pub fn run_segmented(
+    models: &[PathBuf],
+    runs: usize,
+    json: Option<PathBuf>,
+    records: &[PathBuf],
+    disclose: Disclosure,
+    segment_bits: usize,
+) -> Result<ExitCode> {
+    use zkdx_circuit::segment::{SegmentPlan, Segmented};
+    let runs = runs.max(1);
+    if !records.is_empty() && records.len() != models.len() {
+        anyhow::bail!("give one --record per model ({} models, {} records)", models.len(), records.len());
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is a debug build; benchmark a release build (cargo build --release)");
+    }
+    let mut rows = Vec::new();
+    for (n, path) in models.iter().enumerate() {
+        reset_peak_rss();
+        let t = Instant::now();
+        let model = crate::args::load(path)?;
+        let input = bench_input(&model, records.get(n))?;
+        eprintln!("{}: loaded in {:.1} s", model.id(), t.elapsed().as_secs_f64());
+        let plan = SegmentPlan::new(&model, disclose, segment_bits)?;
+        let segments = plan.segments();
+        let seg = Segmented::new(&model, plan, disclose)?;
+        let (mut total, mut builds, mut proves, mut folds, mut verifying) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut last, mut public) = (None, None);
+        for _ in 0..runs {
+            let t = Instant::now();
+            let run = seg.run(&input, &Salt::random(), None)?;
+            let proof = seg.prove(&run)?;
+            total.push(t.elapsed().as_secs_f64());
+            let sum = |fold: bool, f: fn(&zkdx_circuit::segment::StepReport) -> f64| {
+                proof.steps.iter().filter(|s| s.step.starts_with("fold") == fold).map(f).sum::<f64>()
+            };
+            builds.push(sum(false, |s| s.build_s));
+            proves.push(sum(false, |s| s.prove_s));
+            folds.push(sum(true, |s| s.build_s + s.prove_s));
+            let t = Instant::now();
+            public = Some(proof.verifier.verify(&proof.bytes)?);
+            verifying.push(t.elapsed().as_secs_f64() * 1000.0);
+            last = Some(proof);
+        }
+        let proof = last.ok_or_else(|| anyhow::anyhow!("no run"))?;
+        let row = SegmentedRow {
+            model: model.id().to_string(),
+            parameters: model.graph().parameters(),
+            macs: model.graph().macs(),
+            segments,
+            segment_bits,
+            largest_segment_degree_bits: proof
+                .steps
+                .iter()
+                .filter(|s| s.step.starts_with("segment"))
+                .map(|s| s.degree_bits)
+                .max()
+                .unwrap_or(0),
+            total_s: median(total),
+            segment_build_s: median(builds),
+            segment_prove_s: median(proves),
+            fold_s: median(folds),
+            verify_ms: median(verifying),
+            proof_bytes: proof.bytes.len(),
+            peak_rss_mb: memory_mb("VmHWM"),
+            runs,
+            outputs: public
+                .as_ref()
+                .map(|p| p.outputs.iter().map(|&v| v as f64 / f64::from(1u32 << model.graph().scale_bits)).collect())
+                .unwrap_or_default(),
+            label: public.and_then(|p| p.label),
+            steps: proof.steps.iter().map(|s| (s.step.clone(), s.degree_bits, s.build_s, s.prove_s)).collect(),
+        };
+        for (step, bits, build, prove) in &row.steps {
+            println!("{}: {step}: 2^{bits} rows, built in {build:.1} s, proved in {prove:.1} s", row.model);
+        }
+        println!(
+            "{}: {} parameters, {} MACs, {} segments of at most 2^{} rows (largest built: 2^{}): {:.1} s in all \
+             (segment circuits built {:.1} s, proved {:.1} s; folds {:.1} s), verify {:.1} ms, proof {} bytes, \
+             peak memory {:.0} MB (medians of {runs} runs; every proof verified)",
+            row.model,
+            row.parameters,
+            row.macs,
+            row.segments,
+            row.segment_bits,
+            row.largest_segment_degree_bits,
+            row.total_s,
+            row.segment_build_s,
+            row.segment_prove_s,
+            row.fold_s,
+            row.verify_ms,
+            row.proof_bytes,
+            row.peak_rss_mb
+        );
+        rows.push(row);
+    }
+    if let Some(p) = json {
+        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        zkdx_model::io::write_output(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `zkdx bench`.
 pub fn run(
     models: &[PathBuf],
@@ -114,22 +268,7 @@ pub fn run(
     for (n, path) in models.iter().enumerate() {
         reset_peak_rss();
         let model = crate::args::load(path)?;
-        // a deterministic pseudo-random input spread over every range
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let values: Vec<f64> = model
-            .graph()
-            .inputs
-            .iter()
-            .map(|i| {
-                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-                i.min + (i.max - i.min) * ((seed >> 11) as f64 / (1u64 << 53) as f64)
-            })
-            .collect();
-        let values = match records.get(n) {
-            Some(r) => model.read_record(r).with_context(|| format!("cannot read record {}", r.display()))?,
-            None => values,
-        };
-        let input = model.quantise_input(&values);
+        let input = bench_input(&model, records.get(n))?;
         let mut public = None;
         let (mut c_build, mut c_prove, mut c_verify, mut c_bytes, mut c_bits) =
             (Vec::new(), Vec::new(), Vec::new(), 0, Vec::new());
