@@ -111,6 +111,8 @@ impl ModelCircuit {
     /// [`config::compact_configs`] whose row limit the built circuit meets (rate 1/32 up to
     /// 2^8 rows, about 60 KB proofs; rate 1/64 up to 2^10, about 51 KB); any other circuit in
     /// [`config::config`] by the model's size. Deterministic, like the rest of the build.
+    /// A model that needs more than 2^[`config::MAX_DEGREE_BITS`] rows is refused before
+    /// wiring (it is proved in segments: [`crate::segment`]).
     pub fn build_with(model: &Model, variant: Variant) -> Result<ModelCircuit, CircuitError> {
         let Variant { disclosure, assurance } = variant;
         if assurance == Assurance::Standard && model.graph().macs() <= config::COMPACT_MAX_MACS {
@@ -123,6 +125,17 @@ impl ModelCircuit {
                         return Ok(circuit);
                     }
                 }
+            }
+        }
+        if model.graph().macs() > config::CHECK_SIZE_ABOVE_MACS {
+            let plan = crate::segment::SegmentPlan::new(model, disclosure, config::MAX_DEGREE_BITS)?;
+            if plan.segments() > 1 {
+                return Err(CircuitError::Build(format!(
+                    "this model needs more than 2^{} rows, the largest circuit zkDx builds (about 13 GB of memory): it \
+                     must be proved in segments, which bundles do not carry yet (`zkdx bench --segment-bits 17` proves \
+                     and measures it)",
+                    config::MAX_DEGREE_BITS
+                )));
             }
         }
         Wired::new(model, disclosure, config::config(model.graph().macs(), assurance))?.build(assurance)

@@ -157,6 +157,17 @@ pub fn compact_configs() -> [(CircuitConfig, usize); 2] {
     [(compact_fast(), COMPACT_FAST_MAX_DEGREE_BITS), (compact(), COMPACT_MAX_DEGREE_BITS)]
 }
 
+/// log2 of the rows of the largest single circuit zkDx builds: 2^18 rows hold about 33M
+/// dense parameters and peak at 12–17 GB (README, "The scaling family"); 2^19 would need
+/// about twice that, more than the 24 GiB machines zkDx is measured on. A larger model is
+/// proved in segments ([`crate::segment`]).
+pub const MAX_DEGREE_BITS: usize = 18;
+
+/// Models with more multiply-accumulates than this are checked against
+/// [`MAX_DEGREE_BITS`] before their circuit is wired (fewer cannot fill 2^18 rows at 64 per
+/// row).
+pub const CHECK_SIZE_ABOVE_MACS: usize = 64 << MAX_DEGREE_BITS;
+
 /// Models with at most this many multiply-accumulates use the small-circuit config.
 /// Measured (`zkdx bench`, 2 cores): breast-cancer (654 MACs) proves in 0.74 s with the
 /// small config and 0.88 s with the large one; the 10k-parameter MLP (9,824 MACs) in 1.40 s

@@ -454,7 +454,16 @@ impl<'m> Segmented<'m> {
 
     /// Prove: every segment in turn, each folded into the chain as soon as it is proved.
     pub fn prove(&self, run: &Run) -> Result<SegmentedProof, CircuitError> {
-        let mut steps = Vec::new();
+        self.prove_observed(run, |_| {})
+    }
+
+    /// [`Segmented::prove`], telling `observe` of each step as it ends (a progress report).
+    pub fn prove_observed(
+        &self,
+        run: &Run,
+        mut observe: impl FnMut(&StepReport),
+    ) -> Result<SegmentedProof, CircuitError> {
+        let mut steps: Vec<StepReport> = Vec::new();
         let mut chain: Option<Piece> = None;
         for s in 0..self.segments() {
             let t = Instant::now();
@@ -463,12 +472,10 @@ impl<'m> Segmented<'m> {
             let t = Instant::now();
             let piece = circuit.prove(self.model, run, |_, _| {})?;
             let degree_bits = circuit.data.common.degree_bits();
-            steps.push(StepReport {
-                step: format!("segment {s}"),
-                degree_bits,
-                build_s,
-                prove_s: t.elapsed().as_secs_f64(),
-            });
+            let report =
+                StepReport { step: format!("segment {s}"), degree_bits, build_s, prove_s: t.elapsed().as_secs_f64() };
+            observe(&report);
+            steps.push(report);
             drop(circuit);
             chain = Some(match chain {
                 None => piece,
@@ -479,12 +486,14 @@ impl<'m> Segmented<'m> {
                     let t = Instant::now();
                     let folded = fold.prove(&left, &piece)?;
                     let degree_bits = fold.data.common.degree_bits();
-                    steps.push(StepReport {
+                    let report = StepReport {
                         step: format!("fold {s}"),
                         degree_bits,
                         build_s,
                         prove_s: t.elapsed().as_secs_f64(),
-                    });
+                    };
+                    observe(&report);
+                    steps.push(report);
                     folded
                 }
             });

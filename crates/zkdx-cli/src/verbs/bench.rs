@@ -159,7 +159,14 @@ pub fn run_segmented(
         for _ in 0..runs {
             let t = Instant::now();
             let run = seg.run(&input, &Salt::random(), None)?;
-            let proof = seg.prove(&run)?;
+            let name = model.id();
+            let proof = seg.prove_observed(&run, |s| {
+                let rss = memory_mb("VmHWM");
+                eprintln!(
+                    "{name}: {} 2^{} rows: built {:.1} s, proved {:.1} s (peak so far {rss:.0} MB)",
+                    s.step, s.degree_bits, s.build_s, s.prove_s
+                );
+            })?;
             total.push(t.elapsed().as_secs_f64());
             let sum = |fold: bool, f: fn(&zkdx_circuit::segment::StepReport) -> f64| {
                 proof.steps.iter().filter(|s| s.step.starts_with("fold") == fold).map(f).sum::<f64>()
@@ -201,9 +208,6 @@ pub fn run_segmented(
             label: public.and_then(|p| p.label),
             steps: proof.steps.iter().map(|s| (s.step.clone(), s.degree_bits, s.build_s, s.prove_s)).collect(),
         };
-        for (step, bits, build, prove) in &row.steps {
-            println!("{}: {step}: 2^{bits} rows, built in {build:.1} s, proved in {prove:.1} s", row.model);
-        }
         println!(
             "{}: {} parameters, {} MACs, {} segments of at most 2^{} rows (largest built: 2^{}): {:.1} s in all \
              (segment circuits built {:.1} s, proved {:.1} s; folds {:.1} s), verify {:.1} ms, proof {} bytes, \
