@@ -1,6 +1,7 @@
 //! Segmented proofs (`zkdx_circuit::segment`) on breast-cancer cut into small segments: an
 //! honest proof verifies with the model circuit's public inputs; a tampered value at a cut
-//! and a segment proof from another position or another model are refused by the fold.
+//! and a segment proof from another position or another model (in either place of a fold)
+//! are refused by the fold.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use zkdx_circuit::field::F;
 use zkdx_circuit::segment::{Piece, Run, SegmentPlan, Segmented};
 use zkdx_circuit::witness::Hint;
 use zkdx_circuit::{prove_answering, verify, Challenge, ModelCircuit, Salt};
+use zkdx_model::infer;
 use zkdx_model::{Disclosure, Model, Op};
 
 fn path(rel: &str) -> PathBuf {
@@ -53,6 +55,23 @@ fn refused(seg: &Segmented, s: usize, left: &Piece, right: &Piece, swapped: &Pie
     if let Ok(folded) = seg.fold(s, left, right).prove(left, swapped) {
         assert!(!folded.verifies(), "fold {s} accepted a proof it should refuse");
     }
+}
+
+/// The same with the left proof swapped.
+fn refused_left(seg: &Segmented, s: usize, left: &Piece, right: &Piece, swapped: &Piece) {
+    if let Ok(folded) = seg.fold(s, left, right).prove(swapped, right) {
+        assert!(!folded.verifies(), "fold {s} accepted a left proof it should refuse");
+    }
+}
+
+/// `m` with weight `at` of its first dense op (op 2) one unit larger: a model that
+/// computes the same rescaled values for this input, with another circuit.
+fn one_weight_off(m: &Model, at: usize) -> Model {
+    let mut g = m.graph().clone();
+    if let Op::Dense { weights, .. } = &mut g.ops[2] {
+        weights[at] += 1;
+    }
+    m.with_graph(g).unwrap()
 }
 
 #[test]
@@ -137,17 +156,25 @@ fn a_segment_proof_from_another_position_or_model_is_refused() {
     // segment 2's proof in segment 1's place, and segment 0's in segment 1's
     refused(&seg, 1, &honest[0], &honest[1], &honest[2]);
     refused(&seg, 1, &honest[0], &honest[1], &honest[0]);
-    // segment 1 of a model that differs in one weight of that segment's op, by one unit:
-    // the same values at both cuts (so the same public inputs), another circuit
-    let mut g = m.graph().clone();
-    if let Op::Dense { weights, .. } = &mut g.ops[2] {
-        weights[30 * 700] += 1;
-    }
-    let other = m.with_graph(g).unwrap();
-    let other_seg = Segmented::new(&other, p, Disclosure::Exact).unwrap();
+    // segment 1 of a model that differs in one weight of that segment's outputs, by one
+    // unit: the same values at both cuts (so the same public inputs), another circuit
+    let other = one_weight_off(&m, 30 * 700);
+    let other_seg = Segmented::new(&other, p.clone(), Disclosure::Exact).unwrap();
     let other_run = other_seg.run(&input, &Salt::random(), None).unwrap().with_cut_salts_of(&run);
     let foreign = other_seg.segment(1).unwrap().prove(&other, &other_run, |_, _| {}).unwrap();
     assert!(foreign.verifies());
     assert_eq!(foreign.public_inputs(), honest[1].public_inputs(), "the test needs equal public inputs");
     refused(&seg, 1, &honest[0], &honest[1], &foreign);
+    // and segment 0 of a model that differs in one weight of segment 0's outputs: the same
+    // commitment at its cut (another digest), in the left place
+    let same_values =
+        |o: &Model| infer::run(o.graph(), &input).activations[3] == infer::run(m.graph(), &input).activations[3];
+    let other = (0..30 * 500).step_by(37).map(|at| one_weight_off(&m, at)).find(same_values).unwrap();
+    let other_seg = Segmented::new(&other, p, Disclosure::Exact).unwrap();
+    let other_run = other_seg.run(&input, &Salt::random(), None).unwrap().with_cut_salts_of(&run);
+    let foreign = other_seg.segment(0).unwrap().prove(&other, &other_run, |_, _| {}).unwrap();
+    assert!(foreign.verifies());
+    let cut = |p: &Piece| p.public_inputs().iter().rev().take(4).copied().collect::<Vec<F>>();
+    assert_eq!(cut(&foreign), cut(&honest[0]), "the test needs the same commitment at the cut");
+    refused_left(&seg, 1, &honest[0], &honest[1], &foreign);
 }
