@@ -86,8 +86,8 @@ impl SegmentPlan {
     /// their rows: [`StepReport`]). Memory per segment is about 50 KB per row
     /// (README, "Models larger than one circuit").
     pub fn new(model: &Model, disclosure: Disclosure, max_degree_bits: usize) -> Result<SegmentPlan, CircuitError> {
-        let rows = 1usize << max_degree_bits;
-        SegmentPlan::with_budget(model, disclosure, rows - rows / 32 - 256)
+        let rows = 1usize << max_degree_bits.min(30);
+        SegmentPlan::with_budget(model, disclosure, (rows - rows / 32).saturating_sub(256))
     }
 
     /// Cut with a budget of `rows` rows per segment, before plonky2's padding (small budgets
@@ -300,11 +300,29 @@ pub struct FoldCircuit {
     right: ProofWithPublicInputsTarget<D>,
 }
 
+/// A step of a segmented proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Segment `s`'s circuit built and proved.
+    Segment(usize),
+    /// Fold `s` (of the chain so far and segment `s`) built and proved.
+    Fold(usize),
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Step::Segment(s) => write!(f, "segment {s}"),
+            Step::Fold(s) => write!(f, "fold {s}"),
+        }
+    }
+}
+
 /// What one step of a segmented proof cost.
 #[derive(Debug, Clone)]
 pub struct StepReport {
-    /// `segment s` or `fold s`.
-    pub step: String,
+    /// Which step.
+    pub step: Step,
     /// log2 of its rows.
     pub degree_bits: usize,
     /// Seconds to build its circuit and to prove.
@@ -417,7 +435,7 @@ impl<'m> Segmented<'m> {
     /// (segment 0, or fold `s − 1`) and one of the circuit that made `right` (segment `s`),
     /// with their verifier data as constants. The last fold (of the last segment) is
     /// zero-knowledge.
-    pub fn fold(&self, s: usize, left: &Piece, right: &Piece) -> FoldCircuit {
+    pub fn fold(&self, s: usize, left: &Piece, right: &Piece) -> Result<FoldCircuit, CircuitError> {
         self.fold_of(s, &left.verifier, &right.verifier)
     }
 
@@ -426,7 +444,11 @@ impl<'m> Segmented<'m> {
         s: usize,
         left: &VerifierCircuitData<F, C, D>,
         right: &VerifierCircuitData<F, C, D>,
-    ) -> FoldCircuit {
+    ) -> Result<FoldCircuit, CircuitError> {
+        // left: the prefix and the commitment at the cut; right: that commitment first
+        if left.common.num_public_inputs != PREFIX + COMMITMENT_LEN || right.common.num_public_inputs < COMMITMENT_LEN {
+            return Err(CircuitError::Build(format!("fold {s} was given proofs of circuits that are not segments")));
+        }
         let mut b = Builder::new(config::aggregate(s + 1 == self.segments()));
         let lp = b.add_virtual_proof_with_pis(&left.common);
         let rp = b.add_virtual_proof_with_pis(&right.common);
@@ -434,16 +456,14 @@ impl<'m> Segmented<'m> {
         let rvd = b.constant_verifier_data(&right.verifier_only);
         b.verify_proof::<C>(&lp, &lvd, &left.common);
         b.verify_proof::<C>(&rp, &rvd, &right.common);
-        for k in 0..COMMITMENT_LEN {
-            if let (Some(&l), Some(&r)) = (lp.public_inputs.get(PREFIX + k), rp.public_inputs.get(k)) {
-                b.connect(l, r);
-            }
+        for (&l, &r) in lp.public_inputs[PREFIX..].iter().zip(&rp.public_inputs[..COMMITMENT_LEN]) {
+            b.connect(l, r);
         }
         let prefix: Vec<Target> = lp.public_inputs.iter().take(PREFIX).copied().collect();
         let tail: Vec<Target> = rp.public_inputs.iter().skip(COMMITMENT_LEN).copied().collect();
         b.register_public_inputs(&prefix);
         b.register_public_inputs(&tail);
-        FoldCircuit { data: b.build::<C>(), left: lp, right: rp }
+        Ok(FoldCircuit { data: b.build::<C>(), left: lp, right: rp })
     }
 
     /// The public-input layout of the folded proof.
@@ -473,7 +493,7 @@ impl<'m> Segmented<'m> {
             let piece = circuit.prove(self.model, run, |_, _| {})?;
             let degree_bits = circuit.data.common.degree_bits();
             let report =
-                StepReport { step: format!("segment {s}"), degree_bits, build_s, prove_s: t.elapsed().as_secs_f64() };
+                StepReport { step: Step::Segment(s), degree_bits, build_s, prove_s: t.elapsed().as_secs_f64() };
             observe(&report);
             steps.push(report);
             drop(circuit);
@@ -481,17 +501,13 @@ impl<'m> Segmented<'m> {
                 None => piece,
                 Some(left) => {
                     let t = Instant::now();
-                    let fold = self.fold(s, &left, &piece);
+                    let fold = self.fold(s, &left, &piece)?;
                     let build_s = t.elapsed().as_secs_f64();
                     let t = Instant::now();
                     let folded = fold.prove(&left, &piece)?;
                     let degree_bits = fold.data.common.degree_bits();
-                    let report = StepReport {
-                        step: format!("fold {s}"),
-                        degree_bits,
-                        build_s,
-                        prove_s: t.elapsed().as_secs_f64(),
-                    };
+                    let report =
+                        StepReport { step: Step::Fold(s), degree_bits, build_s, prove_s: t.elapsed().as_secs_f64() };
                     observe(&report);
                     steps.push(report);
                     folded
@@ -513,7 +529,7 @@ impl<'m> Segmented<'m> {
             let right = self.segment(s)?.data.verifier_data();
             chain = Some(match chain {
                 None => right,
-                Some(left) => self.fold_of(s, &left, &right).data.verifier_data(),
+                Some(left) => self.fold_of(s, &left, &right)?.data.verifier_data(),
             });
         }
         let last = chain.ok_or_else(|| CircuitError::Build("no segment".into()))?;

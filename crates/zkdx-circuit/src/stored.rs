@@ -308,11 +308,13 @@ mod tests {
             Hint::PairStepRemainder,
             Hint::PairHigh,
             Hint::PairFlag { rank: 1, j: 17 },
+            Hint::Live { act: 3, i: 1200 },
+            Hint::CutSalt { cut: 2, j: 3 },
         ];
         for h in hints {
             let (tag, numbers) = encode_hint(h);
             assert_eq!(decode_hint(tag, numbers), Some(h));
         }
-        assert_eq!(decode_hint(26, [0; 3]), None);
+        assert_eq!(decode_hint(28, [0; 3]), None);
     }
 }

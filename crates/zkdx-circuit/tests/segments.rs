@@ -52,14 +52,14 @@ fn pieces(seg: &Segmented, m: &Model, run: &Run) -> Vec<Piece> {
 /// Fold `s`, built for the honest `left` and `right`, gives no proof that verifies when its
 /// right proof is `swapped`.
 fn refused(seg: &Segmented, s: usize, left: &Piece, right: &Piece, swapped: &Piece) {
-    if let Ok(folded) = seg.fold(s, left, right).prove(left, swapped) {
+    if let Ok(folded) = seg.fold(s, left, right).unwrap().prove(left, swapped) {
         assert!(!folded.verifies(), "fold {s} accepted a proof it should refuse");
     }
 }
 
 /// The same with the left proof swapped.
 fn refused_left(seg: &Segmented, s: usize, left: &Piece, right: &Piece, swapped: &Piece) {
-    if let Ok(folded) = seg.fold(s, left, right).prove(swapped, right) {
+    if let Ok(folded) = seg.fold(s, left, right).unwrap().prove(swapped, right) {
         assert!(!folded.verifies(), "fold {s} accepted a left proof it should refuse");
     }
 }
@@ -151,7 +151,7 @@ fn a_segment_proof_from_another_position_or_model_is_refused() {
     let run = seg.run(&input, &Salt::random(), None).unwrap();
     let honest = pieces(&seg, &m, &run);
     // the honest first fold proves
-    let fold = seg.fold(1, &honest[0], &honest[1]);
+    let fold = seg.fold(1, &honest[0], &honest[1]).unwrap();
     assert!(fold.prove(&honest[0], &honest[1]).unwrap().verifies());
     // segment 2's proof in segment 1's place, and segment 0's in segment 1's
     refused(&seg, 1, &honest[0], &honest[1], &honest[2]);

@@ -135,7 +135,7 @@ pub fn run_segmented(
     disclose: Disclosure,
     segment_bits: usize,
 ) -> Result<ExitCode> {
-    use zkdx_circuit::segment::{SegmentPlan, Segmented};
+    use zkdx_circuit::segment::{SegmentPlan, Segmented, Step};
     let runs = runs.max(1);
     if !records.is_empty() && records.len() != models.len() {
         anyhow::bail!("give one --record per model ({} models, {} records)", models.len(), records.len());
@@ -169,7 +169,7 @@ pub fn run_segmented(
             })?;
             total.push(t.elapsed().as_secs_f64());
             let sum = |fold: bool, f: fn(&zkdx_circuit::segment::StepReport) -> f64| {
-                proof.steps.iter().filter(|s| s.step.starts_with("fold") == fold).map(f).sum::<f64>()
+                proof.steps.iter().filter(|s| matches!(s.step, Step::Fold(_)) == fold).map(f).sum::<f64>()
             };
             builds.push(sum(false, |s| s.build_s));
             proves.push(sum(false, |s| s.prove_s));
@@ -189,7 +189,7 @@ pub fn run_segmented(
             largest_segment_degree_bits: proof
                 .steps
                 .iter()
-                .filter(|s| s.step.starts_with("segment"))
+                .filter(|s| matches!(s.step, Step::Segment(_)))
                 .map(|s| s.degree_bits)
                 .max()
                 .unwrap_or(0),
@@ -206,7 +206,7 @@ pub fn run_segmented(
                 .map(|p| p.outputs.iter().map(|&v| v as f64 / f64::from(1u32 << model.graph().scale_bits)).collect())
                 .unwrap_or_default(),
             label: public.and_then(|p| p.label),
-            steps: proof.steps.iter().map(|s| (s.step.clone(), s.degree_bits, s.build_s, s.prove_s)).collect(),
+            steps: proof.steps.iter().map(|s| (s.step.to_string(), s.degree_bits, s.build_s, s.prove_s)).collect(),
         };
         println!(
             "{}: {} parameters, {} MACs, {} segments of at most 2^{} rows (largest built: 2^{}): {:.1} s in all \

@@ -3,9 +3,25 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use zkdx_circuit::config::Assurance;
+use zkdx_circuit::config::{self, Assurance};
+use zkdx_circuit::segment::SegmentPlan;
 use zkdx_circuit::Variant;
 use zkdx_model::Model;
+
+/// The segment size `inspect` reports for a model larger than one circuit (about 9 GB of
+/// memory per segment).
+const SEGMENT_BITS: usize = 17;
+
+/// For a model larger than one circuit, how many segments of 2^[`SEGMENT_BITS`] rows it
+/// needs; `None` for a model that fits one circuit.
+fn segments_needed(m: &Model, disclosure: zkdx_model::Disclosure) -> Result<Option<usize>> {
+    if m.graph().macs() <= config::CHECK_SIZE_ABOVE_MACS
+        || SegmentPlan::new(m, disclosure, config::MAX_DEGREE_BITS)?.segments() == 1
+    {
+        return Ok(None);
+    }
+    Ok(Some(SegmentPlan::new(m, disclosure, SEGMENT_BITS)?.segments()))
+}
 
 /// `zkdx inspect`.
 pub fn run(m: &Model) -> Result<ExitCode> {
@@ -22,6 +38,14 @@ pub fn run(m: &Model) -> Result<ExitCode> {
     println!("MACs       {}", g.macs());
     println!("head       {:?} → {}", g.head, g.outputs.join(", "));
     for disclosure in zkdx_model::disclosure::available(g.head) {
+        if let Some(segments) = segments_needed(m, disclosure)? {
+            println!(
+                "circuit    {disclosure:<6} larger than one circuit (2^{} rows): {segments} segments of 2^{SEGMENT_BITS} rows \
+                 (`zkdx bench --segment-bits {SEGMENT_BITS}` proves it; bundles do not carry segmented proofs yet)",
+                config::MAX_DEGREE_BITS
+            );
+            continue;
+        }
         let circuit = zkdx_circuit::ModelCircuit::build(m, disclosure)?;
         let security = circuit.security();
         println!(
