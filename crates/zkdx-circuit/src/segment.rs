@@ -83,8 +83,8 @@ pub struct SegmentPlan {
 impl SegmentPlan {
     /// Cut `model`'s run (disclosing as `disclosure` says) into segments of at most
     /// `2^max_degree_bits` rows each, as estimated from the ops (the built segments report
-    /// their rows: [`StepReport`]). Memory per segment is about 50 KB per row
-    /// (README, "Models larger than one circuit").
+    /// their rows: [`StepReport`]). A segment's proving takes about 50–65 KB of memory
+    /// per row (README, "Models larger than one circuit").
     pub fn new(model: &Model, disclosure: Disclosure, max_degree_bits: usize) -> Result<SegmentPlan, CircuitError> {
         let rows = 1usize << max_degree_bits.min(30);
         SegmentPlan::with_budget(model, disclosure, (rows - rows / 32).saturating_sub(256))
@@ -93,7 +93,7 @@ impl SegmentPlan {
     /// Cut with a budget of `rows` rows per segment, before plonky2's padding (small budgets
     /// cut small models, for tests).
     pub fn with_budget(model: &Model, disclosure: Disclosure, rows: usize) -> Result<SegmentPlan, CircuitError> {
-        Planner::new(model, disclosure, rows)?.plan()
+        Planner::new(model, disclosure, rows).plan()
     }
 
     /// The cuts, from the start of the run to its end.
@@ -120,11 +120,11 @@ struct Planner<'m> {
 }
 
 impl<'m> Planner<'m> {
-    fn new(model: &'m Model, disclosure: Disclosure, budget: usize) -> Result<Planner<'m>, CircuitError> {
+    fn new(model: &'m Model, disclosure: Disclosure, budget: usize) -> Planner<'m> {
         let config = config::segment();
         let gate = config::mat_vec_gate(&config);
         let rescale_per_row = rescale_gates(&config, model).map(|(linear, _)| linear.num_ops);
-        Ok(Planner { model, disclosure, config, budget, gate: (gate.inputs, gate.outputs), rescale_per_row })
+        Planner { model, disclosure, config, budget, gate: (gate.inputs, gate.outputs), rescale_per_row }
     }
 
     fn len(&self, act: usize) -> usize {
