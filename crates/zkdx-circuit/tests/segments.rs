@@ -1,4 +1,5 @@
-//! Segmented proofs (`zkdx_circuit::segment`) on breast-cancer cut into small segments: an
+//! Segmented proofs (`zkdx_circuit::segment`) on breast-cancer widened to 36k multiply-adds
+//! and cut into three small segments (twice inside its first dense op): an
 //! honest proof verifies with the model circuit's public inputs; a tampered value at a cut
 //! and a segment proof from another position or another model (in either place of a fold)
 //! are refused by the fold.
@@ -20,7 +21,7 @@ fn path(rel: &str) -> PathBuf {
 
 /// breast-cancer with its hidden layers widened to 30 → 1200 → 8 (as in `density.rs`), so
 /// that its first dense op needs more than one small segment; and an input.
-fn breast_cancer() -> (Model, Vec<i64>) {
+fn widened_breast_cancer() -> (Model, Vec<i64>) {
     let base = Model::load(&path("models/breast-cancer.onnx")).unwrap();
     let mut g = base.graph().clone();
     let dense = |inputs: usize, outputs: usize, seed: i64| Op::Dense {
@@ -44,7 +45,7 @@ fn plan(m: &Model) -> SegmentPlan {
     SegmentPlan::with_budget(m, Disclosure::Exact, BUDGET).unwrap()
 }
 
-/// The proof of `s` honest segments of `m`, each with its piece.
+/// Every segment's honest proof.
 fn pieces(seg: &Segmented, m: &Model, run: &Run) -> Vec<Piece> {
     (0..seg.segments()).map(|s| seg.segment(s).unwrap().prove(m, run, |_, _| {}).unwrap()).collect()
 }
@@ -64,8 +65,8 @@ fn refused_left(seg: &Segmented, s: usize, left: &Piece, right: &Piece, swapped:
     }
 }
 
-/// `m` with weight `at` of its first dense op (op 2) one unit larger: a model that
-/// computes the same rescaled values for this input, with another circuit.
+/// `m` with weight `at` of its first dense op (op 2) one unit larger: another circuit,
+/// which may compute the same rescaled values (the tests check that where they need it).
 fn one_weight_off(m: &Model, at: usize) -> Model {
     let mut g = m.graph().clone();
     if let Op::Dense { weights, .. } = &mut g.ops[2] {
@@ -76,7 +77,7 @@ fn one_weight_off(m: &Model, at: usize) -> Model {
 
 #[test]
 fn the_plan_cuts_inside_an_op_and_never_before_a_relu() {
-    let (m, _) = breast_cancer();
+    let (m, _) = widened_breast_cancer();
     let p = plan(&m);
     assert!(p.segments() >= 3, "{:?}", p.cuts());
     assert!(p.cuts().iter().any(|c| c.done > 0), "no cut inside an op: {:?}", p.cuts());
@@ -88,7 +89,7 @@ fn the_plan_cuts_inside_an_op_and_never_before_a_relu() {
 
 #[test]
 fn a_segmented_proof_verifies_with_the_model_circuits_public_values() {
-    let (m, input) = breast_cancer();
+    let (m, input) = widened_breast_cancer();
     let seg = Segmented::new(&m, plan(&m), Disclosure::Exact).unwrap();
     let salt = Salt([5, 6, 7, 8]);
     let challenge = Challenge::random();
@@ -113,7 +114,7 @@ fn a_segmented_proof_verifies_with_the_model_circuits_public_values() {
 
 #[test]
 fn a_tampered_value_at_a_cut_is_refused() {
-    let (m, input) = breast_cancer();
+    let (m, input) = widened_breast_cancer();
     let seg = Segmented::new(&m, plan(&m), Disclosure::Exact).unwrap();
     let run = seg.run(&input, &Salt::random(), None).unwrap();
     let first = seg.segment(0).unwrap().prove(&m, &run, |_, _| {}).unwrap();
@@ -145,7 +146,7 @@ fn a_tampered_value_at_a_cut_is_refused() {
 
 #[test]
 fn a_segment_proof_from_another_position_or_model_is_refused() {
-    let (m, input) = breast_cancer();
+    let (m, input) = widened_breast_cancer();
     let p = plan(&m);
     let seg = Segmented::new(&m, p.clone(), Disclosure::Exact).unwrap();
     let run = seg.run(&input, &Salt::random(), None).unwrap();
