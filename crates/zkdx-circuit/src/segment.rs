@@ -73,11 +73,13 @@ pub struct Cut {
     pub done: usize,
 }
 
-/// Where a model's run is cut into segments.
+/// Where a model's run is cut into segments, for one disclosure of its result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SegmentPlan {
     /// The first cut is the start of the run, the last its end.
     cuts: Vec<Cut>,
+    /// What the last segment discloses.
+    disclosure: Disclosure,
 }
 
 impl SegmentPlan {
@@ -230,7 +232,7 @@ impl<'m> Planner<'m> {
             cuts.push(Cut { op: ops.len(), done: 0 });
         }
         cuts.push(Cut { op: ops.len(), done: 0 });
-        Ok(SegmentPlan { cuts })
+        Ok(SegmentPlan { cuts, disclosure: self.disclosure })
     }
 }
 
@@ -325,7 +327,7 @@ pub struct StepReport {
     pub step: Step,
     /// log2 of its rows.
     pub degree_bits: usize,
-    /// Seconds to build its circuit and to prove.
+    /// Seconds to build its circuit.
     pub build_s: f64,
     /// Seconds to prove.
     pub prove_s: f64,
@@ -347,17 +349,16 @@ pub struct SegmentedProof {
 pub struct Segmented<'m> {
     model: &'m Model,
     plan: SegmentPlan,
-    disclosure: Disclosure,
 }
 
 impl<'m> Segmented<'m> {
-    /// `model` cut as `plan` says, disclosing as `disclosure` says. A plan of one segment is
-    /// refused: prove such a model with [`crate::ModelCircuit`].
-    pub fn new(model: &'m Model, plan: SegmentPlan, disclosure: Disclosure) -> Result<Segmented<'m>, CircuitError> {
+    /// `model` cut as `plan` (made for this model) says. A plan of one segment is refused:
+    /// prove such a model with [`crate::ModelCircuit`].
+    pub fn new(model: &'m Model, plan: SegmentPlan) -> Result<Segmented<'m>, CircuitError> {
         if plan.segments() < 2 {
             return Err(CircuitError::Build("this model fits one circuit; prove it whole".into()));
         }
-        Ok(Segmented { model, plan, disclosure })
+        Ok(Segmented { model, plan })
     }
 
     /// How many segments.
@@ -421,8 +422,8 @@ impl<'m> Segmented<'m> {
             }
         }
         if s + 1 == self.segments() {
-            layout_for(self.model, self.disclosure, x.len())?;
-            w.disclose(&x, self.disclosure)?;
+            layout_for(self.model, self.plan.disclosure, x.len())?;
+            w.disclose(&x, self.plan.disclosure)?;
         } else {
             commit(&mut w, s + 1, &x, &part);
         }
@@ -469,7 +470,7 @@ impl<'m> Segmented<'m> {
     /// The public-input layout of the folded proof.
     pub fn layout(&self) -> Result<PublicLayout, CircuitError> {
         let outputs = self.model.bounds().activations.last().map_or(0, Vec::len);
-        layout_for(self.model, self.disclosure, outputs)
+        layout_for(self.model, self.plan.disclosure, outputs)
     }
 
     /// Prove: every segment in turn, each folded into the chain as soon as it is proved.

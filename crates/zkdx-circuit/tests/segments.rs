@@ -90,7 +90,7 @@ fn the_plan_cuts_inside_an_op_and_never_before_a_relu() {
 #[test]
 fn a_segmented_proof_verifies_with_the_model_circuits_public_values() {
     let (m, input) = widened_breast_cancer();
-    let seg = Segmented::new(&m, plan(&m), Disclosure::Exact).unwrap();
+    let seg = Segmented::new(&m, plan(&m)).unwrap();
     let salt = Salt([5, 6, 7, 8]);
     let challenge = Challenge::random();
     let run = seg.run(&input, &salt, Some(&challenge)).unwrap();
@@ -115,7 +115,7 @@ fn a_segmented_proof_verifies_with_the_model_circuits_public_values() {
 #[test]
 fn a_tampered_value_at_a_cut_is_refused() {
     let (m, input) = widened_breast_cancer();
-    let seg = Segmented::new(&m, plan(&m), Disclosure::Exact).unwrap();
+    let seg = Segmented::new(&m, plan(&m)).unwrap();
     let run = seg.run(&input, &Salt::random(), None).unwrap();
     let first = seg.segment(0).unwrap().prove(&m, &run, |_, _| {}).unwrap();
     let cut = seg.segment(1).unwrap();
@@ -148,7 +148,7 @@ fn a_tampered_value_at_a_cut_is_refused() {
 fn a_segment_proof_from_another_position_or_model_is_refused() {
     let (m, input) = widened_breast_cancer();
     let p = plan(&m);
-    let seg = Segmented::new(&m, p.clone(), Disclosure::Exact).unwrap();
+    let seg = Segmented::new(&m, p.clone()).unwrap();
     let run = seg.run(&input, &Salt::random(), None).unwrap();
     let honest = pieces(&seg, &m, &run);
     // the honest first fold proves
@@ -160,7 +160,7 @@ fn a_segment_proof_from_another_position_or_model_is_refused() {
     // segment 1 of a model that differs in one weight of that segment's outputs, by one
     // unit: the same values at both cuts (so the same public inputs), another circuit
     let other = one_weight_off(&m, 30 * 700);
-    let other_seg = Segmented::new(&other, p.clone(), Disclosure::Exact).unwrap();
+    let other_seg = Segmented::new(&other, p.clone()).unwrap();
     let other_run = other_seg.run(&input, &Salt::random(), None).unwrap().with_cut_salts_of(&run);
     let foreign = other_seg.segment(1).unwrap().prove(&other, &other_run, |_, _| {}).unwrap();
     assert!(foreign.verifies());
@@ -171,7 +171,7 @@ fn a_segment_proof_from_another_position_or_model_is_refused() {
     let same_values =
         |o: &Model| infer::run(o.graph(), &input).activations[3] == infer::run(m.graph(), &input).activations[3];
     let other = (0..30 * 500).step_by(37).map(|at| one_weight_off(&m, at)).find(same_values).unwrap();
-    let other_seg = Segmented::new(&other, p, Disclosure::Exact).unwrap();
+    let other_seg = Segmented::new(&other, p).unwrap();
     let other_run = other_seg.run(&input, &Salt::random(), None).unwrap().with_cut_salts_of(&run);
     let foreign = other_seg.segment(0).unwrap().prove(&other, &other_run, |_, _| {}).unwrap();
     assert!(foreign.verifies());

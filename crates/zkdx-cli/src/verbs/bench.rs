@@ -152,7 +152,7 @@ pub fn run_segmented(
         eprintln!("{}: loaded in {:.1} s", model.id(), t.elapsed().as_secs_f64());
         let plan = SegmentPlan::new(&model, disclose, segment_bits)?;
         let segments = plan.segments();
-        let seg = Segmented::new(&model, plan, disclose)?;
+        let seg = Segmented::new(&model, plan)?;
         let (mut total, mut builds, mut proves, mut folds, mut verifying) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut last, mut public) = (None, None);
