@@ -79,6 +79,28 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// Refuse records that do not pair with the models; warn about a debug build.
+fn check_arguments(models: &[PathBuf], records: &[PathBuf]) -> Result<()> {
+    if !records.is_empty() && records.len() != models.len() {
+        anyhow::bail!("give one --record per model ({} models, {} records)", models.len(), records.len());
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is a debug build; benchmark a release build (cargo build --release)");
+    }
+    Ok(())
+}
+
+/// Write the rows as JSON to `json`, when given (its folder made first).
+fn write_json<T: Serialize>(json: Option<PathBuf>, rows: &[T]) -> Result<()> {
+    if let Some(p) = json {
+        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        zkdx_model::io::write_output(&p, (serde_json::to_string_pretty(rows)? + "\n").as_bytes())?;
+    }
+    Ok(())
+}
+
 /// The quantised input a benchmark proves: `record`, or a deterministic pseudo-random input
 /// spread over every range.
 fn bench_input(model: &zkdx_model::Model, record: Option<&PathBuf>) -> Result<Vec<i64>> {
@@ -137,12 +159,7 @@ pub fn run_segmented(
 ) -> Result<ExitCode> {
     use zkdx_circuit::segment::{SegmentPlan, Segmented, Step};
     let runs = runs.max(1);
-    if !records.is_empty() && records.len() != models.len() {
-        anyhow::bail!("give one --record per model ({} models, {} records)", models.len(), records.len());
-    }
-    if cfg!(debug_assertions) {
-        eprintln!("warning: this is a debug build; benchmark a release build (cargo build --release)");
-    }
+    check_arguments(models, records)?;
     let mut rows = Vec::new();
     for (n, path) in models.iter().enumerate() {
         reset_peak_rss();
@@ -228,12 +245,7 @@ pub fn run_segmented(
         );
         rows.push(row);
     }
-    if let Some(p) = json {
-        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        zkdx_model::io::write_output(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
-    }
+    write_json(json, &rows)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -248,12 +260,7 @@ pub fn run(
     assurance: Assurance,
 ) -> Result<ExitCode> {
     let runs = runs.max(1);
-    if !records.is_empty() && records.len() != models.len() {
-        anyhow::bail!("give one --record per model ({} models, {} records)", models.len(), records.len());
-    }
-    if cfg!(debug_assertions) {
-        eprintln!("warning: this is a debug build; benchmark a release build (cargo build --release)");
-    }
+    check_arguments(models, records)?;
     let mut rows = Vec::new();
     println!(
         "{:<24} {:>9} {:>9} {:>6} {:>8} {:>8} {:>8} {:>8} {:>10} {:>11} {:>9}",
@@ -388,11 +395,6 @@ pub fn run(
             r.model, r.rss_after_first_mb, r.runs, r.rss_after_last_mb
         );
     }
-    if let Some(p) = json {
-        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        zkdx_model::io::write_output(&p, (serde_json::to_string_pretty(&rows)? + "\n").as_bytes())?;
-    }
+    write_json(json, &rows)?;
     Ok(ExitCode::SUCCESS)
 }
