@@ -3,31 +3,12 @@
 //! and a model that large proves and verifies with every constraint on.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
-
 use zkdx_circuit::{config, prove, verify, ModelCircuit, Salt};
 use zkdx_model::infer::run;
-use zkdx_model::{Disclosure, Model, Op};
+use zkdx_model::{Disclosure, Model};
 
-fn path(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
-}
-
-/// breast-cancer with its hidden layers widened to 30 → 1200 → 8 (45,600 multiply-adds: more
-/// than a compact circuit holds, so the large-model config), deterministic small weights.
-fn wide_model() -> Model {
-    let base = Model::load(&path("models/breast-cancer.onnx")).unwrap();
-    let mut g = base.graph().clone();
-    let dense = |inputs: usize, outputs: usize, seed: i64| Op::Dense {
-        inputs,
-        outputs,
-        weights: (0..inputs * outputs).map(|i| ((i as i64 * 7919 + seed) % 4001) - 2000).collect(),
-        bias: (0..outputs).map(|i| (i as i64 * 31) % 97).collect(),
-    };
-    g.ops[2] = dense(30, 1200, 3);
-    g.ops[4] = dense(1200, 8, 5);
-    base.with_graph(g).unwrap()
-}
+mod common;
+use common::{path, wide_model};
 
 #[test]
 fn dense_rows_hold_at_least_64_multiply_adds_and_prove() {

@@ -1,11 +1,9 @@
-//! Segmented proofs (`zkdx_circuit::segment`) on breast-cancer widened to 36k multiply-adds
+//! Segmented proofs (`zkdx_circuit::segment`) on breast-cancer widened to 45,600 multiply-adds
 //! and cut into three small segments (twice inside its first dense op): an
 //! honest proof verifies with the model circuit's public inputs; a tampered value at a cut
 //! and a segment proof from another position or another model (in either place of a fold)
 //! are refused by the fold.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use std::path::PathBuf;
 
 use plonky2::field::types::Field;
 use zkdx_circuit::field::F;
@@ -15,24 +13,13 @@ use zkdx_circuit::{prove_answering, verify, Challenge, ModelCircuit, Salt};
 use zkdx_model::infer;
 use zkdx_model::{Disclosure, Model, Op};
 
-fn path(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
-}
+mod common;
+use common::{path, wide_model};
 
-/// breast-cancer with its hidden layers widened to 30 → 1200 → 8 (as in `density.rs`), so
-/// that its first dense op needs more than one small segment; and an input.
+/// breast-cancer widened (`common::wide_model`), so that its first dense op needs more than
+/// one small segment; and an input.
 fn widened_breast_cancer() -> (Model, Vec<i64>) {
-    let base = Model::load(&path("models/breast-cancer.onnx")).unwrap();
-    let mut g = base.graph().clone();
-    let dense = |inputs: usize, outputs: usize, seed: i64| Op::Dense {
-        inputs,
-        outputs,
-        weights: (0..inputs * outputs).map(|i| ((i as i64 * 7919 + seed) % 4001) - 2000).collect(),
-        bias: (0..outputs).map(|i| (i as i64 * 31) % 97).collect(),
-    };
-    g.ops[2] = dense(30, 1200, 3);
-    g.ops[4] = dense(1200, 8, 5);
-    let m = base.with_graph(g).unwrap();
+    let m = wide_model();
     let x = m.read_record(&path("models/examples/breast-cancer-malignant.json")).unwrap();
     let input = m.quantise_input(&x);
     (m, input)
